@@ -18,4 +18,29 @@ from helpers.paths import DATA_DIR, PROJ_ROOT, REPORTS_DIR, SAMPLE_CONFIG
 
 __version__ = "0.1.0"
 
-__all__ = ["PROJ_ROOT", "DATA_DIR", "REPORTS_DIR", "SAMPLE_CONFIG", "__version__"]
+__all__ = ["PROJ_ROOT", "DATA_DIR", "REPORTS_DIR", "SAMPLE_CONFIG", "__version__", "versions"]
+
+_KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn")
+
+
+def versions():
+    """Versions of Python and the key packages, for the closing cell of every notebook.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per package: ``package``, ``version``.
+
+    Examples
+    --------
+    >>> "pandas" in versions()["package"].tolist()
+    True
+    """
+    import platform
+    from importlib.metadata import version
+
+    import pandas as pd
+
+    rows = [("python", platform.python_version()), ("helpers", __version__)]
+    rows += [(name, version(name)) for name in _KEY_PACKAGES]
+    return pd.DataFrame(rows, columns=["package", "version"])

@@ -195,8 +195,10 @@ class QualityLog:
         text = ""
         if examples is not None and len(examples):
             ex = examples.head(N_EXAMPLES).copy()
-            ex.index = [f"line {i}" for i in ex.index]
-            text = ex.to_string(max_colwidth=40)
+            by_line = ex.index.name == "line"  # loaders index rows by their line in the file
+            if by_line:
+                ex.index = [f"line {i}" for i in ex.index]
+            text = ex.to_string(max_colwidth=40, index=by_line)
         self.entries.append(
             {"input": input, "reason": reason, "action": action, "count": int(count), "examples": text}
         )
