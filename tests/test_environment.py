@@ -1,0 +1,39 @@
+"""The pins in pyproject.toml, environment.yml and requirements.lock agree."""
+
+import re
+import tomllib
+
+import yaml
+
+from helpers.paths import PROJ_ROOT
+
+
+def pyproject_pins():
+    meta = tomllib.loads((PROJ_ROOT / "pyproject.toml").read_text())["project"]
+    pins = list(meta["dependencies"])
+    for extra in meta["optional-dependencies"].values():
+        pins += extra
+    return {p.lower() for p in pins}
+
+
+def environment_pins():
+    env = yaml.safe_load((PROJ_ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    return {p.lower() for p in pip}
+
+
+def test_every_pin_is_exact():
+    for pin in pyproject_pins():
+        assert re.fullmatch(r"[a-z0-9_.\-\[\]]+==[0-9][0-9a-z.]*", pin), pin
+
+
+def test_environment_yml_equals_pyproject():
+    py, env = pyproject_pins(), environment_pins()
+    assert py == env, f"only in pyproject: {sorted(py - env)}; only in environment.yml: {sorted(env - py)}"
+
+
+def test_lock_contains_every_pin():
+    lock = {line.split(" ")[0].lower() for line in (PROJ_ROOT / "requirements.lock").read_text().splitlines()
+            if "==" in line and not line.startswith((" ", "#"))}
+    missing = pyproject_pins() - lock
+    assert not missing, f"requirements.lock is stale; run uv pip compile (missing {sorted(missing)})"

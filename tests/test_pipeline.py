@@ -1,0 +1,52 @@
+"""End to end: the whole pipeline on the bundled sample data writes real HTML and PDF reports."""
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from helpers import data, report
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    results = report.run_all(out_dir=out)
+    return out, results
+
+
+@pytest.mark.slow
+def test_every_notebook_runs(run):
+    out, results = run
+    failed = [(r.notebook, r.error) for r in results if not r.ok]
+    assert not failed
+    assert [r.notebook for r in results] == [p.name for p in report.list_notebooks()]
+
+
+@pytest.mark.slow
+def test_html_and_pdf_are_real(run):
+    out, results = run
+    for r in results:
+        page = (out / r.html).read_text(encoding="utf-8")
+        assert len(page) > 50_000, r.notebook
+        assert page.count("data:image/png;base64") >= 1, f"{r.notebook} has no figure"
+        assert not re.search(r'<script[^>]+src="https?://', page), f"{r.notebook} loads a remote script"
+        assert "jp-InputArea" not in page or "jp-InputArea-editor" not in page, "code is shown"
+        pdf = PdfReader(out / r.pdf)
+        assert len(pdf.pages) >= 2, r.notebook
+        text = pdf.pages[0].extract_text()
+        assert r.title.split(":")[0] in text, f"{r.notebook}: title missing from the PDF"
+
+
+@pytest.mark.slow
+def test_headlines_carry_the_numbers(run):
+    out, results = run
+    ds = data.load_all()
+    check = next(r for r in results if r.notebook.startswith("00_"))
+    rows = f"{len(ds.transactions):,}"
+    assert rows in check.headline
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert rows in index
+    for r in results:
+        assert r.headline, f"{r.notebook} has no headline cell output"
+    assert rows in (out / check.html).read_text(encoding="utf-8")
