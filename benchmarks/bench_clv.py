@@ -25,7 +25,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from helpers.clv import customer_value, fit_bgnbd, fit_gamma_gamma, simulate_bgnbd  # noqa: E402
+from helpers.clv import customer_value, fit_bgnbd, fit_gamma_gamma, simulate_bgnbd
 
 TRUE_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 TRUE_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}

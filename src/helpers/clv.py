@@ -188,7 +188,7 @@ class LifetimeFit(_ModelFit):
         >>> fit = fit_bgnbd(simulate_bgnbd(3000, r=0.5, alpha=5, a=0.8, b=2.5, T=40, seed=2))
         >>> s = pd.DataFrame({"frequency": [0, 3], "recency": [0.0, 10.0], "T": [40.0, 40.0]})
         >>> fit.p_alive(s).round(2).tolist()
-        [1.0, 0.54]
+        [1.0, 0.1]
         """
         x, tx, T = _summary_arrays(summary)
         pa = _p_alive(self.model, self.params.to_numpy(), x, tx, T)
@@ -423,12 +423,11 @@ def _check_weights(weights, summary):
     n = len(summary)
     if weights is None:
         return np.ones(n)
-    if isinstance(weights, pd.Series):
-        if not weights.index.equals(summary.index):
-            if not summary.index.isin(weights.index).all():
-                raise ValueError("weights is a Series whose index does not cover the summary's "
-                                 "customers; pass one weight per summary row")
-            weights = weights.reindex(summary.index)
+    if isinstance(weights, pd.Series) and not weights.index.equals(summary.index):
+        if not summary.index.isin(weights.index).all():
+            raise ValueError("weights is a Series whose index does not cover the summary's "
+                             "customers; pass one weight per summary row")
+        weights = weights.reindex(summary.index)
     w = np.asarray(weights, dtype=float)
     if w.shape != (n,):
         raise ValueError(f"weights must have one value per summary row ({n}); got shape {w.shape}")
@@ -511,24 +510,33 @@ def _bgnbd_log_odds(params, x, tx, T):
     return np.where(x > 0, lo, -np.inf)
 
 
-def _pareto_log_a0(params, x, tx, T):
-    """log A0 of the Pareto/NBD likelihood (Fader & Hardie's note), -inf when tx == T."""
+def _pareto_log_term(params, x, t):
+    """log of 2F1(r+s+x, .; r+s+x+1; z(t)) / (base + t)^(r+s+x), the two branches of A0."""
     r, alpha, s, beta = params
     rsx = r + s + x
     if alpha >= beta:
         base, b2 = alpha, s + 1
     else:
         base, b2 = beta, r + x
-    diff = abs(alpha - beta)
+    z = abs(alpha - beta) / (base + t)
+    return np.log(special.hyp2f1(rsx, b2, rsx + 1, z)) - rsx * np.log(base + t)
 
-    def log_term(t):
-        return np.log(special.hyp2f1(rsx, b2, rsx + 1, diff / (base + t))) - rsx * np.log(base + t)
 
-    l1 = log_term(tx)
-    l2 = log_term(T)
+def _log_diff(l1, l2):
+    """log(exp(l1) - exp(l2)) for l1 >= l2 (-inf when equal)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = l1 + np.log1p(-np.exp(np.minimum(l2 - l1, 0.0)))
-    return out
+        return l1 + np.log1p(-np.exp(np.minimum(l2 - l1, 0.0)))
+
+
+def _pareto_log_a0(params, x, tx, T):
+    """log A0 of the Pareto/NBD likelihood (Fader & Hardie's note), -inf when tx == T.
+
+    Branch alpha >= beta: A0 = 2F1(r+s+x, s+1; r+s+x+1; (alpha-beta)/(alpha+tx)) / (alpha+tx)^(r+s+x)
+    minus the same at T; branch alpha < beta: 2F1(r+s+x, r+x; r+s+x+1; (beta-alpha)/(beta+t)) /
+    (beta+t)^(r+s+x). Both are the same function (Euler's transformation); the branch keeps the
+    argument of 2F1 in [0, 1).
+    """
+    return _log_diff(_pareto_log_term(params, x, tx), _pareto_log_term(params, x, T))
 
 
 def _pareto_log_odds(params, x, tx, T):
@@ -593,6 +601,7 @@ class _BGData:
         self.Wx = np.bincount(self.ix, weights=w)
         self.pos = x > 0
         self.inv_b = np.maximum(self.ux, 1) - 1  # x - 1 with x = 0 mapped to 0 (term unused there)
+        self.pairs = None  # unique (x, tx) and (x, T) pairs, filled by the Pareto/NBD likelihood
 
 
 def _bgnbd_loglik(params, d, grad=False):
@@ -620,16 +629,24 @@ def _bgnbd_loglik(params, d, grad=False):
     return ll, np.array([g_r, g_alpha, g_a, g_b])
 
 
-class _ParetoData(_BGData):
-    pass
+def _pairs(a, b):
+    """Unique (a, b) pairs: their values and, for each row, the index of its pair."""
+    mi = pd.MultiIndex.from_arrays([a, b])
+    key = mi.codes[0].astype(np.int64) * len(mi.levels[1]) + mi.codes[1]
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    return a[first], b[first], inv.ravel()
 
 
 def _pareto_loglik(params, d, grad=False):
     r, alpha, s, beta = params
-    x, tx, T = d.x, d.tx, d.T
+    x, T = d.x, d.T
+    if d.pairs is None:  # the 2F1 terms depend on (x, tx) and (x, T): evaluate once per pair
+        d.pairs = (_pairs(x, d.tx), _pairs(x, T))
+    (xa, ta, ia), (xb, tb, ib) = d.pairs
     A = special.gammaln(r + d.ux) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     l1 = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-    l2 = np.log(s) - np.log(r + s + x) + _pareto_log_a0(params, x, tx, T)
+    log_a0 = _log_diff(_pareto_log_term(params, xa, ta)[ia], _pareto_log_term(params, xb, tb)[ib])
+    l2 = np.log(s) - np.log(r + s + x) + log_a0
     ll = d.Wx @ A + d.w @ np.logaddexp(l1, l2)
     return ll, None
 
@@ -778,14 +795,14 @@ def _fit(model, d, theta0, n_unique, time_unit, confirm):
     else:
         cov = cov_log * np.outer(params, params)
     converged = bool(res.success) and agree and not at_bound
-    return dict(
-        model=model,
-        params=pd.Series(params, index=names, name="estimate"),
-        se=pd.Series(np.sqrt(np.diag(cov)), index=names, name="se"),
-        cov=pd.DataFrame(cov, index=names, columns=names),
-        loglik=ll_hat, n=float(N), n_unique=int(n_unique), converged=converged,
-        time_unit=time_unit, diagnostics=diag,
-    )
+    return {
+        "model": model,
+        "params": pd.Series(params, index=names, name="estimate"),
+        "se": pd.Series(np.sqrt(np.diag(cov)), index=names, name="se"),
+        "cov": pd.DataFrame(cov, index=names, columns=names),
+        "loglik": ll_hat, "n": float(N), "n_unique": int(n_unique), "converged": converged,
+        "time_unit": time_unit, "diagnostics": diag,
+    }
 
 
 def _compress(x, tx, T, w):
@@ -818,11 +835,6 @@ def _fit_lifetime(model, summary, weights, time_unit, compress, confirm):
     out["diagnostics"]["data"] = {"max_frequency": float(x.max()), "max_T": float(T.max()),
                                   "repeat_buyers": float(w @ (x > 0))}
     return LifetimeFit(**out)
-
-
-_SUMMARY_DOC = """summary : pandas.DataFrame
-        One row per customer (index ``customer_id``) with ``frequency``, ``recency``, ``T`` in the
-        ``lifetimes`` definitions; ``recency`` and ``T`` in one time unit (weeks in the literature)."""
 
 
 def fit_bgnbd(summary, weights=None, *, time_unit=None, compress=True, confirm=True):
