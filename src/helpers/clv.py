@@ -567,10 +567,10 @@ def _scale(model, params, x, tx, T):
     """K in E[Y(t) | x, tx, T] = K(x, tx, T) * Phi(t; x, T): P(alive) times a constant."""
     pa = _p_alive(model, params, x, tx, T)
     if model == "bgnbd":
-        r, alpha, a, b = params
+        _, _, a, b = params
         a = _away_from_one(a)
         return pa * (a + b + x - 1) / (a - 1)
-    r, alpha, s, beta = params
+    r, alpha, _, beta = params
     return pa * (r + x) * (beta + T) / (alpha + T)
 
 
