@@ -119,6 +119,131 @@ def label(ax, title=None, xlabel=None, ylabel=None, note=None):
 
 
 # ---------------------------------------------------------------------------------------------------
+# Relationship groups / CLV (03_relationship_groups)
+# ---------------------------------------------------------------------------------------------------
+#: Low -> high probability of being alive, in the NPS colours (red, amber, teal).
+P_ALIVE_CMAP = mpl.colors.LinearSegmentedColormap.from_list(
+    "p_alive", [NPS_COLORS["detractor"], NPS_COLORS["passive"], NPS_COLORS["promoter"]])
+
+
+def plot_holdout(table, *, ax=None, title="Holdout check: repeat purchases per customer"):
+    """Actual against predicted mean holdout purchases by calibration frequency.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`helpers.clv.holdout_table` (rows ``"0"``, ..., ``"7+"``, ``"Total"``; columns
+        ``customers, actual_mean, predicted_mean, actual_total, predicted_total``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default ``plt.gca()``.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two lines (actual, predicted) over the frequency buckets; the totals in the footnote.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` lacks the columns of :func:`helpers.clv.holdout_table`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tab = pd.DataFrame({"customers": [10, 5, 15], "actual_mean": [0.2, 1.0, 0.47],
+    ...                     "predicted_mean": [0.25, 0.9, 0.47], "actual_total": [2.0, 5.0, 7.0],
+    ...                     "predicted_total": [2.5, 4.5, 7.0]}, index=["0", "1+", "Total"])
+    >>> len(plot_holdout(tab, ax=plt.figure().gca()).get_lines())
+    2
+    """
+    need = ["customers", "actual_mean", "predicted_mean", "actual_total", "predicted_total"]
+    missing = [c for c in need if c not in getattr(table, "columns", [])]
+    if missing:
+        raise ValueError(f"table lacks column(s) {missing}; pass the output of helpers.clv.holdout_table")
+    ax = get_ax(ax)
+    body = table.drop(index="Total", errors="ignore")
+    pos = range(len(body))
+    ax.plot(pos, body["actual_mean"], marker="o", color=ACCENT, label="actual")
+    ax.plot(pos, body["predicted_mean"], marker="s", linestyle="--", color=MUTED, label="predicted")
+    ax.set_xticks(list(pos), [str(i) for i in body.index])
+    ax.legend()
+    note = None
+    if "Total" in table.index:
+        tot = table.loc["Total"]
+        note = (f"Total: actual {tot['actual_total']:,.0f}, predicted {tot['predicted_total']:,.0f} "
+                f"({int(tot['customers']):,} customers)")
+    return label(ax, title=title, xlabel="Repeat purchases in the calibration period",
+                 ylabel="Mean purchases in the holdout", note=note)
+
+
+def plot_p_alive_matrix(result, *, max_frequency=None, max_recency=None, T=None, ax=None,
+                        title="Probability that a customer is still alive"):
+    """Heatmap of P(alive) by frequency and recency for a customer observed for ``T`` periods.
+
+    Parameters
+    ----------
+    result : helpers.clv.LifetimeFit
+        A fitted BG/NBD or Pareto/NBD model.
+    max_frequency : int, optional
+        Largest frequency shown; default the largest in the fitted data.
+    max_recency : int, optional
+        Largest recency shown (time unit of the fit); default the largest ``T`` in the fitted data.
+    T : float, optional
+        Customer age used for every cell; default ``max_recency``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default ``plt.gca()``.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        An image of ``(max_frequency + 1) x (max_recency + 1)`` cells (frequency 0 is shown only at
+        recency 0, the only possible value), with a colour bar.
+
+    Raises
+    ------
+    ValueError
+        If the limits are not positive whole numbers or ``T < max_recency``.
+
+    Examples
+    --------
+    >>> from helpers.clv import fit_bgnbd, simulate_bgnbd
+    >>> fit = fit_bgnbd(simulate_bgnbd(2000, r=0.5, alpha=5, a=0.8, b=2.5, T=40, seed=2))
+    >>> ax = plot_p_alive_matrix(fit, max_frequency=10, max_recency=40, ax=plt.figure().gca())
+    >>> ax.images[0].get_array().shape
+    (11, 41)
+    """
+    import numpy as np
+    import pandas as pd
+
+    data = result.diagnostics.get("data", {})
+    mf = int(data.get("max_frequency", 10)) if max_frequency is None else max_frequency
+    mr = int(np.ceil(data.get("max_T", 52))) if max_recency is None else max_recency
+    for name, v in (("max_frequency", mf), ("max_recency", mr)):
+        if isinstance(v, bool) or int(v) != v or v < 1:
+            raise ValueError(f"{name} must be a whole number >= 1; got {v!r}")
+    mf, mr = int(mf), int(mr)
+    T = float(mr) if T is None else float(T)
+    if T < mr:
+        raise ValueError(f"T ({T}) must be >= max_recency ({mr}): recency cannot exceed the age T")
+    f, rcy = np.meshgrid(np.arange(mf + 1), np.arange(mr + 1), indexing="ij")
+    ok = (f > 0) | (rcy == 0)
+    grid = pd.DataFrame({"frequency": f[ok], "recency": rcy[ok].astype(float), "T": T})
+    mat = np.full(f.shape, np.nan)
+    mat[ok] = result.p_alive(grid).to_numpy()
+    ax = get_ax(ax)
+    im = ax.imshow(np.ma.masked_invalid(mat), origin="lower", aspect="auto", cmap=P_ALIVE_CMAP,
+                   vmin=0, vmax=1, interpolation="nearest")
+    ax.figure.colorbar(im, ax=ax, label="P(alive)")
+    ax.grid(False)
+    return label(ax, title=title, xlabel="Recency (time of last purchase)",
+                 ylabel="Frequency (repeat purchases)", note=f"Customer age T = {T:g} periods")
+
+
+# ---------------------------------------------------------------------------------------------------
 # Data check (00_data_check)
 # ---------------------------------------------------------------------------------------------------
 def plot_monthly_activity(data, *, date="order_date", value="amount", customer="customer_id", ax=None):
