@@ -26,6 +26,8 @@ SOURCES = {
     "christopher1991": "Christopher, M., Payne, A. & Ballantyne, D. (1991). Relationship Marketing. Butterworth-Heinemann.",
     "griffin1995": "Griffin, J. (1995). Customer Loyalty: How to Earn It, How to Keep It. Lexington Books.",
     "osterwalder2010": "Osterwalder, A. & Pigneur, Y. (2010). Business Model Generation. Wiley.",
+    "hebbali_rfm": "Hebbali, A. rfm: Recency, Frequency and Monetary Value Analysis. R package on CRAN, function rfm_segment() and its documented segment table.",
+    "blattberg2008": "Blattberg, R. C., Kim, B.-D. & Neslin, S. A. (2008). Database Marketing: Analyzing and Managing Customers. Springer.",
 }
 
 
@@ -65,10 +67,242 @@ NPS_CLASSES = [
 
 
 # ---------------------------------------------------------------------------------------------------
+# RFM segments (rules for helpers.lifecycle.rfm_segments)
+# ---------------------------------------------------------------------------------------------------
+#: Named RFM segments as score rules. Scores run from 1 (worst) to 5 (best) on each axis: R = 5 bought
+#: most recently, F = 5 bought most often, M = 5 spent most (see helpers.lifecycle.rfm_scores).
+#: ``r``, ``f`` and ``m`` are inclusive score ranges. A customer gets the segment of the first rule, in
+#: increasing ``precedence``, whose three ranges all contain its (R, F, M) cell.
+#:
+#: The names and their meaning follow the segment table documented with R's rfm package
+#: (``hebbali_rfm``), with the ranges re-cut so that every one of the 5 x 5 x 5 = 125 cells has exactly
+#: one segment and every segment wins at least one cell (the published table leaves cells unassigned
+#: and lets some segments be shadowed by others). Only Champions / Loyal Customers and Can't Lose Them /
+#: At Risk overlap; precedence settles both. The resulting grid (M matters only where it is shown):
+#:
+#:        F=1              F=2                  F=3                 F=4..5
+#:   R=5  New Customers    Potential Loyalists  Potential Loyalists Champions (M 4-5), else Loyal Customers
+#:   R=4  Promising        Potential Loyalists  Potential Loyalists Champions (M 4-5), else Loyal Customers
+#:   R=3  About to Sleep   About to Sleep       Need Attention      Loyal Customers
+#:   R=2  Hibernating      Hibernating          At Risk             Can't Lose Them (M 4-5), else At Risk
+#:   R=1  Lost (M 1-3),    Lost (M 1-3),        At Risk             Can't Lose Them (M 4-5), else At Risk
+#:        else Hibernating else Hibernating
+#:
+#: A run configuration may replace the whole list (same keys); helpers.lifecycle.rfm_segment_grid shows
+#: which cells each rule wins and warns about holes and unreachable rules.
+RFM_SEGMENTS = [
+    {
+        "name": "Champions",
+        "r": (4, 5), "f": (4, 5), "m": (4, 5), "precedence": 1,
+        "definition": "Bought recently, buy often and spend the most.",
+        "actions": "Reward them; early access and new products; ask for reviews and referrals; do not "
+        "discount what they buy anyway.",
+        "source": "hebbali_rfm",
+    },
+    {
+        "name": "Can't Lose Them",
+        "r": (1, 2), "f": (4, 5), "m": (4, 5), "precedence": 2,
+        "definition": "Used to buy often and spend the most, but have not come back for a long time.",
+        "actions": "Win them back personally: call or write, find out what went wrong, offer the new "
+        "version of what they used to buy; do not lose them to a competitor.",
+        "source": "hebbali_rfm",
+    },
+    {
+        "name": "Loyal Customers",
+        "r": (3, 5), "f": (4, 5), "m": (1, 5), "precedence": 3,
+        "definition": "Buy often and fairly recently; responsive to offers, not (yet) top spenders.",
+        "actions": "Upsell higher-value products; loyalty programme; ask for reviews.",
+        "source": "hebbali_rfm",
+    },
+    {
+        "name": "At Risk",
+        "r": (1, 2), "f": (3, 5), "m": (1, 5), "precedence": 4,
+        "definition": "Bought often in the past but not for a long time.",
+        "actions": "Personalised reactivation with a reason to return (renewal, new range, service "
+        "check); a limited offer if the margin allows.",
+        "source": "hebbali_rfm",
+    },
+    {
+        "name": "New Customers",
+        "r": (5, 5), "f": (1, 1), "m": (1, 5), "precedence": 5,
+        "definition": "Bought most recently, for the first time or at the lowest frequency.",
+        "actions": "Onboarding: welcome, help them succeed with the first purchase, earn the second one.",
+        "source": "hebbali_rfm",
+    },
+    {
+        "name": "Promising",
+        "r": (4, 4), "f": (1, 1), "m": (1, 5), "precedence": 6,
+        "definition": "Recent shoppers at the lowest frequency who have not come back yet.",
+        "actions": "Build awareness of the range; a second-purchase offer; free trials.",
+        "source": "hebbali_rfm",
+    },
+    {
+        "name": "Potential Loyalists",
+        "r": (4, 5), "f": (2, 3), "m": (1, 5), "precedence": 7,
+        "definition": "Recent customers who have bought more than the least frequent and may become "
+        "loyal.",
+        "actions": "Membership or loyalty programme; recommend related products; keep in touch.",
+        "source": "hebbali_rfm",
+    },
+    {
+        "name": "Need Attention",
+        "r": (3, 3), "f": (3, 3), "m": (1, 5), "precedence": 8,
+        "definition": "Average recency and frequency; drifting and may slip away without a reason to "
+        "return.",
+        "actions": "Limited-time offers based on past purchases; reactivate before they fall asleep.",
+        "source": "hebbali_rfm",
+    },
+    {
+        "name": "About to Sleep",
+        "r": (3, 3), "f": (1, 2), "m": (1, 5), "precedence": 9,
+        "definition": "Below-average recency and frequency; will be lost without a nudge.",
+        "actions": "Share useful content and popular products; a modest reactivation offer.",
+        "source": "hebbali_rfm",
+    },
+    {
+        "name": "Lost",
+        "r": (1, 1), "f": (1, 2), "m": (1, 3), "precedence": 10,
+        "definition": "Longest since the last purchase, few purchases and low spend.",
+        "actions": "One low-cost reactivation attempt, then stop spending on them; learn why they left.",
+        "source": "hebbali_rfm",
+    },
+    {
+        "name": "Hibernating",
+        "r": (1, 2), "f": (1, 2), "m": (1, 5), "precedence": 11,
+        "definition": "Bought rarely and long ago (including big one-off spenders who have not returned).",
+        "actions": "Recreate interest with relevant products and special offers; keep costs low.",
+        "source": "hebbali_rfm",
+    },
+]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Lifecycle stages (helpers.lifecycle.lifecycle_stage)
+# ---------------------------------------------------------------------------------------------------
+#: Stages of the customer lifecycle as of a date, in display order. The windows (in days) are data
+#: driven (helpers.lifecycle.stage_thresholds) unless the run configuration sets them. A customer gets
+#: the first stage that applies in the order prospect, new, reactivated, then by days since the last
+#: purchase: active, at risk, lapsed.
+LIFECYCLE_STAGES = [
+    {
+        "name": "prospect",
+        "definition": "Known (in the customer list, signed up by the date) but has never bought.",
+        "actions": "Convert: a first-purchase offer, onboarding content, remove friction.",
+        "source": "blattberg2008",
+    },
+    {
+        "name": "new",
+        "definition": "First purchase within the last new_window days.",
+        "actions": "Onboarding and a reason for the second purchase, the hardest one to win.",
+        "source": "blattberg2008",
+    },
+    {
+        "name": "active",
+        "definition": "Last purchase within the last active_window days (a typical gap between "
+        "purchases).",
+        "actions": "Keep the relationship: cross-sell, loyalty benefits, service quality.",
+        "source": "blattberg2008",
+    },
+    {
+        "name": "reactivated",
+        "definition": "Came back within the last new_window days after a gap longer than lapse_window.",
+        "actions": "Treat like a new customer again; find out what brought them back.",
+        "source": "blattberg2008",
+    },
+    {
+        "name": "at risk",
+        "definition": "Last purchase more than active_window but at most lapse_window days ago: later "
+        "than usual, not yet gone.",
+        "actions": "Timely reminder or service contact before the gap becomes a lapse.",
+        "source": "blattberg2008",
+    },
+    {
+        "name": "lapsed",
+        "definition": "No purchase for more than lapse_window days: longer than almost every gap "
+        "between purchases seen in the data.",
+        "actions": "Win-back campaign where the expected value pays for it; otherwise stop contacting.",
+        "source": "blattberg2008",
+    },
+]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loyalty ladder (helpers.lifecycle.loyalty_ladder)
+# ---------------------------------------------------------------------------------------------------
+#: Rungs of the loyalty ladder (Griffin, 1995; Christopher, Payne & Ballantyne, 1991), lowest first.
+#: A customer stands on the highest observable rung whose conditions all hold:
+#: ``min_purchases`` / ``max_purchases`` count distinct purchase days up to the date (None = no bound),
+#: ``requires_active`` asks for a purchase within the active window of the lifecycle stages, and
+#: ``requires_advocacy`` asks for a promoter answer in the NPS survey (latest response up to the date)
+#: or at least one referral. ``observable: False`` marks a rung the data cannot show (suspects are the
+#: whole target market); it is described but never assigned.
+LOYALTY_LADDER = [
+    {
+        "name": "suspect",
+        "rung": 0, "observable": False,
+        "min_purchases": None, "max_purchases": None,
+        "requires_active": False, "requires_advocacy": False,
+        "definition": "Anyone in the target market who might buy. Not in the data, so not counted.",
+        "actions": "Marketing reach and targeting; outside the scope of customer data.",
+        "source": "griffin1995",
+    },
+    {
+        "name": "prospect",
+        "rung": 1, "observable": True,
+        "min_purchases": 0, "max_purchases": 0,
+        "requires_active": False, "requires_advocacy": False,
+        "definition": "Known to us (in the customer list) but has not bought yet.",
+        "actions": "Convert: a first-purchase reason, trial, remove friction.",
+        "source": "griffin1995",
+    },
+    {
+        "name": "first-time customer",
+        "rung": 2, "observable": True,
+        "min_purchases": 1, "max_purchases": 1,
+        "requires_active": False, "requires_advocacy": False,
+        "definition": "Has bought once.",
+        "actions": "Make the first experience excellent; earn the second purchase.",
+        "source": "griffin1995",
+    },
+    {
+        "name": "repeat customer",
+        "rung": 3, "observable": True,
+        "min_purchases": 2, "max_purchases": None,
+        "requires_active": False, "requires_advocacy": False,
+        "definition": "Has bought on two or more days.",
+        "actions": "Cross-sell, make repeat buying easy, recognise the relationship.",
+        "source": "griffin1995",
+    },
+    {
+        "name": "client",
+        "rung": 4, "observable": True,
+        "min_purchases": 3, "max_purchases": None,
+        "requires_active": True, "requires_advocacy": False,
+        "definition": "Buys regularly: three or more purchase days and still active.",
+        "actions": "Personal relationship, service levels, loyalty benefits; listen to them.",
+        "source": "christopher1991",
+    },
+    {
+        "name": "advocate",
+        "rung": 5, "observable": True,
+        "min_purchases": 2, "max_purchases": None,
+        "requires_active": False, "requires_advocacy": True,
+        "definition": "A repeat customer or client who recommends us: a promoter in the NPS survey "
+        "or has referred someone.",
+        "actions": "Referral programme, reviews, community and co-creation; thank them.",
+        "source": "griffin1995",
+    },
+]
+
+
+# ---------------------------------------------------------------------------------------------------
 # Registry
 # ---------------------------------------------------------------------------------------------------
 VOCABULARIES: dict[str, list[dict]] = {
     "nps_classes": NPS_CLASSES,
+    "rfm_segments": RFM_SEGMENTS,
+    "lifecycle_stages": LIFECYCLE_STAGES,
+    "loyalty_ladder": LOYALTY_LADDER,
 }
 
 
