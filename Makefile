@@ -28,7 +28,7 @@ reports: $(STAMP) ## run every notebook on CONFIG (default: the sample) into OUT
 	$(PY) -m helpers.report --config $(CONFIG) --out $(OUT)
 
 test: $(STAMP) ## run all tests: units, notebooks (nbval) and the end-to-end pipeline
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadscope
 
 notebooks: $(STAMP) ## re-execute notebooks/ in place on the sample data (refreshes stored outputs)
 	$(PY) -m helpers.report --refresh
