@@ -40,6 +40,12 @@ __all__ = ["ReportResult", "list_notebooks", "run_notebook", "render_html", "htm
 
 KERNEL = "python3"
 
+
+def _inline_figures():
+    """Kernels inherit the environment: a non-inline MPLBACKEND (e.g. Agg from a test run) would
+    leave figures out of the reports and the stored notebooks."""
+    os.environ.pop("MPLBACKEND", None)
+
 #: Appended to the lab template's <head>, after its own styles, so that it wins.
 PRINT_CSS = """
 <style>
@@ -266,6 +272,7 @@ def run_notebook(notebook, config, out_dir, *, pdf=True) -> ReportResult:
     import papermill as pm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
+    _inline_figures()
     notebook, out_dir = resolve(notebook), resolve(out_dir)
     (out_dir / "executed").mkdir(parents=True, exist_ok=True)
     executed = out_dir / "executed" / notebook.name
@@ -452,6 +459,7 @@ def refresh_notebooks(notebooks=None) -> list[ReportResult]:
     import nbformat
     import papermill as pm
 
+    _inline_figures()
     results, failed = [], []
     notebooks = [resolve(n) for n in (notebooks or list_notebooks())]
     for nb_path in _progress(notebooks, len(notebooks), "notebooks"):
