@@ -43,6 +43,7 @@ __all__ = [
     "CI_METHODS",
     "DEFAULT_CI_METHOD",
     "classify",
+    "score_distribution",
     "nps_interval_from_counts",
     "nps_summary",
     "nps_intervals",
@@ -126,7 +127,7 @@ def _score_values(scores, name="scores") -> tuple[np.ndarray, pd.Index]:
             bad = obj[~missing & ~is_str]
             if bad.map(lambda v: isinstance(v, (bool, np.bool_))).any():
                 raise TypeError(f"{name} contain booleans; NPS needs 0-10 scores")
-        num = pd.to_numeric(obj.where(~blank), errors="coerce").to_numpy(dtype=float,
+        num = pd.to_numeric(obj.where(~blank), errors="coerce").to_numpy(dtype=float, copy=True,
                                                                           na_value=np.nan)
         need = np.isnan(num) & ~missing & ~blank & is_str
         if need.any():
@@ -252,6 +253,47 @@ def classify(scores, promoter_min=9, passive_min=7) -> pd.Series:
     codes = _codes(vals, promoter_min, passive_min)
     cat = pd.Categorical.from_codes(codes, categories=list(CLASSES), ordered=True)
     return pd.Series(cat, index=index, name="nps_class")
+
+
+def score_distribution(scores, *, promoter_min=9, passive_min=7) -> pd.DataFrame:
+    """How many answers each score 0..10 got, with its share and class.
+
+    Parameters
+    ----------
+    scores : Series, array or list
+        0-10 answers (see :func:`classify`). Missing ones are not counted; ``result.attrs["missing"]``
+        holds how many there were.
+    promoter_min, passive_min : int
+        Class thresholds, as in :func:`classify`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Always 11 rows (scores 0..10, zeros included): ``score``, ``n``, ``share`` (of the answers
+        given), ``nps_class`` (ordered categorical).
+
+    Raises
+    ------
+    ValueError, TypeError
+        As in :func:`classify`.
+
+    Examples
+    --------
+    >>> d = score_distribution([10, 10, 7, 3, None])
+    >>> d.loc[d["n"] > 0, ["score", "n"]].values.tolist()
+    [[3, 1], [7, 1], [10, 2]]
+    >>> d.attrs["missing"]
+    1
+    """
+    vals, _ = _score_values(scores)
+    given = vals[~np.isnan(vals)].astype(int)
+    n = np.bincount(given, minlength=11)
+    cls = classify(np.arange(11), promoter_min=promoter_min, passive_min=passive_min)
+    out = pd.DataFrame({"score": np.arange(11), "n": n,
+                        "share": n / n.sum() if n.sum() else np.zeros(11),
+                        "nps_class": cls.to_numpy()})
+    out.attrs["missing"] = int(np.isnan(vals).sum())
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -433,14 +475,17 @@ def nps_summary(scores, weights=None, alpha=0.05, *, method=DEFAULT_CI_METHOD, n
 
     - ``"adjusted_wald"`` (default): add 3/4 of a promoter and 3/4 of a detractor (and so 3/2 of a
       passive: n + 3), then a Wald interval around the adjusted score (Rocks, 2016). It is the
-      default because it keeps close to the nominal coverage from small samples (n = 30) upwards,
-      where the plain Wald interval is too narrow, and it never collapses to zero width when all
-      answers fall in one class. Measured in the tests: 95% intervals cover the true NPS in
-      93-97% of 4,000 simulated samples at n = 30, 100 and 1,000.
-    - ``"wald"``: the plain normal interval ``nps +/- z * se``; fine for large n, too narrow for small
-      n and degenerate (width 0) when all answers are in one class.
+      default because it holds the nominal coverage from small samples upwards and never collapses
+      to zero width when all answers fall in one class. Coverage of the 95% interval measured on
+      4,000 simulated samples per cell (true shares P/Pa/D of .45/.30/.25, .70/.20/.10,
+      .30/.30/.40, .90/.07/.03): 93.9-96.3% at n = 30, 94.7-95.5% at n = 100, 94.9-95.3% at
+      n = 1,000.
+    - ``"wald"``: the plain normal interval ``nps +/- z * se``. Fine for large n; too narrow for small
+      n (85.4-93.7% coverage at n = 30, 91.4-95.0% at n = 100 in the same simulation) and of zero
+      width when all answers are in one class.
     - ``"bootstrap"``: percentile bootstrap over respondents (``n_boot`` resamples, seeded), offered
-      as a cross-check; it shares the Wald interval's under-coverage in small samples.
+      as a cross-check; it under-covers like the Wald interval when n is small and the shares are
+      extreme (84.6% at n = 30 with 90% promoters).
 
     Weighted NPS uses weighted shares and the Kish effective sample size
     ``n_eff = (sum w)**2 / sum(w**2)`` in place of n. Intervals are clipped to -100..100.
@@ -1478,8 +1523,12 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     vals, _ = _score_values(df[score])
     keep = ~np.isnan(vals) & df[features].notna().all(axis=1).to_numpy()
     if (~keep).any():
+        detail = ""
+        if transactions is not None:
+            unlinked = int(df[customer_id].isna().sum())
+            detail = f" ({unlinked} of them not linked to a customer, so without behaviour)"
         warnings.warn(f"{(~keep).sum()} of {len(df)} rows have a missing score or feature and were "
-                      "left out of the model", UserWarning, stacklevel=2)
+                      f"left out of the model{detail}", UserWarning, stacklevel=2)
     data = df.loc[keep, features]
     v = vals[keep]
     if outcome == "class":
@@ -1580,7 +1629,8 @@ def distinguishing_words(df, text="comment", *, score="score", top=15, min_count
     section 3.5): the prior of each word is proportional to its frequency in all comments (passives
     included), with total mass ``prior_size``, which shrinks rare words towards no difference. For
     word ``w`` with counts ``y_P``, ``y_D`` in promoter and detractor comments of sizes ``n_P``,
-    ``n_D``, prior ``a_w`` and ``a0 = sum a_w``::
+    ``n_D``, prior ``a_w`` and ``a0 = sum a_w``. With the default ``prior_size`` the prior counts are
+    the words' counts in all comments, as in tidylo's ``bind_log_odds``::
 
         delta = log((y_P + a_w) / (n_P + a0 - y_P - a_w)) - log((y_D + a_w) / (n_D + a0 - y_D - a_w))
         z = delta / sqrt(1 / (y_P + a_w) + 1 / (y_D + a_w))
