@@ -1592,8 +1592,9 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     if huge.any():
         warnings.warn(f"terms {table.loc[huge, 'term'].tolist()} have extreme or undefined "
                       "estimates (likely separation)", UserWarning, stacklevel=2)
-    table["odds_ratio"] = np.exp(table["coef"])
-    table["ci_low"], table["ci_high"] = np.exp(table["_lo"]), np.exp(table["_hi"])
+    with np.errstate(over="ignore"):  # separated terms: infinite odds ratios, already warned
+        table["odds_ratio"] = np.exp(table["coef"])
+        table["ci_low"], table["ci_high"] = np.exp(table["_lo"]), np.exp(table["_hi"])
     cols = ["term", "feature", "level", "scale"] + (["outcome"] if model == "multinomial" else []) \
         + ["coef", "se", "odds_ratio", "ci_low", "ci_high", "p_value"]
     sort_keys = (["outcome"] if model == "multinomial" else []) + ["odds_ratio", "term"]

@@ -237,7 +237,7 @@ def plot_nps_ci(data, *, x="nps", y="segment", p="p_adj", ax=None, title="NPS by
     ax.scatter(val[sig], pos[sig], color=ACCENT, zorder=3, s=40)
     ax.scatter(val[~sig], pos[~sig], facecolor="white", edgecolor=ACCENT, zorder=3, s=40)
     if p in data.columns:
-        for xx, yy in zip(hi[sig], pos[sig]):
+        for xx, yy in zip(hi[sig], pos[sig], strict=True):
             ax.annotate("*", (xx, yy), xytext=(4, 0), textcoords="offset points", va="center",
                         ha="left", fontsize=12, color=ACCENT)
     ax.axvline(0, color=MUTED, linewidth=1)
