@@ -382,6 +382,7 @@ def test_segments_against_rest_with_holm():
 
 def test_segments_chi_square_by_hand():
     df = seg_frame()
+    df.index = [0] * len(df)  # a repeated index must not change anything
     res = nps.compare_segments(df, "region")
     obs = np.array([[10, 5, 40], [30, 5, 20], [15, 10, 15]])  # detractor, passive, promoter
     exp = obs.sum(1, keepdims=True) * obs.sum(0, keepdims=True) / obs.sum()
@@ -602,6 +603,8 @@ def test_drivers_multinomial_and_score_outcome():
     df, _ = planted_survey(n=1200)
     res = nps.drivers(df, ["x"], model="multinomial")
     assert sorted(res["outcome"]) == ["passive", "promoter"]
+    assert ((res["ci_low"] < res["odds_ratio"]) & (res["odds_ratio"] < res["ci_high"])).all()
+    assert res["odds_ratio"].tolist() == pytest.approx(np.exp(res["coef"]).tolist())
     or_x = res.set_index("outcome")["odds_ratio"]
     assert or_x["promoter"] > or_x["passive"] > 1
     assert nps.drivers(df, ["x"], outcome="score").loc[0, "odds_ratio"] > 1
@@ -664,6 +667,16 @@ def test_distinguishing_words_by_hand():
                                                       ["detractor", "slow"],
                                                       ["detractor", "service"]]
     assert res["z"].tolist() == pytest.approx([z_great, z_slow, z_service])
+    assert res[["n_promoter", "n_detractor"]].values.tolist() == [[2, 0], [0, 1], [1, 1]]
+
+
+def test_distinguishing_words_ignores_index_and_warns_about_unscored_comments():
+    df = pd.DataFrame({"score": [10, 2, 8, 9, None],
+                       "comment": ["Great great service!", "slow service", "ok service", None,
+                                   "great"]}, index=[0, 0, 1, 1, 2])
+    with pytest.warns(UserWarning, match="1 comments have no score"):
+        res = nps.distinguishing_words(df, min_count=1)
+    assert res["word"].tolist() == ["great", "slow", "service"]
     assert res[["n_promoter", "n_detractor"]].values.tolist() == [[2, 0], [0, 1], [1, 1]]
 
 

@@ -824,7 +824,10 @@ def _frame(df, score, weight, need=(), what="df"):
 
 
 def _group_table(f, key) -> pd.DataFrame:
-    """Counts, shares and n_eff per value of ``key`` in a frame from :func:`_frame`."""
+    """Counts, shares and n_eff per value of ``key`` in a frame from :func:`_frame`.
+
+    Private columns ``_w``, ``_w2``, ``_w_promoters``, ``_w_detractors`` hold the per-group sums.
+    """
     g = pd.DataFrame({"key": f[key].to_numpy(), "w": f["_w"].to_numpy(),
                       "w2": f["_w"].to_numpy() ** 2})
     for c, nm in enumerate(("detractors", "passives", "promoters")):
@@ -841,6 +844,9 @@ def _group_table(f, key) -> pd.DataFrame:
             out["n_" + nm] = t["n_" + nm]
         for nm in ("promoters", "passives", "detractors"):
             out[nm] = t["w_" + nm] / t["w"]
+    # raw sums, so that "all other segments" can be formed by subtraction
+    for c in ("w", "w2", "w_promoters", "w_detractors"):
+        out["_" + c] = t[c]
     return out
 
 
@@ -911,18 +917,25 @@ def class_distribution_test(df, by, *, score="score", weight=None) -> pd.Series:
     t = _group_table(f, by)
     if len(t) < 2:
         raise ValueError(f"{by!r} has fewer than 2 segments with answers; nothing to compare")
+    res = _chi2(t)
+    if res["min_expected"] < 5:
+        warnings.warn(f"some expected counts are below 5 (smallest {res['min_expected']:.1f}); the "
+                      "chi-square p-value is approximate - merge small segments", UserWarning,
+                      stacklevel=2)
+    return res
+
+
+def _chi2(t) -> pd.Series:
+    """Chi-square test of independence on a group table from :func:`_group_table`."""
     table = t[["detractors", "passives", "promoters"]].to_numpy() * t[["n_eff"]].to_numpy()
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2:
         warnings.warn("all answers fall in one class; the chi-square test is undefined",
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=4)
         return pd.Series({"chi2": np.nan, "dof": 0, "p_value": np.nan, "n": int(t["n"].sum()),
                           "segments": len(t), "min_expected": np.nan}, name="chi2")
     res = stats.chi2_contingency(table, correction=False)
     min_exp = float(res.expected_freq.min())
-    if min_exp < 5:
-        warnings.warn(f"some expected counts are below 5 (smallest {min_exp:.1f}); the chi-square "
-                      "p-value is approximate - merge small segments", UserWarning, stacklevel=2)
     return pd.Series({"chi2": float(res.statistic), "dof": int(res.dof),
                       "p_value": float(res.pvalue), "n": int(t["n"].sum()), "segments": len(t),
                       "min_expected": min_exp}, name="chi2")
@@ -1003,21 +1016,12 @@ def compare_segments(df, by, *, baseline=None, score="score", weight=None, alpha
     t = _add_intervals(t, f, by, method, alpha, 2000, 0)
     # reference shares: the rest (totals minus the segment) or the baseline
     if baseline is None:
-        # weighted sums of the rest, from the per-segment sums of w and w^2
-        g = f.assign(_w2=f["_w"] ** 2)
-        sums = g.groupby(by, sort=True, observed=True)[["_w", "_w2"]].sum()
-        wsum = {c: g.loc[g["_code"] == k].groupby(by, sort=True, observed=True)["_w"].sum()
-                for k, c in enumerate(("detractors", "passives", "promoters"))}
-        W, W2 = sums["_w"].sum(), sums["_w2"].sum()
-        rest_w = W - sums["_w"]
-        rest_w2 = W2 - sums["_w2"]
+        sums = t[["_w", "_w2", "_w_promoters", "_w_detractors"]]
+        rest = sums.sum() - sums  # every other segment together
         with np.errstate(invalid="ignore", divide="ignore"):
-            ref_n = (rest_w ** 2 / rest_w2).reindex(t.index).to_numpy()
-            ref_p = ((wsum["promoters"].sum() - wsum["promoters"].reindex(sums.index, fill_value=0))
-                     / rest_w).reindex(t.index).to_numpy()
-            ref_d = ((wsum["detractors"].sum() - wsum["detractors"].reindex(sums.index,
-                                                                              fill_value=0))
-                     / rest_w).reindex(t.index).to_numpy()
+            ref_n = (rest["_w"] ** 2 / rest["_w2"]).to_numpy()
+            ref_p = (rest["_w_promoters"] / rest["_w"]).to_numpy()
+            ref_d = (rest["_w_detractors"] / rest["_w"]).to_numpy()
         reference = np.full(len(t), "rest", dtype=object)
     else:
         b = t.loc[baseline]
@@ -1041,9 +1045,7 @@ def compare_segments(df, by, *, baseline=None, score="score", weight=None, alpha
         p_adj[ok] = multipletests(out.loc[ok, "p_value"].to_numpy(), method="holm")[1]
     out["p_adj"] = p_adj
     out["significant"] = out["p_adj"] < alpha
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # missing scores were already reported
-        chi = class_distribution_test(df.loc[f.index], by, score=score, weight=weight)
+    chi = _chi2(t)
     if chi["min_expected"] < 5:
         warnings.warn(f"some expected counts of the chi-square test are below 5 (smallest "
                       f"{chi['min_expected']:.1f}); its p-value is approximate", UserWarning,
@@ -1641,7 +1643,8 @@ def distinguishing_words(df, text="comment", *, score="score", top=15, min_count
     df : DataFrame
         Survey frame with ``score`` and ``text`` columns.
     text : str, default "comment"
-        Free-text column; missing and empty comments are ignored.
+        Free-text column; missing and empty comments are ignored, comments without a score are
+        left out with a warning.
     score : str, default "score"
     top : int, default 15
         Words returned per side.
@@ -1684,8 +1687,13 @@ def distinguishing_words(df, text="comment", *, score="score", top=15, min_count
         raise ValueError(f"prior_size must be > 0; got {prior_size!r}")
     cols = ["group", "word", "z", "log_odds", "n_promoter", "n_detractor"]
     vals, _ = _score_values(df[score])
-    cls = pd.Series(np.where(np.isnan(vals), -1, _codes(vals)), index=df.index)
-    txt = df[text].astype("string").str.lower()
+    no_score = np.isnan(vals) & df[text].notna().to_numpy()
+    if no_score.any():
+        warnings.warn(f"{no_score.sum()} comments have no score and were left out", UserWarning,
+                      stacklevel=2)
+    keep = ~np.isnan(vals)
+    cls = _codes(vals[keep])
+    txt = df.loc[keep, text].astype("string").str.lower().reset_index(drop=True)
     tokens = txt.str.findall(_TOKEN_RE).explode().dropna()
     tokens = tokens[tokens.str.len() >= 2]
     if stopwords:
@@ -1693,7 +1701,7 @@ def distinguishing_words(df, text="comment", *, score="score", top=15, min_count
     if tokens.empty:
         warnings.warn(f"no words found in {text!r}", UserWarning, stacklevel=2)
         return pd.DataFrame(columns=cols)
-    tok = pd.DataFrame({"word": tokens.to_numpy(), "cls": cls.loc[tokens.index].to_numpy()})
+    tok = pd.DataFrame({"word": tokens.to_numpy(), "cls": cls[tokens.index.to_numpy()]})
     bg = tok["word"].value_counts()
     counts = pd.crosstab(tok["word"], tok["cls"]).reindex(columns=[0, 2], fill_value=0)
     yP, yD = counts[2].astype(float), counts[0].astype(float)
