@@ -322,7 +322,15 @@ def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
                 legend_label = None  # one legend entry for both directions
     ax.legend(loc="best")
     ax.axhline(0, color=MUTED, linewidth=1)
-    return label(ax, title=title, ylabel="NPS")
+    locator = mpl.dates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mpl.dates.ConciseDateFormatter(locator))
+    level = ""
+    if "alpha" in data.columns and data["alpha"].nunique() == 1:
+        level = f"band: {100 * (1 - float(data['alpha'].iloc[0])):g}% CI; "
+    return label(ax, title=title, ylabel="NPS",
+                 note=f"{level}hollow: fewer answers than min_n; triangles: significant change "
+                      "from the previous period")
 
 
 def plot_drivers(data, *, ax=None, title="What moves the score (odds ratios)", alpha=0.05):
@@ -374,6 +382,9 @@ def plot_drivers(data, *, ax=None, title="What moves the score (odds ratios)", a
                     color=colors[i], ecolor=colors[i], capsize=3)
     ax.axvline(1, color=MUTED, linewidth=1, linestyle="--")
     ax.set_xscale("log")
+    plain = mpl.ticker.FuncFormatter(lambda v, _: f"{v:.3g}")
+    ax.xaxis.set_major_formatter(plain)
+    ax.xaxis.set_minor_formatter(plain)
     labels = data["term"].astype(str)
     if "outcome" in data.columns:
         labels = labels + " (" + data["outcome"].astype(str) + ")"
