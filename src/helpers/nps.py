@@ -43,6 +43,7 @@ __all__ = [
     "CI_METHODS",
     "DEFAULT_CI_METHOD",
     "classify",
+    "score_distribution",
     "nps_interval_from_counts",
     "nps_summary",
     "nps_intervals",
@@ -126,7 +127,7 @@ def _score_values(scores, name="scores") -> tuple[np.ndarray, pd.Index]:
             bad = obj[~missing & ~is_str]
             if bad.map(lambda v: isinstance(v, (bool, np.bool_))).any():
                 raise TypeError(f"{name} contain booleans; NPS needs 0-10 scores")
-        num = pd.to_numeric(obj.where(~blank), errors="coerce").to_numpy(dtype=float,
+        num = pd.to_numeric(obj.where(~blank), errors="coerce").to_numpy(dtype=float, copy=True,
                                                                           na_value=np.nan)
         need = np.isnan(num) & ~missing & ~blank & is_str
         if need.any():
@@ -252,6 +253,47 @@ def classify(scores, promoter_min=9, passive_min=7) -> pd.Series:
     codes = _codes(vals, promoter_min, passive_min)
     cat = pd.Categorical.from_codes(codes, categories=list(CLASSES), ordered=True)
     return pd.Series(cat, index=index, name="nps_class")
+
+
+def score_distribution(scores, *, promoter_min=9, passive_min=7) -> pd.DataFrame:
+    """How many answers each score 0..10 got, with its share and class.
+
+    Parameters
+    ----------
+    scores : Series, array or list
+        0-10 answers (see :func:`classify`). Missing ones are not counted; ``result.attrs["missing"]``
+        holds how many there were.
+    promoter_min, passive_min : int
+        Class thresholds, as in :func:`classify`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Always 11 rows (scores 0..10, zeros included): ``score``, ``n``, ``share`` (of the answers
+        given), ``nps_class`` (ordered categorical).
+
+    Raises
+    ------
+    ValueError, TypeError
+        As in :func:`classify`.
+
+    Examples
+    --------
+    >>> d = score_distribution([10, 10, 7, 3, None])
+    >>> d.loc[d["n"] > 0, ["score", "n"]].values.tolist()
+    [[3, 1], [7, 1], [10, 2]]
+    >>> d.attrs["missing"]
+    1
+    """
+    vals, _ = _score_values(scores)
+    given = vals[~np.isnan(vals)].astype(int)
+    n = np.bincount(given, minlength=11)
+    cls = classify(np.arange(11), promoter_min=promoter_min, passive_min=passive_min)
+    out = pd.DataFrame({"score": np.arange(11), "n": n,
+                        "share": n / n.sum() if n.sum() else np.zeros(11),
+                        "nps_class": cls.to_numpy()})
+    out.attrs["missing"] = int(np.isnan(vals).sum())
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -433,14 +475,17 @@ def nps_summary(scores, weights=None, alpha=0.05, *, method=DEFAULT_CI_METHOD, n
 
     - ``"adjusted_wald"`` (default): add 3/4 of a promoter and 3/4 of a detractor (and so 3/2 of a
       passive: n + 3), then a Wald interval around the adjusted score (Rocks, 2016). It is the
-      default because it keeps close to the nominal coverage from small samples (n = 30) upwards,
-      where the plain Wald interval is too narrow, and it never collapses to zero width when all
-      answers fall in one class. Measured in the tests: 95% intervals cover the true NPS in
-      93-97% of 4,000 simulated samples at n = 30, 100 and 1,000.
-    - ``"wald"``: the plain normal interval ``nps +/- z * se``; fine for large n, too narrow for small
-      n and degenerate (width 0) when all answers are in one class.
+      default because it holds the nominal coverage from small samples upwards and never collapses
+      to zero width when all answers fall in one class. Coverage of the 95% interval measured on
+      4,000 simulated samples per cell (true shares P/Pa/D of .45/.30/.25, .70/.20/.10,
+      .30/.30/.40, .90/.07/.03): 93.9-96.3% at n = 30, 94.7-95.5% at n = 100, 94.9-95.3% at
+      n = 1,000.
+    - ``"wald"``: the plain normal interval ``nps +/- z * se``. Fine for large n; too narrow for small
+      n (85.4-93.7% coverage at n = 30, 91.4-95.0% at n = 100 in the same simulation) and of zero
+      width when all answers are in one class.
     - ``"bootstrap"``: percentile bootstrap over respondents (``n_boot`` resamples, seeded), offered
-      as a cross-check; it shares the Wald interval's under-coverage in small samples.
+      as a cross-check; it under-covers like the Wald interval when n is small and the shares are
+      extreme (84.6% at n = 30 with 90% promoters).
 
     Weighted NPS uses weighted shares and the Kish effective sample size
     ``n_eff = (sum w)**2 / sum(w**2)`` in place of n. Intervals are clipped to -100..100.
@@ -779,7 +824,10 @@ def _frame(df, score, weight, need=(), what="df"):
 
 
 def _group_table(f, key) -> pd.DataFrame:
-    """Counts, shares and n_eff per value of ``key`` in a frame from :func:`_frame`."""
+    """Counts, shares and n_eff per value of ``key`` in a frame from :func:`_frame`.
+
+    Private columns ``_w``, ``_w2``, ``_w_promoters``, ``_w_detractors`` hold the per-group sums.
+    """
     g = pd.DataFrame({"key": f[key].to_numpy(), "w": f["_w"].to_numpy(),
                       "w2": f["_w"].to_numpy() ** 2})
     for c, nm in enumerate(("detractors", "passives", "promoters")):
@@ -796,6 +844,9 @@ def _group_table(f, key) -> pd.DataFrame:
             out["n_" + nm] = t["n_" + nm]
         for nm in ("promoters", "passives", "detractors"):
             out[nm] = t["w_" + nm] / t["w"]
+    # raw sums, so that "all other segments" can be formed by subtraction
+    for c in ("w", "w2", "w_promoters", "w_detractors"):
+        out["_" + c] = t[c]
     return out
 
 
@@ -866,18 +917,25 @@ def class_distribution_test(df, by, *, score="score", weight=None) -> pd.Series:
     t = _group_table(f, by)
     if len(t) < 2:
         raise ValueError(f"{by!r} has fewer than 2 segments with answers; nothing to compare")
+    res = _chi2(t)
+    if res["min_expected"] < 5:
+        warnings.warn(f"some expected counts are below 5 (smallest {res['min_expected']:.1f}); the "
+                      "chi-square p-value is approximate - merge small segments", UserWarning,
+                      stacklevel=2)
+    return res
+
+
+def _chi2(t) -> pd.Series:
+    """Chi-square test of independence on a group table from :func:`_group_table`."""
     table = t[["detractors", "passives", "promoters"]].to_numpy() * t[["n_eff"]].to_numpy()
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2:
         warnings.warn("all answers fall in one class; the chi-square test is undefined",
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=4)
         return pd.Series({"chi2": np.nan, "dof": 0, "p_value": np.nan, "n": int(t["n"].sum()),
                           "segments": len(t), "min_expected": np.nan}, name="chi2")
     res = stats.chi2_contingency(table, correction=False)
     min_exp = float(res.expected_freq.min())
-    if min_exp < 5:
-        warnings.warn(f"some expected counts are below 5 (smallest {min_exp:.1f}); the chi-square "
-                      "p-value is approximate - merge small segments", UserWarning, stacklevel=2)
     return pd.Series({"chi2": float(res.statistic), "dof": int(res.dof),
                       "p_value": float(res.pvalue), "n": int(t["n"].sum()), "segments": len(t),
                       "min_expected": min_exp}, name="chi2")
@@ -958,21 +1016,12 @@ def compare_segments(df, by, *, baseline=None, score="score", weight=None, alpha
     t = _add_intervals(t, f, by, method, alpha, 2000, 0)
     # reference shares: the rest (totals minus the segment) or the baseline
     if baseline is None:
-        # weighted sums of the rest, from the per-segment sums of w and w^2
-        g = f.assign(_w2=f["_w"] ** 2)
-        sums = g.groupby(by, sort=True, observed=True)[["_w", "_w2"]].sum()
-        wsum = {c: g.loc[g["_code"] == k].groupby(by, sort=True, observed=True)["_w"].sum()
-                for k, c in enumerate(("detractors", "passives", "promoters"))}
-        W, W2 = sums["_w"].sum(), sums["_w2"].sum()
-        rest_w = W - sums["_w"]
-        rest_w2 = W2 - sums["_w2"]
+        sums = t[["_w", "_w2", "_w_promoters", "_w_detractors"]]
+        rest = sums.sum() - sums  # every other segment together
         with np.errstate(invalid="ignore", divide="ignore"):
-            ref_n = (rest_w ** 2 / rest_w2).reindex(t.index).to_numpy()
-            ref_p = ((wsum["promoters"].sum() - wsum["promoters"].reindex(sums.index, fill_value=0))
-                     / rest_w).reindex(t.index).to_numpy()
-            ref_d = ((wsum["detractors"].sum() - wsum["detractors"].reindex(sums.index,
-                                                                              fill_value=0))
-                     / rest_w).reindex(t.index).to_numpy()
+            ref_n = (rest["_w"] ** 2 / rest["_w2"]).to_numpy()
+            ref_p = (rest["_w_promoters"] / rest["_w"]).to_numpy()
+            ref_d = (rest["_w_detractors"] / rest["_w"]).to_numpy()
         reference = np.full(len(t), "rest", dtype=object)
     else:
         b = t.loc[baseline]
@@ -996,9 +1045,7 @@ def compare_segments(df, by, *, baseline=None, score="score", weight=None, alpha
         p_adj[ok] = multipletests(out.loc[ok, "p_value"].to_numpy(), method="holm")[1]
     out["p_adj"] = p_adj
     out["significant"] = out["p_adj"] < alpha
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # missing scores were already reported
-        chi = class_distribution_test(df.loc[f.index], by, score=score, weight=weight)
+    chi = _chi2(t)
     if chi["min_expected"] < 5:
         warnings.warn(f"some expected counts of the chi-square test are below 5 (smallest "
                       f"{chi['min_expected']:.1f}); its p-value is approximate", UserWarning,
@@ -1478,8 +1525,12 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     vals, _ = _score_values(df[score])
     keep = ~np.isnan(vals) & df[features].notna().all(axis=1).to_numpy()
     if (~keep).any():
+        detail = ""
+        if transactions is not None:
+            unlinked = int(df[customer_id].isna().sum())
+            detail = f" ({unlinked} of them not linked to a customer, so without behaviour)"
         warnings.warn(f"{(~keep).sum()} of {len(df)} rows have a missing score or feature and were "
-                      "left out of the model", UserWarning, stacklevel=2)
+                      f"left out of the model{detail}", UserWarning, stacklevel=2)
     data = df.loc[keep, features]
     v = vals[keep]
     if outcome == "class":
@@ -1543,8 +1594,9 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     if huge.any():
         warnings.warn(f"terms {table.loc[huge, 'term'].tolist()} have extreme or undefined "
                       "estimates (likely separation)", UserWarning, stacklevel=2)
-    table["odds_ratio"] = np.exp(table["coef"])
-    table["ci_low"], table["ci_high"] = np.exp(table["_lo"]), np.exp(table["_hi"])
+    with np.errstate(over="ignore"):  # separated terms: infinite odds ratios, already warned
+        table["odds_ratio"] = np.exp(table["coef"])
+        table["ci_low"], table["ci_high"] = np.exp(table["_lo"]), np.exp(table["_hi"])
     cols = ["term", "feature", "level", "scale"] + (["outcome"] if model == "multinomial" else []) \
         + ["coef", "se", "odds_ratio", "ci_low", "ci_high", "p_value"]
     sort_keys = (["outcome"] if model == "multinomial" else []) + ["odds_ratio", "term"]
@@ -1580,7 +1632,8 @@ def distinguishing_words(df, text="comment", *, score="score", top=15, min_count
     section 3.5): the prior of each word is proportional to its frequency in all comments (passives
     included), with total mass ``prior_size``, which shrinks rare words towards no difference. For
     word ``w`` with counts ``y_P``, ``y_D`` in promoter and detractor comments of sizes ``n_P``,
-    ``n_D``, prior ``a_w`` and ``a0 = sum a_w``::
+    ``n_D``, prior ``a_w`` and ``a0 = sum a_w``. With the default ``prior_size`` the prior counts are
+    the words' counts in all comments, as in tidylo's ``bind_log_odds``::
 
         delta = log((y_P + a_w) / (n_P + a0 - y_P - a_w)) - log((y_D + a_w) / (n_D + a0 - y_D - a_w))
         z = delta / sqrt(1 / (y_P + a_w) + 1 / (y_D + a_w))
@@ -1590,7 +1643,8 @@ def distinguishing_words(df, text="comment", *, score="score", top=15, min_count
     df : DataFrame
         Survey frame with ``score`` and ``text`` columns.
     text : str, default "comment"
-        Free-text column; missing and empty comments are ignored.
+        Free-text column; missing and empty comments are ignored, comments without a score are
+        left out with a warning.
     score : str, default "score"
     top : int, default 15
         Words returned per side.
@@ -1633,8 +1687,13 @@ def distinguishing_words(df, text="comment", *, score="score", top=15, min_count
         raise ValueError(f"prior_size must be > 0; got {prior_size!r}")
     cols = ["group", "word", "z", "log_odds", "n_promoter", "n_detractor"]
     vals, _ = _score_values(df[score])
-    cls = pd.Series(np.where(np.isnan(vals), -1, _codes(vals)), index=df.index)
-    txt = df[text].astype("string").str.lower()
+    no_score = np.isnan(vals) & df[text].notna().to_numpy()
+    if no_score.any():
+        warnings.warn(f"{no_score.sum()} comments have no score and were left out", UserWarning,
+                      stacklevel=2)
+    keep = ~np.isnan(vals)
+    cls = _codes(vals[keep])
+    txt = df.loc[keep, text].astype("string").str.lower().reset_index(drop=True)
     tokens = txt.str.findall(_TOKEN_RE).explode().dropna()
     tokens = tokens[tokens.str.len() >= 2]
     if stopwords:
@@ -1642,7 +1701,7 @@ def distinguishing_words(df, text="comment", *, score="score", top=15, min_count
     if tokens.empty:
         warnings.warn(f"no words found in {text!r}", UserWarning, stacklevel=2)
         return pd.DataFrame(columns=cols)
-    tok = pd.DataFrame({"word": tokens.to_numpy(), "cls": cls.loc[tokens.index].to_numpy()})
+    tok = pd.DataFrame({"word": tokens.to_numpy(), "cls": cls[tokens.index.to_numpy()]})
     bg = tok["word"].value_counts()
     counts = pd.crosstab(tok["word"], tok["cls"]).reindex(columns=[0, 2], fill_value=0)
     yP, yD = counts[2].astype(float), counts[0].astype(float)

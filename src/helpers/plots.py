@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
 #: Colours with a fixed meaning across the collection.
 NPS_COLORS = {"detractor": "#d1495b", "passive": "#edae49", "promoter": "#00798c"}
@@ -116,6 +118,280 @@ def label(ax, title=None, xlabel=None, ylabel=None, note=None):
         ax.annotate(note, xy=(0, -0.18), xycoords="axes fraction", fontsize=8, color=MUTED,
                     ha="left", va="top")
     return ax
+
+
+# ---------------------------------------------------------------------------------------------------
+# --- NPS --- (01_nps)
+# ---------------------------------------------------------------------------------------------------
+def _need_columns(data, cols, source):
+    missing = [c for c in cols if c not in getattr(data, "columns", [])]
+    if missing:
+        raise ValueError(f"data lacks column(s) {missing}; pass the output of {source}")
+
+
+def plot_score_distribution(data, *, score="score", ax=None, title="How likely to recommend (0-10)"):
+    """Bars of the 0-10 answers, coloured by NPS class (detractor, passive, promoter).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or pandas.Series
+        Survey answers (one row per answer) with a ``score`` column, or the scores themselves.
+    score : str, default "score"
+        Score column of a DataFrame.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default ``plt.gca()``.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Eleven bars (scores 0..10, zero-height for unused scores), a legend of the three classes and
+        a footnote with n (and the number of missing answers left out).
+
+    Raises
+    ------
+    ValueError
+        If the score column is missing or the scores are not 0-10 (see :func:`helpers.nps.classify`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ax = plot_score_distribution(pd.DataFrame({"score": [10, 9, 7, 3]}), ax=plt.figure().gca())
+    >>> len(ax.patches)
+    11
+    """
+    from matplotlib.patches import Patch
+
+    from helpers.nps import score_distribution
+
+    if isinstance(data, pd.DataFrame):
+        _need_columns(data, [score], "the survey loader (a score column)")
+        data = data[score]
+    dist = score_distribution(data)
+    ax = get_ax(ax)
+    colors = [NPS_COLORS[c] for c in dist["nps_class"].astype(str)]
+    ax.bar(dist["score"], dist["n"], color=colors, width=0.8)
+    ax.set_xticks(range(11))
+    ax.legend(handles=[Patch(color=NPS_COLORS[c], label=c) for c in ("detractor", "passive", "promoter")],
+              loc="upper left")
+    note = f"n = {int(dist['n'].sum()):,}"
+    if dist.attrs.get("missing"):
+        note += f"; {dist.attrs['missing']:,} missing answers left out"
+    return label(ax, title=title, xlabel="score", ylabel="answers", note=note)
+
+
+def plot_nps_ci(data, *, x="nps", y="segment", p="p_adj", ax=None, title="NPS by segment",
+                reference=None):
+    """NPS of each segment as a dot with its confidence interval; significant ones marked.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per segment with columns ``y``, ``x``, ``ci_low``, ``ci_high`` (e.g. the output of
+        :func:`helpers.nps.compare_segments`). When the adjusted p-value column ``p`` is present a
+        segment with ``p < alpha`` (``alpha`` column, default 0.05) gets a "*" and a filled dot;
+        others are hollow.
+    x, y : str
+        Score and segment columns.
+    p : str, default "p_adj"
+        Adjusted p-value column (optional in ``data``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default ``plt.gca()``.
+    title : str, optional
+        Axes title.
+    reference : float, optional
+        Draw a dashed line at this NPS (e.g. the overall score); a line at 0 is always drawn.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One dot and interval per segment, top to bottom in the order of ``data``.
+
+    Raises
+    ------
+    ValueError
+        If a needed column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"segment": ["a", "b"], "nps": [20.0, -5.0], "ci_low": [10.0, -15.0],
+    ...                   "ci_high": [30.0, 5.0], "p_adj": [0.01, 0.4]})
+    >>> ax = plot_nps_ci(d, ax=plt.figure().gca())
+    >>> [t.get_text() for t in ax.get_yticklabels()], sum(t.get_text() == "*" for t in ax.texts)
+    (['a', 'b'], 1)
+    """
+    _need_columns(data, [x, y, "ci_low", "ci_high"], "helpers.nps.compare_segments")
+    ax = get_ax(ax)
+    pos = np.arange(len(data))[::-1]
+    val = data[x].to_numpy(dtype=float)
+    lo, hi = data["ci_low"].to_numpy(dtype=float), data["ci_high"].to_numpy(dtype=float)
+    ax.errorbar(val, pos, xerr=[val - lo, hi - val], fmt="none", ecolor=ACCENT, elinewidth=2,
+                capsize=3)
+    if p in data.columns:
+        alpha = data["alpha"].to_numpy(dtype=float) if "alpha" in data.columns else 0.05
+        sig = (data[p].to_numpy(dtype=float) < alpha)
+    else:
+        sig = np.ones(len(data), dtype=bool)
+    ax.scatter(val[sig], pos[sig], color=ACCENT, zorder=3, s=40)
+    ax.scatter(val[~sig], pos[~sig], facecolor="white", edgecolor=ACCENT, zorder=3, s=40)
+    if p in data.columns:
+        for xx, yy in zip(hi[sig], pos[sig], strict=True):
+            ax.annotate("*", (xx, yy), xytext=(4, 0), textcoords="offset points", va="center",
+                        ha="left", fontsize=12, color=ACCENT)
+    ax.axvline(0, color=MUTED, linewidth=1)
+    if reference is not None:
+        ax.axvline(reference, color=MUTED, linewidth=1, linestyle="--")
+    ax.set_yticks(pos, [str(v) for v in data[y]])
+    ax.grid(axis="y", visible=False)
+    level = ""
+    if "alpha" in data.columns and data["alpha"].nunique() == 1:
+        level = f"{100 * (1 - float(data['alpha'].iloc[0])):g}% CI"
+    note = ", ".join(filter(None, [level, "* significant after Holm adjustment" if p in data.columns
+                                   else None, f"dashed line: {reference:+.0f}" if reference is not None
+                                   else None]))
+    return label(ax, title=title, xlabel="NPS", note=note or None)
+
+
+def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
+    """NPS per period as a line with its confidence band; low-n periods hollow, significant changes
+    marked with a triangle (up or down).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`helpers.nps.trend`: ``x`` (pandas Period or datetime), ``nps``, ``ci_low``,
+        ``ci_high``, and optionally ``low_n`` and ``change_significant``/``change``.
+    x : str, default "period"
+        Period column.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default ``plt.gca()``.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        A line, a band, filled dots for periods with enough answers, hollow dots for low-n periods
+        and triangles for significant changes; legend entries for each of those present.
+
+    Raises
+    ------
+    ValueError
+        If a needed column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"period": pd.period_range("2024-01", periods=3, freq="M"),
+    ...                   "nps": [10.0, 30.0, 32.0], "ci_low": [0.0, 22.0, 12.0],
+    ...                   "ci_high": [20.0, 38.0, 52.0], "low_n": [False, False, True],
+    ...                   "change": [float("nan"), 20.0, 2.0],
+    ...                   "change_significant": [False, True, False]})
+    >>> ax = plot_nps_trend(d, ax=plt.figure().gca())
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['NPS', 'CI', 'low n (flagged)', 'significant change']
+    """
+    _need_columns(data, [x, "nps", "ci_low", "ci_high"], "helpers.nps.trend")
+    ax = get_ax(ax)
+    xs = data[x]
+    if isinstance(xs.dtype, pd.PeriodDtype):
+        xs = xs.dt.to_timestamp()
+    xs = pd.to_datetime(xs).to_numpy()
+    y = data["nps"].to_numpy(dtype=float)
+    ax.plot(xs, y, color=ACCENT, linewidth=2, label="NPS")
+    ax.fill_between(xs, data["ci_low"].to_numpy(dtype=float), data["ci_high"].to_numpy(dtype=float),
+                    color=ACCENT, alpha=0.15, linewidth=0, label="CI")
+    low = data["low_n"].to_numpy(dtype=bool) if "low_n" in data.columns else np.zeros(len(data), bool)
+    has = ~np.isnan(y)
+    ax.scatter(xs[has & ~low], y[has & ~low], color=ACCENT, s=25, zorder=3)
+    if (has & low).any():
+        ax.scatter(xs[has & low], y[has & low], facecolor="white", edgecolor=ACCENT, s=25, zorder=3,
+                   label="low n (flagged)")
+    if "change_significant" in data.columns:
+        sig = data["change_significant"].fillna(False).to_numpy(dtype=bool) & has
+        up = (data["change"].to_numpy(dtype=float) > 0 if "change" in data.columns
+              else np.ones(len(data), bool))
+        legend_label = "significant change"
+        for mask, marker, color in ((sig & up, "^", NPS_COLORS["promoter"]),
+                                    (sig & ~up, "v", NPS_COLORS["detractor"])):
+            if mask.any():
+                ax.scatter(xs[mask], y[mask], marker=marker, color=color, s=90, zorder=4,
+                           label=legend_label)
+                legend_label = None  # one legend entry for both directions
+    ax.legend(loc="best")
+    ax.axhline(0, color=MUTED, linewidth=1)
+    locator = mpl.dates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mpl.dates.ConciseDateFormatter(locator))
+    level = ""
+    if "alpha" in data.columns and data["alpha"].nunique() == 1:
+        level = f"band: {100 * (1 - float(data['alpha'].iloc[0])):g}% CI; "
+    return label(ax, title=title, ylabel="NPS",
+                 note=f"{level}hollow: fewer answers than min_n; triangles: significant change "
+                      "from the previous period")
+
+
+def plot_drivers(data, *, ax=None, title="What moves the score (odds ratios)", alpha=0.05):
+    """Forest plot of odds ratios with their intervals on a log scale.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`helpers.nps.drivers`: ``term``, ``odds_ratio``, ``ci_low``, ``ci_high``,
+        optionally ``p_value`` and ``outcome`` (multinomial models: labels become "term (outcome)").
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default ``plt.gca()``.
+    title : str, optional
+        Axes title.
+    alpha : float, default 0.05
+        Terms with ``p_value < alpha`` are coloured (teal above 1, red below); others grey.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One dot and interval per row, top to bottom in the order of ``data``, a line at 1.
+
+    Raises
+    ------
+    ValueError
+        If a needed column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"term": ["tenure_days", "region[East]"], "odds_ratio": [1.5, 0.6],
+    ...                   "ci_low": [1.2, 0.4], "ci_high": [1.9, 0.9], "p_value": [0.001, 0.02]})
+    >>> ax = plot_drivers(d, ax=plt.figure().gca())
+    >>> ax.get_xscale(), [t.get_text() for t in ax.get_yticklabels()]
+    ('log', ['tenure_days', 'region[East]'])
+    """
+    _need_columns(data, ["term", "odds_ratio", "ci_low", "ci_high"], "helpers.nps.drivers")
+    ax = get_ax(ax)
+    pos = np.arange(len(data))[::-1]
+    orr = data["odds_ratio"].to_numpy(dtype=float)
+    lo, hi = data["ci_low"].to_numpy(dtype=float), data["ci_high"].to_numpy(dtype=float)
+    if "p_value" in data.columns:
+        sig = data["p_value"].to_numpy(dtype=float) < alpha
+    else:
+        sig = np.ones(len(data), bool)
+    colors = np.where(~sig, MUTED, np.where(orr >= 1, NPS_COLORS["promoter"], NPS_COLORS["detractor"]))
+    for i in range(len(data)):
+        ax.errorbar(orr[i], pos[i], xerr=[[orr[i] - lo[i]], [hi[i] - orr[i]]], fmt="o",
+                    color=colors[i], ecolor=colors[i], capsize=3)
+    ax.axvline(1, color=MUTED, linewidth=1, linestyle="--")
+    ax.set_xscale("log")
+    plain = mpl.ticker.FuncFormatter(lambda v, _: f"{v:.3g}")
+    ax.xaxis.set_major_formatter(plain)
+    ax.xaxis.set_minor_formatter(plain)
+    labels = data["term"].astype(str)
+    if "outcome" in data.columns:
+        labels = labels + " (" + data["outcome"].astype(str) + ")"
+    ax.set_yticks(pos, labels.tolist())
+    ax.grid(axis="y", visible=False)
+    return label(ax, title=title, xlabel="odds ratio (log scale)",
+                 note=f"coloured: p < {alpha:g}; numeric terms per SD, categories vs their reference")
 
 
 # ---------------------------------------------------------------------------------------------------
