@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-import matplotlib.ticker  # noqa: F401  (mpl.ticker used by the formatters)
+import matplotlib.patches  # noqa: F401  (mpl.patches: legend handles)
+import matplotlib.ticker  # noqa: F401  (mpl.ticker: axis formatters)
 import numpy as np
 import pandas as pd
 
@@ -454,7 +455,7 @@ def plot_stage_bars(stages, *, stage="stage", revenue="revenue", ax=None):
     Returns
     -------
     matplotlib.axes.Axes
-        Two bars per stage: customers (stage colour) and revenue (grey).
+        Two bars per stage: customers (solid, stage colour) and revenue (light, hatched).
 
     Examples
     --------
@@ -476,9 +477,10 @@ def plot_stage_bars(stages, *, stage="stage", revenue="revenue", ax=None):
     rev_share = rev / total if total else rev * np.nan
     x = np.arange(len(levels))
     w = 0.4
-    ax.bar(x - w / 2, cust_share.to_numpy(), w, label="customers",
-           color=[STAGE_COLORS.get(lv, ACCENT) for lv in levels])
-    ax.bar(x + w / 2, rev_share.to_numpy(), w, label="revenue", color=MUTED)
+    colors = [STAGE_COLORS.get(lv, ACCENT) for lv in levels]
+    ax.bar(x - w / 2, cust_share.to_numpy(), w, color=colors)
+    ax.bar(x + w / 2, rev_share.to_numpy(), w, color=colors, alpha=0.45, hatch="//",
+           edgecolor="white")
     for xi, (c, r) in enumerate(zip(cust_share, rev_share)):
         ax.annotate(f"{c:.0%}", (xi - w / 2, c), ha="center", va="bottom", fontsize=8)
         if np.isfinite(r):
@@ -486,7 +488,9 @@ def plot_stage_bars(stages, *, stage="stage", revenue="revenue", ax=None):
                         color=MUTED)
     ax.set_xticks(x, levels)
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
-    ax.legend()
+    ax.legend(handles=[mpl.patches.Patch(facecolor=MUTED, label="customers"),
+                       mpl.patches.Patch(facecolor=MUTED, alpha=0.45, hatch="//",
+                                         edgecolor="white", label="revenue")])
     return label(ax, title="Customers and revenue by lifecycle stage", xlabel="stage",
                  ylabel="share", note=f"n = {int(counts.sum()):,} customers")
 
