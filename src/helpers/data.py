@@ -332,11 +332,10 @@ def load_config(path=None) -> dict:
     if not 0 <= cfg["margin_rate"] <= 1:
         raise DataError(path, "margin_rate", f"{cfg['margin_rate']} is outside 0..1",
                         "write the gross margin as a fraction of revenue, e.g. 0.3 for 30%")
-    for section in ("columns",):
-        for name, mapping in cfg[section].items():
-            if mapping is not None and not isinstance(mapping, dict):
-                raise DataError(path, f"{section}.{name}", "must be a mapping canonical -> your column",
-                                f"write e.g. `{section}: {{{name}: {{customer_id: 'Customer No'}}}}`")
+    for name, mapping in cfg["columns"].items():
+        if mapping is not None and not isinstance(mapping, dict):
+            raise DataError(path, f"columns.{name}", "must be a mapping canonical -> your column",
+                            f"write e.g. `columns: {{{name}: {{customer_id: 'Customer No'}}}}`")
     return cfg
 
 
@@ -630,7 +629,15 @@ def _begin(path, name, columns, read, log):
         raise DataError(path, None, "the file has a header but no rows",
                         "export the data again; check the date filter of the export")
     df = _map_columns(raw, path, name, columns, log)
-    return df, raw, read, log, sep
+    return df, read, log, sep
+
+
+def _keep_attributes(df, out, name):
+    """Copy the columns that are not in the input's schema into ``out`` as text attributes."""
+    schema = SCHEMAS[name]["required"] + SCHEMAS[name]["optional"]
+    for col in df.columns:
+        if col not in out.columns and col not in schema:
+            out[col] = df[col].replace("", pd.NA).astype("string")
 
 
 def _dedupe(df, name, log):
@@ -681,7 +688,7 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
     ['customer_id', 'order_date', 'amount', 'profit']
     """
     name = "transactions"
-    df, raw, read, log, sep = _begin(path, name, columns, read, log)
+    df, read, log, sep = _begin(path, name, columns, read, log)
     df = _dedupe(df, name, log)
     blank_id = df["customer_id"].eq("")
     df = _drop(df, blank_id, name, "no customer_id (guest or anonymous orders cannot be followed)", log)
@@ -712,9 +719,7 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
         neg = disc < 0
         log.add(name, "discount: negative values read as positive discounts", "fixed", int(neg.sum()),
                 df.loc[neg])
-    for col in df.columns:
-        if col not in out.columns and col not in SCHEMAS[name]["required"] + SCHEMAS[name]["optional"]:
-            out[col] = df[col].replace("", pd.NA).astype("string")
+    _keep_attributes(df, out, name)
     refunds = out["amount"] < 0
     log.add(name, "refunds or returns (negative amount): kept, netted into revenue", "info",
             int(refunds.sum()), df.loc[refunds])
@@ -763,7 +768,7 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
     True
     """
     name = "survey"
-    df, raw, read, log, sep = _begin(path, name, columns, read, log)
+    df, read, log, sep = _begin(path, name, columns, read, log)
     df = _dedupe(df, name, log)
     blank = df["score"].eq("")
     df = _drop(df, blank, name, "blank answer (no score)", log)
@@ -791,9 +796,7 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
                             "not numbers", "give every response a positive weight, or drop the weight "
                             "column to analyse unweighted", df.loc[badw])
         out["weight"] = w
-    for col in df.columns:
-        if col not in out.columns and col not in SCHEMAS[name]["required"] + SCHEMAS[name]["optional"]:
-            out[col] = df[col].replace("", pd.NA).astype("string")
+    _keep_attributes(df, out, name)
     if observation_end is not None:
         end = pd.Timestamp(observation_end)
         out = _drop(out, out["response_date"] > end, name,
@@ -833,7 +836,7 @@ def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
     True
     """
     name = "customers"
-    df, raw, read, log, sep = _begin(path, name, columns, read, log)
+    df, read, log, sep = _begin(path, name, columns, read, log)
     blank = df["customer_id"].eq("")
     if blank.any():
         raise DataError(path, "customer_id", f"{int(blank.sum())} blank customer id(s)",
@@ -857,9 +860,7 @@ def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
                     int(badr.sum()), df.loc[badr])
             ref = ref.where(~badr)
         out["referrals"] = ref.astype("Int64")
-    for col in df.columns:
-        if col not in out.columns and col not in SCHEMAS[name]["required"] + SCHEMAS[name]["optional"]:
-            out[col] = df[col].replace("", pd.NA).astype("string")
+    _keep_attributes(df, out, name)
     return out.sort_values("customer_id", kind="stable")
 
 
