@@ -1544,3 +1544,86 @@ def lapse_survival(transactions, observation_end=None, lapse_days=None, by=None,
         logrank = pd.Series({"statistic": float(stat), "df": len(labels) - 1,
                              "pvalue": float(pvalue)}, name="log-rank")
     return Survival(durations, curves, medians, logrank)
+
+
+# ---------------------------------------------------------------------------------------------------
+# One row per customer: every lifecycle view joined
+# ---------------------------------------------------------------------------------------------------
+def customer_lifecycle(transactions, as_of=None, customers=None, survey=None, *, thresholds=None,
+                       rfm_rules=None, ladder_rules=None, promoter_min=9):
+    """Where every known customer stands as of a date: stage, ladder rung and RFM segment in one table.
+
+    Joins :func:`lifecycle_stage`, :func:`loyalty_ladder`, :func:`rfm_summary`, :func:`rfm_scores`
+    and :func:`rfm_segments` on ``customer_id``. Customers known only from ``customers`` (prospects)
+    get a row with a stage and a rung but no RFM values (``<NA>``): RFM needs a purchase.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Canonical transactions.
+    as_of : date-like, optional
+        Snapshot date (included). Default: the last ``order_date``.
+    customers : pandas.DataFrame, optional
+        Known customers (adds prospects, signup dates and referrals).
+    survey : pandas.DataFrame, optional
+        NPS answers linked by ``customer_id`` (promoters can be advocates on the ladder).
+    thresholds : dict, optional
+        Stage windows in days (see :func:`stage_thresholds`); default from the data.
+    rfm_rules : list of dict, optional
+        RFM segment rules (default :data:`helpers.frameworks.RFM_SEGMENTS`).
+    ladder_rules : list of dict, optional
+        Ladder rules (default :data:`helpers.frameworks.LOYALTY_LADDER`).
+    promoter_min : int, default 9
+        Lowest score that counts as a promoter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per known customer, indexed by ``customer_id`` (sorted): ``stage``, ``ladder_step``,
+        ``rfm_segment``, ``R``, ``F``, ``M``, ``RFM``, ``first_purchase``, ``last_purchase``,
+        ``days_since_last``, ``n_orders``, ``n_purchase_days``, ``revenue``, ``profit``,
+        ``promoter``, ``referrals``. ``attrs``: ``as_of`` and ``thresholds``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On malformed inputs (see the joined functions).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"],
+    ...     "order_date": pd.to_datetime(["2024-01-01", "2024-06-20", "2024-06-25"]),
+    ...     "amount": [10.0, 12.0, 9.0]})
+    >>> th = {"new_window": 30, "active_window": 30, "lapse_window": 90}
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     view = customer_lifecycle(tx, "2024-06-30", thresholds=th)
+    >>> view[["stage", "ladder_step"]].astype(str).values.tolist()
+    [['reactivated', 'repeat customer'], ['new', 'first-time customer']]
+    """
+    tx = _prepare(transactions)
+    as_of_day = _end_day(tx, as_of)
+    as_of_ts = _day_ts(as_of_day)
+    stages = lifecycle_stage(transactions, as_of_ts, customers=customers, thresholds=thresholds)
+    th = stages.attrs["thresholds"]
+    ladder = loyalty_ladder(transactions, as_of_ts, customers=customers, survey=survey, thresholds=th,
+                            rules=ladder_rules, promoter_min=promoter_min)
+    summary = rfm_summary(transactions, observation_end=as_of_ts)
+    segments = rfm_segments(rfm_scores(summary), rules=rfm_rules)
+    out = stages.drop(columns=["revenue"]).join(ladder[["rung", "promoter", "referrals"]])
+    out = out.rename(columns={"rung": "ladder_step"})
+    out = out.join(segments[["R", "F", "M", "RFM", "segment"]].rename(columns={"segment": "rfm_segment"}))
+    for col in ("R", "F", "M"):
+        out[col] = out[col].astype("Int64")
+    money = summary[["n_orders", "revenue", "profit"]] if "profit" in summary else summary[["n_orders", "revenue"]]
+    out = out.join(money)
+    out["n_orders"] = out["n_orders"].fillna(0).astype("int64")
+    out["revenue"] = out["revenue"].fillna(0.0)
+    if "profit" in out:
+        out["profit"] = out["profit"].fillna(0.0)
+    cols = ["stage", "ladder_step", "rfm_segment", "R", "F", "M", "RFM", "first_purchase",
+            "last_purchase", "days_since_last", "n_orders", "n_purchase_days", "revenue", "profit",
+            "promoter", "referrals"]
+    out = out[[c for c in cols if c in out.columns]].sort_index()
+    out.attrs = {"as_of": as_of_ts, "thresholds": th}
+    return out

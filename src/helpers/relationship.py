@@ -18,13 +18,17 @@ Pareto/NBD); :func:`projected_duration` does the same with any fitted model of :
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from helpers import clv
 from helpers.frameworks import RELATIONSHIP_GROUPS
+from helpers.lifecycle import rfm_summary
 
-__all__ = ["GROUPS", "assign_groups", "projected_duration", "group_summary", "migration"]
+__all__ = ["GROUPS", "assign_groups", "projected_duration", "group_summary", "migration",
+           "customer_relationships", "Relationships", "LOYALTY_MEASURES", "PROFIT_MEASURES"]
 
 #: Group names in a fixed order (low/short first), as an ordered categorical's categories.
 GROUPS = ["Strangers", "Butterflies", "Barnacles", "True Friends"]
@@ -118,12 +122,17 @@ def assign_groups(df, *, profit="profit", loyalty="p_alive", profit_split=None, 
     return out
 
 
-def projected_duration(model, summary, *, cutoff=0.5, horizon=260, step=1.0):
-    """Time from now until P(alive) falls below ``cutoff`` if the customer buys nothing more.
+def projected_duration(model, summary, *, cutoff=0.5, horizon=260, step=1.0, since="now"):
+    """Projected relationship duration: when P(alive) falls below ``cutoff`` without a new purchase.
 
-    P(alive) of a lifetime model falls as time passes without a purchase; the projected remaining
-    duration is the first future time at which it drops under ``cutoff``. Customers still above the
-    cut-off at ``horizon`` get ``horizon`` and ``censored = True``.
+    P(alive) of a lifetime model falls as time passes without a purchase. With ``since="now"`` the
+    result is the remaining duration: the first future time at which P(alive) drops under
+    ``cutoff`` (0 when it is already below). With ``since="first_purchase"`` it is the whole
+    projected lifetime, as Reinartz & Kumar (2000) measured it: from the first purchase to the moment
+    P(alive) fell, or will fall, under the cut-off, searched from the last purchase on. That moment
+    can lie in the past (a customer who has been gone for a while) or in the future, so the measure
+    has no pile of ties at zero and compares old and young customers on one scale. Customers still
+    above the cut-off at ``horizon`` past the search start get that bound and ``censored = True``.
 
     Parameters
     ----------
@@ -138,17 +147,21 @@ def projected_duration(model, summary, *, cutoff=0.5, horizon=260, step=1.0):
         Longest projection, in the model's time unit (260 weeks = 5 years).
     step : float, default 1
         Grid step, in the model's time unit.
+    since : {"now", "first_purchase"}, default "now"
+        Remaining duration from the observation end, or whole projected lifetime from the first
+        purchase (the search then starts at the last purchase).
 
     Returns
     -------
     pandas.DataFrame
-        Index as ``summary``; ``p_alive_now``, ``duration`` (remaining time in model units; 0 when
-        P(alive) is already below the cut-off) and ``censored`` (bool).
+        Index as ``summary``; ``p_alive_now``, ``duration`` (in model units; with ``since="now"`` 0
+        when P(alive) is already below the cut-off) and ``censored`` (bool).
 
     Raises
     ------
     ValueError
-        If ``cutoff`` is not in (0, 1) or ``horizon``/``step`` are not positive.
+        If ``cutoff`` is not in (0, 1), ``horizon``/``step`` are not positive or ``since`` is
+        unknown.
 
     Examples
     --------
@@ -158,18 +171,23 @@ def projected_duration(model, summary, *, cutoff=0.5, horizon=260, step=1.0):
     >>> s = pd.DataFrame({"frequency": [1], "recency": [5.0], "T": [5.0]})
     >>> float(projected_duration(Exp(), s, cutoff=0.5, step=0.5)["duration"].iloc[0])
     7.0
+    >>> float(projected_duration(Exp(), s, cutoff=0.5, step=0.5, since="first_purchase")["duration"].iloc[0])
+    12.0
     """
     if not 0 < cutoff < 1:
         raise ValueError(f"cutoff must be between 0 and 1, not {cutoff}")
     if horizon <= 0 or step <= 0:
         raise ValueError("horizon and step must be positive")
+    if since not in ("now", "first_purchase"):
+        raise ValueError(f"since must be 'now' or 'first_purchase', not {since!r}")
     grid = np.arange(0.0, horizon + step / 2, step)
     base = summary[["frequency", "recency", "T"]].astype(float)
     n = len(base)
     first_below = np.full(n, np.nan)
     now = np.asarray(model.p_alive(base), dtype=float)
+    start = base["T"] if since == "now" else base["recency"]
     for tau in grid:  # loop over time points (a few hundred), vectorised over customers
-        frame = base.assign(T=base["T"] + tau)
+        frame = base.assign(T=start + tau)
         below = np.asarray(model.p_alive(frame), dtype=float) < cutoff
         newly = below & np.isnan(first_below)
         first_below[newly] = tau
@@ -177,6 +195,8 @@ def projected_duration(model, summary, *, cutoff=0.5, horizon=260, step=1.0):
             break
     censored = np.isnan(first_below)
     duration = np.where(censored, horizon, first_below)
+    if since == "first_purchase":
+        duration = duration + base["recency"].to_numpy()
     return pd.DataFrame({"p_alive_now": now, "duration": duration, "censored": censored},
                         index=summary.index)
 
@@ -257,3 +277,165 @@ def migration(before, after, *, normalize=True):
         return counts
     shares = counts.div(counts.sum(axis=1), axis=0)
     return counts, shares
+
+
+# ---------------------------------------------------------------------------------------------------
+# From transactions to groups in one call
+# ---------------------------------------------------------------------------------------------------
+#: Loyalty measures :func:`customer_relationships` offers (column of its table -> meaning).
+LOYALTY_MEASURES = {
+    "lifetime": "projected relationship duration from the first purchase until P(alive) falls below "
+                "the cut-off (Reinartz & Kumar)",
+    "duration": "projected remaining duration from the observation end until P(alive) falls below "
+                "the cut-off",
+    "p_alive": "probability that the customer is still active at the observation end",
+}
+#: Profitability measures :func:`customer_relationships` offers (column of its table -> meaning).
+PROFIT_MEASURES = {
+    "profit_per_order": "realised profit per order to date",
+    "profit": "realised profit to date",
+    "clv": "predicted discounted profit over the value horizon",
+}
+_MODELS = {"pareto_nbd": clv.fit_pareto_nbd, "bgnbd": clv.fit_bgnbd}
+
+
+@dataclass
+class Relationships:
+    """Result of :func:`customer_relationships`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per customer with a purchase (index ``customer_id``, sorted); see
+        :func:`customer_relationships`.
+    lifetime : helpers.clv.LifetimeFit
+        The fitted lifetime model (``summary_table()`` gives parameters with intervals).
+    spend : helpers.clv.SpendFit
+        The fitted Gamma-Gamma spend model.
+    value : helpers.clv.CustomerValue
+        Predicted value per customer and in total, with bootstrap intervals.
+    summary : pandas.DataFrame
+        The customer summary the models were fitted on (``recency`` and ``T`` in ``time_unit``).
+    settings : dict
+        Every choice made: model, time unit, measures, cut-off, horizons, splits.
+    """
+
+    table: pd.DataFrame
+    lifetime: object
+    spend: object
+    value: object
+    summary: pd.DataFrame
+    settings: dict
+
+
+def customer_relationships(transactions, as_of=None, *, model="pareto_nbd", time_unit="W",
+                           loyalty="lifetime", profitability="profit_per_order", cutoff=0.5,
+                           duration_horizon=260, value_horizon=52, annual_discount_rate=0.10,
+                           n_boot=200, profit_split=None, loyalty_split=None, seed=0):
+    """Relationship group of every customer, from transactions: fit, project, value, place.
+
+    Steps: :func:`helpers.lifecycle.rfm_summary` up to ``as_of`` (days, converted to ``time_unit``);
+    a lifetime model (Pareto/NBD by default, the model Reinartz & Kumar used; or BG/NBD); the
+    Gamma-Gamma spend model; :func:`projected_duration`; :func:`helpers.clv.customer_value` (expected
+    discounted profit with a parametric-bootstrap interval); :func:`assign_groups`.
+
+    Margin: each customer's realised profit / revenue ratio is applied to the repeat-purchase spend
+    (customers with revenue <= 0 get the overall ratio), so the value is profit, not revenue.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Canonical transactions (``profit`` column as the loaders add it).
+    as_of : date-like, optional
+        Observation end (included); default the last ``order_date``.
+    model : {"pareto_nbd", "bgnbd"}, default "pareto_nbd"
+        Lifetime model.
+    time_unit : {"D", "W", "M"}, default "W"
+        Unit of the model's time axis, of ``duration`` and of the horizons.
+    loyalty : {"lifetime", "duration", "p_alive"}, default "lifetime"
+        Loyalty axis (see :data:`LOYALTY_MEASURES`).
+    profitability : {"profit_per_order", "profit", "clv"}, default "profit_per_order"
+        Profitability axis (see :data:`PROFIT_MEASURES`).
+    cutoff : float, default 0.5
+        P(alive) below which a customer counts as gone.
+    duration_horizon : float, default 260
+        Longest projection of the duration, in ``time_unit``.
+    value_horizon : int, default 52
+        Horizon of the predicted value, in ``time_unit``.
+    annual_discount_rate : float, default 0.10
+        Discount rate of the predicted value.
+    n_boot : int, default 200
+        Bootstrap draws for the value interval (0 skips it).
+    profit_split, loyalty_split : None, "median", "qX" or float
+        Split lines (see :func:`assign_groups`).
+    seed : int, default 0
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    Relationships
+        ``table`` columns: ``frequency``, ``recency``, ``T`` (model units), ``monetary_value``,
+        ``n_orders``, ``revenue``, ``profit``, ``profit_per_order``, ``p_alive``, ``lifetime``,
+        ``duration``, ``censored``, ``expected_purchases`` (over ``value_horizon``), ``clv``,
+        ``clv_lower``, ``clv_upper``, ``profit_level``, ``duration_level``, ``group``.
+
+    Raises
+    ------
+    ValueError
+        On an unknown model, measure or time unit, or inputs the joined functions reject.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> days = rng.integers(0, 700, 400)
+    >>> tx = pd.DataFrame({"customer_id": [f"c{i % 60}" for i in range(400)],
+    ...                    "order_date": pd.Timestamp("2023-01-01") + pd.to_timedelta(days, "D"),
+    ...                    "amount": rng.gamma(4, 10, 400)})
+    >>> tx["profit"] = tx["amount"] * 0.3
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     rel = customer_relationships(tx, n_boot=0)
+    >>> len(rel.table), sorted(rel.table["group"].dropna().unique())[:1]
+    (60, ['Barnacles'])
+    """
+    if model not in _MODELS:
+        raise ValueError(f"model must be one of {sorted(_MODELS)}, not {model!r}")
+    if loyalty not in LOYALTY_MEASURES:
+        raise ValueError(f"loyalty must be one of {list(LOYALTY_MEASURES)}, not {loyalty!r}")
+    if profitability not in PROFIT_MEASURES:
+        raise ValueError(f"profitability must be one of {list(PROFIT_MEASURES)}, not {profitability!r}")
+    summary_days = rfm_summary(transactions, observation_end=as_of)
+    summary = clv.convert_time_unit(summary_days, "D", time_unit)
+    if "profit" not in summary.columns:
+        raise ValueError("transactions need a 'profit' column (helpers.data.load_transactions adds it)")
+    overall = summary["profit"].sum() / summary["revenue"].sum()
+    ratio = (summary["profit"] / summary["revenue"]).where(summary["revenue"] > 0, overall)
+    summary["repeat_profit"] = summary["monetary_value"] * ratio
+    lifetime = _MODELS[model](summary, time_unit=time_unit)
+    spend = clv.fit_gamma_gamma(summary)
+    value = clv.customer_value(summary, lifetime, spend, horizon=value_horizon, time_unit=time_unit,
+                               annual_discount_rate=annual_discount_rate, profit_col="repeat_profit",
+                               n_boot=n_boot, seed=seed)
+    now = projected_duration(lifetime, summary, cutoff=cutoff, horizon=duration_horizon)
+    whole = projected_duration(lifetime, summary, cutoff=cutoff, horizon=duration_horizon,
+                               since="first_purchase")
+    table = summary[["frequency", "recency", "T", "monetary_value", "n_orders", "revenue", "profit"]].copy()
+    table["profit_per_order"] = table["profit"] / table["n_orders"]
+    table["p_alive"] = now["p_alive_now"]
+    table["lifetime"] = whole["duration"]
+    table["duration"] = now["duration"]
+    table["censored"] = now["censored"]
+    vt = value.table.reindex(table.index)
+    for col in ("expected_purchases", "clv", "clv_lower", "clv_upper"):
+        table[col] = vt[col]
+    table = assign_groups(table, profit=profitability, loyalty=loyalty, profit_split=profit_split,
+                          loyalty_split=loyalty_split)
+    splits = table.attrs["splits"]
+    table.attrs = {}
+    settings = {"model": model, "time_unit": time_unit, "loyalty": loyalty,
+                "profitability": profitability, "cutoff": cutoff, "duration_horizon": duration_horizon,
+                "value_horizon": value_horizon, "annual_discount_rate": annual_discount_rate,
+                "n_boot": n_boot, "splits": splits,
+                "as_of": pd.Timestamp(as_of) if as_of is not None else transactions["order_date"].max()}
+    return Relationships(table=table.sort_index(), lifetime=lifetime, spend=spend, value=value,
+                         summary=summary, settings=settings)
