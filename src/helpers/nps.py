@@ -1518,9 +1518,9 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     pandas.DataFrame
         One row per term (and outcome for multinomial), sorted by odds ratio (largest first):
         ``term``, ``feature``, ``level``, ``scale`` ("per SD", "per doubling", "per unit" or
-        "vs <reference level>"), ``outcome`` (multinomial only), ``coef``, ``se``, ``odds_ratio``, ``ci_low``, ``ci_high``,
-        ``p_value``. ``attrs`` holds ``n``, ``converged``, ``pseudo_r2``, ``llr_p_value``,
-        ``model``, ``outcome`` and ``alpha``.
+        "vs <reference level>"), ``outcome`` (multinomial only), ``coef``, ``se``, ``odds_ratio``,
+        ``ci_low``, ``ci_high``, ``p_value``. ``attrs`` holds ``n``, ``converged``, ``pseudo_r2``,
+        ``llr_p_value``, ``model``, ``outcome`` and ``alpha``.
 
     Raises
     ------
