@@ -2,14 +2,16 @@
 
 import math
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers import nps
-from helpers.plots import plot_drivers, plot_nps_ci, plot_nps_trend, plot_score_distribution
+from helpers import data, nps
+from helpers.plots import (MUTED, NPS_COLORS, plot_distinguishing_words, plot_drivers, plot_nps_ci,
+                           plot_nps_trend, plot_score_distribution)
 
 plt.switch_backend("Agg")
 
@@ -633,6 +635,72 @@ def test_drivers_joins_behaviour_from_transactions():
     assert res.attrs["n"] == n - 10
 
 
+def test_drivers_scales_are_reparametrisations_of_one_model():
+    df, x = planted_survey(n=800)
+    df["m"] = np.exp(df["x"])  # skewed and positive, like spend
+    per_sd = nps.drivers(df, ["x", "m", "region"]).set_index("term")
+    per_unit = nps.drivers(df, ["x", "m", "region"], scale="unit").set_index("term")
+    # the same likelihood in other units: coefficient per unit = coefficient per SD / SD
+    for t in ("x", "m"):
+        assert per_unit.loc[t, "coef"] == pytest.approx(per_sd.loc[t, "coef"] / df[t].std(),
+                                                        rel=1e-3)
+    assert per_unit.loc["region[East]", "coef"] == pytest.approx(per_sd.loc["region[East]", "coef"],
+                                                                 rel=1e-3)
+    # log2 = sign(v) * log2(1 + |v|) by hand, entered per unit; the dict leaves region alone
+    hand = df.assign(lx=np.sign(df["x"]) * np.log2(1 + df["x"].abs()),
+                     lm=np.log2(1 + df["m"]))
+    by_hand = nps.drivers(hand, ["lx", "lm", "region"], scale="unit").set_index("term")
+    logged = nps.drivers(df, ["x", "m", "region"], scale={"x": "log2", "m": "log2"})
+    logged = logged.set_index("term")
+    assert logged.loc[["x", "m"], "scale"].tolist() == ["per doubling"] * 2
+    assert logged.loc["region[East]", "scale"] == "vs North"
+    assert logged.loc["x", "odds_ratio"] == pytest.approx(by_hand.loc["lx", "odds_ratio"], rel=1e-3)
+    assert logged.loc["m", "ci_low"] == pytest.approx(by_hand.loc["lm", "ci_low"], rel=1e-3)
+    mixed = nps.drivers(df, ["x", "m"], scale={"m": "log2"}).set_index("term")["scale"]
+    assert mixed.to_dict() == {"x": "per SD", "m": "per doubling"}
+    with pytest.raises(ValueError, match="unknown scale"):
+        nps.drivers(df, ["x"], scale="log")
+    with pytest.raises(ValueError, match="not among the features"):
+        nps.drivers(df, ["x"], scale={"y": "log2"})
+    with pytest.raises(TypeError, match="scale must be"):
+        nps.drivers(df, ["x"], scale=2)
+
+
+@pytest.fixture(scope="module")
+def sample_linked():
+    """The bundled sample's linked answers and its transactions."""
+    ds = data.load_all()
+    return ds.survey[ds.survey["customer_id"].notna()].reset_index(drop=True), ds.transactions
+
+
+def sample_drivers(survey, tx):
+    return nps.drivers(survey, ["region", "plan"], transactions=tx,
+                       behaviour=("tenure_days", "orders", "profit"), scale="log2")
+
+
+def test_drivers_find_the_planted_loyalty_relation_in_the_sample(sample_linked):
+    # Planted in helpers.sample: true friends (profitable, frequent) score highest, strangers
+    # (one small order) lowest, and a customer's own effect raises both the score and the purchase
+    # rate; East scores 0.9 points lower.
+    survey, tx = sample_linked
+    res = sample_drivers(survey, tx).set_index("term")
+    assert res.attrs["converged"] and res.attrs["n"] == len(survey)
+    assert set(res.index) >= {"tenure_days", "orders", "profit", "region[East]"}
+    for term in ("orders", "profit"):
+        assert res.loc[term, "scale"] == "per doubling"
+        assert res.loc[term, "odds_ratio"] > 1 and res.loc[term, "ci_low"] > 1, term
+    assert res.loc["region[East]", "ci_high"] < 1
+
+
+def test_drivers_on_the_sample_with_shuffled_scores_find_no_behaviour_effect(sample_linked):
+    # the control of the test above: break the link between answer and customer
+    survey, tx = sample_linked
+    shuffled = survey.assign(score=survey["score"].sample(frac=1, random_state=0).to_numpy())
+    res = sample_drivers(shuffled, tx).set_index("term")
+    assert not (res.loc[["orders", "profit"], "ci_low"] > 1).any()
+    assert res.loc["region[East]", "ci_high"] > 1
+
+
 def test_drivers_warns_on_separation_and_bad_input():
     df, _ = planted_survey(n=600)
     df["vip"] = "no"
@@ -736,5 +804,32 @@ def test_plot_drivers():
     fig, ax = plt.subplots()
     plot_drivers(res, ax=ax)
     assert ax.get_xscale() == "log"
-    assert [t.get_text() for t in ax.get_yticklabels()] == res["term"].tolist()
+    labels = {"x": "x (per SD)", "region[East]": "region: East (vs North)",
+              "region[South]": "region: South (vs North)"}
+    assert [t.get_text() for t in ax.get_yticklabels()] == res["term"].map(labels).tolist()
     assert len(ax.containers) == len(res)  # one error bar per term
+    note = ax.texts[-1].get_text()
+    assert "95% CI" in note and "per standard deviation" in note
+    fig, ax = plt.subplots()
+    plot_drivers(nps.drivers(df, ["x"], scale="log2"), ax=ax)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["x (per doubling)"]
+    assert "per doubling" in ax.texts[-1].get_text()
+
+
+def test_plot_distinguishing_words():
+    words = pd.DataFrame({"group": ["promoter", "promoter", "detractor"],
+                          "word": ["great", "ok", "slow"], "z": [3.0, 0.5, -2.5],
+                          "n_promoter": [20, 4, 1], "n_detractor": [2, 3, 15]})
+    fig, ax = plt.subplots()
+    out = plot_distinguishing_words(words.iloc[::-1], ax=ax)  # sorted by z whatever the input order
+    assert out is ax
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["great", "ok", "slow"]
+    assert [p.get_width() for p in ax.patches] == [3.0, 0.5, -2.5]
+    # the weak word is grey, the others in the class colours
+    colors = [mpl.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colors == [NPS_COLORS["promoter"], MUTED, NPS_COLORS["detractor"]]
+    assert [t.get_text() for t in ax.texts[:3]] == ["20/2", "4/3", "1/15"]
+    with pytest.raises(ValueError, match="no words"):
+        plot_distinguishing_words(words.iloc[:0], ax=ax)
+    with pytest.raises(ValueError, match="lacks"):
+        plot_distinguishing_words(words.drop(columns="z"), ax=ax)

@@ -1391,8 +1391,32 @@ def behaviour_at_response(survey, transactions, *, customer_id="customer_id",
     return out
 
 
-def _design(data, features):
-    """Standardised numeric columns and one-hot categoricals (reference = most frequent level)."""
+#: How :func:`drivers` can enter a numeric feature, and the ``scale`` label of its odds ratio.
+SCALES = {"sd": "per SD", "log2": "per doubling", "unit": "per unit"}
+
+
+def _scales(scale, features):
+    """Per-feature scale names from a string or a {feature: scale} mapping (default "sd")."""
+    if isinstance(scale, str):
+        _check_choice(scale, tuple(SCALES), "scale")
+        return dict.fromkeys(features, scale)
+    if not isinstance(scale, dict):
+        raise TypeError(f"scale must be one of {list(SCALES)} or a dict mapping features to them; "
+                        f"got {type(scale).__name__}")
+    unknown = [f for f in scale if f not in features]
+    if unknown:
+        raise ValueError(f"scale names {unknown}, which are not among the features {features}")
+    for v in scale.values():
+        _check_choice(v, tuple(SCALES), "scale")
+    return {f: scale.get(f, "sd") for f in features}
+
+
+def _design(data, features, scales):
+    """Scaled numeric columns and one-hot categoricals (reference = most frequent level).
+
+    Numeric features: "sd" standardises (odds ratio per standard deviation), "log2" uses
+    sign(x) * log2(1 + |x|) (odds ratio per doubling of 1 + x) and "unit" the raw values.
+    """
     cols, info = [], []
     for feat in features:
         x = data[feat]
@@ -1403,8 +1427,13 @@ def _design(data, features):
                 warnings.warn(f"feature {feat!r} is constant in the modelled rows and was left out",
                               UserWarning, stacklevel=3)
                 continue
-            cols.append(((v - v.mean()) / sd).rename(feat))
-            info.append({"term": feat, "feature": feat, "level": None, "scale": "per SD",
+            how = scales[feat]
+            if how == "sd":
+                v = (v - v.mean()) / sd
+            elif how == "log2":
+                v = np.sign(v) * np.log2(1 + v.abs())
+            cols.append(v.rename(feat))
+            info.append({"term": feat, "feature": feat, "level": None, "scale": SCALES[how],
                          "sd": float(sd)})
         else:
             v = x.astype(str) if not isinstance(x.dtype, pd.CategoricalDtype) else x
@@ -1440,12 +1469,13 @@ def _separation_check(X, info, y):
 
 
 def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "orders", "spend"),
-            score="score", outcome="class", model="ordinal", customer_id="customer_id",
-            date="response_date", alpha=0.05) -> pd.DataFrame:
+            scale="sd", score="score", outcome="class", model="ordinal",
+            customer_id="customer_id", date="response_date", alpha=0.05) -> pd.DataFrame:
     """Which attributes move the score: an ordinal (or multinomial) logit with odds ratios.
 
     The outcome is the ordered NPS class (detractor < passive < promoter), or the 0-10 score with
-    ``outcome="score"``. Numeric features are standardised (odds ratio per standard deviation);
+    ``outcome="score"``. Numeric features are standardised (odds ratio per standard deviation) or,
+    with ``scale``, put on a log2 scale (odds ratio per doubling) or left in their units;
     categorical ones are one-hot encoded against their most frequent level. With ``transactions``,
     each linked respondent's behaviour up to the answer (:func:`behaviour_at_response`) is joined
     and the ``behaviour`` columns are added to the features.
@@ -1468,6 +1498,13 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
         Transactions (data contract) to join behaviour from; needs ``customer_id`` in ``df``.
     behaviour : sequence of str, default ("tenure_days", "orders", "spend")
         Behaviour columns added when ``transactions`` is given (``"profit"`` is also available).
+    scale : {"sd", "log2", "unit"} or dict, default "sd"
+        How numeric features enter the model, for all of them or per feature (``{"orders":
+        "log2"}``; features not named use "sd"). "sd": standardised, odds ratio per standard
+        deviation. "log2": ``sign(x) * log2(1 + |x|)``, odds ratio per doubling of ``1 + x``;
+        suits skewed counts and money (orders, spend), and stays defined for the few negative
+        values refunds can leave. "unit": raw values, odds ratio per unit. Categorical features
+        are always compared with their reference level, whatever their scale.
     score : str, default "score"
     outcome : {"class", "score"}, default "class"
     model : {"ordinal", "multinomial"}, default "ordinal"
@@ -1480,14 +1517,17 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     -------
     pandas.DataFrame
         One row per term (and outcome for multinomial), sorted by odds ratio (largest first):
-        ``term``, ``feature``, ``level``, ``scale`` ("per SD" or "vs <reference level>"),
-        ``outcome`` (multinomial only), ``coef``, ``se``, ``odds_ratio``, ``ci_low``, ``ci_high``,
-        ``p_value``. ``attrs`` holds ``n``, ``converged``, ``pseudo_r2``, ``llr_p_value``, ``model``.
+        ``term``, ``feature``, ``level``, ``scale`` ("per SD", "per doubling", "per unit" or
+        "vs <reference level>"), ``outcome`` (multinomial only), ``coef``, ``se``, ``odds_ratio``,
+        ``ci_low``, ``ci_high``, ``p_value``. ``attrs`` holds ``n``, ``converged``, ``pseudo_r2``,
+        ``llr_p_value``, ``model``, ``outcome`` and ``alpha``.
 
     Raises
     ------
     ValueError
-        Missing columns, no features, unknown outcome/model, too few rows.
+        Missing columns, no features, unknown outcome/model/scale, too few rows.
+    TypeError
+        ``scale`` neither a string nor a dict.
 
     Examples
     --------
@@ -1497,6 +1537,8 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     >>> res = drivers(pd.DataFrame({"score": s, "x": x}), ["x"])
     >>> bool(res.loc[0, "odds_ratio"] > 1 and res.loc[0, "p_value"] < 0.001)
     True
+    >>> drivers(pd.DataFrame({"score": s, "x": x}), ["x"], scale="unit").loc[0, "scale"]
+    'per unit'
     """
     alpha = _check_alpha(alpha)
     _check_choice(outcome, ("class", "score"), "outcome")
@@ -1522,6 +1564,7 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     missing = [c for c in [score, *features] if c not in df.columns]
     if missing:
         raise ValueError(f"df has no column(s) {missing}; columns are {list(df.columns)}")
+    scales = _scales(scale, features)
     vals, _ = _score_values(df[score])
     keep = ~np.isnan(vals) & df[features].notna().all(axis=1).to_numpy()
     if (~keep).any():
@@ -1542,7 +1585,7 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     if len(labels) < 2:
         raise ValueError("every modelled answer falls in one outcome level; nothing to explain")
     y_rank = np.searchsorted(np.unique(y_codes), y_codes)
-    X, info = _design(data, features)
+    X, info = _design(data, features, scales)
     if len(X) < 5 * (X.shape[1] + len(labels)):
         warnings.warn(f"only {len(X)} rows for {X.shape[1]} terms; estimates are unstable",
                       UserWarning, stacklevel=2)
@@ -1603,7 +1646,7 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     asc = ([True] if model == "multinomial" else []) + [False, True]
     out = table[cols].sort_values(sort_keys, ascending=asc, kind="stable").reset_index(drop=True)
     out.attrs.update({"n": int(len(X)), "converged": converged, "pseudo_r2": pseudo_r2,
-                      "llr_p_value": llr_p, "model": model, "outcome": outcome})
+                      "llr_p_value": llr_p, "model": model, "outcome": outcome, "alpha": alpha})
     return out
 
 

@@ -335,6 +335,20 @@ def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
                       "from the previous period")
 
 
+def _driver_labels(data):
+    """Readable term labels: "orders (per doubling)", "region: East (vs North)"; else the term."""
+    if not {"feature", "level", "scale"} <= set(data.columns):
+        return data["term"].astype(str)
+    out = []
+    for feat, lv, sc in zip(data["feature"], data["level"], data["scale"], strict=True):
+        out.append(f"{feat} ({sc})" if pd.isna(lv) else f"{feat}: {lv} ({sc})")
+    return pd.Series(out, index=data.index)
+
+
+_SCALE_NOTES = {"per SD": "per standard deviation", "per doubling": "per doubling of 1 + value",
+                "per unit": "per unit"}
+
+
 def plot_drivers(data, *, ax=None, title="What moves the score (odds ratios)", alpha=0.05):
     """Forest plot of odds ratios with their intervals on a log scale.
 
@@ -342,7 +356,9 @@ def plot_drivers(data, *, ax=None, title="What moves the score (odds ratios)", a
     ----------
     data : pandas.DataFrame
         Output of :func:`helpers.nps.drivers`: ``term``, ``odds_ratio``, ``ci_low``, ``ci_high``,
-        optionally ``p_value`` and ``outcome`` (multinomial models: labels become "term (outcome)").
+        optionally ``p_value``, ``outcome`` (multinomial models: labels become "term (outcome)")
+        and ``feature``, ``level``, ``scale`` (labels become "orders (per doubling)" and
+        "region: East (vs North)", and the footnote names the scales used).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; default ``plt.gca()``.
     title : str, optional
@@ -387,13 +403,89 @@ def plot_drivers(data, *, ax=None, title="What moves the score (odds ratios)", a
     plain = mpl.ticker.FuncFormatter(lambda v, _: f"{v:.3g}")
     ax.xaxis.set_major_formatter(plain)
     ax.xaxis.set_minor_formatter(plain)
-    labels = data["term"].astype(str)
+    labels = _driver_labels(data)
     if "outcome" in data.columns:
         labels = labels + " (" + data["outcome"].astype(str) + ")"
     ax.set_yticks(pos, labels.tolist())
     ax.grid(axis="y", visible=False)
-    return label(ax, title=title, xlabel="odds ratio (log scale)",
-                 note=f"coloured: p < {alpha:g}; numeric terms per SD, categories vs their reference")
+    if "scale" in data.columns and "level" in data.columns:
+        numeric = sorted({str(sc) for sc, lv in zip(data["scale"], data["level"], strict=True)
+                          if pd.isna(lv)})
+        scales = "numeric terms " + " or ".join(_SCALE_NOTES.get(sc, sc) for sc in numeric) \
+            if numeric else ""
+    else:
+        scales = "numeric terms per SD"
+    ci = data.attrs.get("alpha")
+    parts = [f"bars: {100 * (1 - ci):g}% CI" if ci is not None else "",
+             f"coloured: p < {alpha:g}", scales, "categories vs their reference level"]
+    return label(ax, title=title, xlabel="odds ratio of a higher class (log scale)",
+                 note="; ".join(p for p in parts if p))
+
+
+def plot_distinguishing_words(data, *, ax=None, title="Words that set promoters and detractors apart",
+                              z_crit=1.96, counts=True):
+    """Diverging bars of the words' z-scores: promoters' words to the right, detractors' to the left.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`helpers.nps.distinguishing_words`: ``word``, ``z`` and, for the count
+        labels, ``n_promoter`` and ``n_detractor``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default ``plt.gca()``.
+    title : str, optional
+        Axes title.
+    z_crit : float, default 1.96
+        Words with ``|z|`` below this are drawn grey (not clearly distinguishing); dotted lines mark
+        ``+-z_crit``.
+    counts : bool, default True
+        Write "promoter mentions / detractor mentions" at the end of each bar.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One horizontal bar per row, sorted by z (largest at the top), a line at 0.
+
+    Raises
+    ------
+    ValueError
+        If a needed column is missing or ``data`` is empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"word": ["great", "slow"], "z": [3.1, -2.4],
+    ...                   "n_promoter": [20, 1], "n_detractor": [2, 15]})
+    >>> ax = plot_distinguishing_words(d, ax=plt.figure().gca())
+    >>> [t.get_text() for t in ax.get_yticklabels()], len(ax.patches)
+    (['great', 'slow'], 2)
+    """
+    _need_columns(data, ["word", "z"], "helpers.nps.distinguishing_words")
+    if len(data) == 0:
+        raise ValueError("no words to plot; distinguishing_words returned an empty table")
+    d = data.sort_values(["z", "word"], ascending=[False, True], kind="stable")
+    ax = get_ax(ax)
+    z = d["z"].to_numpy(dtype=float)
+    pos = np.arange(len(d))[::-1]
+    clear = np.abs(z) >= z_crit
+    colors = np.where(~clear, MUTED, np.where(z > 0, NPS_COLORS["promoter"], NPS_COLORS["detractor"]))
+    ax.barh(pos, z, color=colors, height=0.7)
+    ax.axvline(0, color="black", linewidth=0.8)
+    for v in (-z_crit, z_crit):
+        ax.axvline(v, color=MUTED, linewidth=0.8, linestyle=":")
+    ax.set_yticks(pos, d["word"].astype(str).tolist())
+    ax.grid(axis="y", visible=False)
+    if counts and {"n_promoter", "n_detractor"} <= set(d.columns):
+        for p, v, a, b in zip(pos, z, d["n_promoter"], d["n_detractor"], strict=True):
+            ax.annotate(f"{int(a)}/{int(b)}", (v, p), xytext=(4 if v >= 0 else -4, 0),
+                        textcoords="offset points", va="center", ha="left" if v >= 0 else "right",
+                        fontsize=7, color=MUTED)
+        lim = np.abs(z).max() * 1.25
+        ax.set_xlim(-lim, lim)
+    note = (f"weighted log-odds with informative prior (Monroe et al., 2008); grey: |z| < {z_crit:g}"
+            + ("; numbers: mentions by promoters / detractors" if counts else ""))
+    return label(ax, title=title, xlabel="z-score  (< 0: detractors' word, > 0: promoters' word)",
+                 note=note)
 
 
 # ---------------------------------------------------------------------------------------------------
