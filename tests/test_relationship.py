@@ -186,6 +186,7 @@ def test_group_nps_latest_linked_answer_per_customer():
         assert out["group"].tolist() == ["Strangers", "True Friends"]
         assert out["n"].tolist() == [2, 2] and out["nps"].tolist() == [0.0, 100.0]
         assert out.attrs["answers"] == 7 and out.attrs["linked"] == 6 and out.attrs["used"] == 4
+        assert out.attrs["nps_all"]["nps"] == 50.0  # 10, 9, 3, 9: three promoters, one detractor
         every = group_nps(sv, g, latest=False)  # a's first answer counts too: 10 and 0 -> 1 of 3
         assert every.loc[every["group"] == "True Friends", "nps"].iloc[0] == pytest.approx(100 / 3)
         early = group_nps(sv, g, as_of="2024-06-30")  # d's answer comes later

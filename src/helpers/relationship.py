@@ -350,7 +350,8 @@ def group_nps(survey, groups, *, as_of=None, latest=True, alpha=0.05):
     pandas.DataFrame
         Columns of :func:`helpers.nps.compare_segments` with ``group`` first (``segment`` renamed).
         ``attrs``: ``answers`` (all), ``linked`` (answers with a customer id, up to ``as_of``),
-        ``used`` (answers used), ``customers`` (distinct customers used).
+        ``used`` (answers used), ``customers`` (distinct customers used), ``nps_all`` (the
+        :func:`helpers.nps.nps_summary` of all used answers together, as a dict).
 
     Raises
     ------
@@ -369,7 +370,7 @@ def group_nps(survey, groups, *, as_of=None, latest=True, alpha=0.05):
     >>> out[["group", "n", "nps"]].values.tolist()
     [['Strangers', 1, -100.0], ['True Friends', 2, 100.0]]
     """
-    from helpers.nps import compare_segments
+    from helpers.nps import compare_segments, nps_summary
 
     missing = [c for c in ("customer_id", "score", "response_date") if c not in survey.columns]
     if missing:
@@ -393,7 +394,8 @@ def group_nps(survey, groups, *, as_of=None, latest=True, alpha=0.05):
     out = (out.assign(_o=out["group"].map(lambda v: order.get(v, len(order))))
               .sort_values(["_o", "group"], kind="stable").drop(columns="_o").reset_index(drop=True))
     out.attrs.update({"answers": answers, "linked": linked, "used": len(sv),
-                      "customers": int(sv["customer_id"].nunique()), "latest": latest})
+                      "customers": int(sv["customer_id"].nunique()), "latest": latest,
+                      "nps_all": nps_summary(sv["score"], alpha=alpha).to_dict()})
     return out
 
 
