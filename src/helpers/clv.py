@@ -59,6 +59,7 @@ __all__ = [
     "fit_gamma_gamma",
     "customer_value",
     "holdout_table",
+    "calibration_holdout",
     "convert_time_unit",
     "simulate_bgnbd",
 ]
@@ -375,11 +376,16 @@ class CustomerValue:
         ``estimate, lower, upper, customers``: the summed value of all customers and its interval.
     settings : dict
         Horizon, time unit, days per unit, discount factor per period, margin source, draws.
+    by_group : pandas.DataFrame or None
+        With ``by``: one row per group (index: the group labels, in category order for a
+        categorical, else sorted), columns ``estimate, lower, upper, customers`` (the summed value
+        of the group and its interval, from the same draws as ``total``).
     """
 
     table: pd.DataFrame
     total: pd.Series
     settings: dict
+    by_group: pd.DataFrame | None = None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1065,7 +1071,7 @@ def _draws(fit, n_boot, rng, what):
 
 def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W",
                    annual_discount_rate=0.10, margin_rate=None, profit_col=None, n_boot=200,
-                   ci=0.95, seed=0, chunk_size=10_000):
+                   ci=0.95, seed=0, chunk_size=10_000, by=None):
     """Expected discounted profit of each customer over a horizon, with a bootstrap interval.
 
     Input: the customer summary (one row per customer, ``recency`` and ``T`` in ``time_unit``, the
@@ -1085,7 +1091,9 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     The interval is a parametric bootstrap: ``n_boot`` draws of each model's log-parameters from
     ``N(estimate, inverse Hessian)``, the value recomputed for each draw, percentiles taken per
     customer and for the total. It reflects parameter uncertainty, not the customer's own randomness.
-    The lifetime and spend models are drawn independently (they are fitted separately).
+    The lifetime and spend models are drawn independently (they are fitted separately). The value of
+    a group of customers (``by``) gets its interval from the same draws, summed within the group
+    (summing the customers' own bounds would overstate the width).
 
     Cost grows with ``unique (frequency, T) pairs x horizon x n_boot`` evaluations of the
     hypergeometric function (BG/NBD): fit in weeks rather than days for a one-year horizon
@@ -1121,6 +1129,9 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     chunk_size : int, default 10000
         Customers per block when combining draws. Memory is about ``unique (frequency, recency, T)
         rows x n_boot`` 4-byte numbers plus ``chunk_size x n_boot`` 8-byte numbers.
+    by : pandas.Series or array-like, optional
+        A group label per customer (a Series indexed like ``summary``, or one label per row), e.g.
+        the relationship group. Customers with a missing label are left out of ``by_group``.
 
     Returns
     -------
@@ -1131,7 +1142,7 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     ------
     ValueError, TypeError
         On malformed inputs, an unknown or mismatched time unit, a non-integer horizon, a negative
-        rate, or neither / both of ``margin_rate`` and ``profit_col``.
+        rate, neither / both of ``margin_rate`` and ``profit_col``, or ``by`` of the wrong length.
 
     Warns
     -----
@@ -1145,6 +1156,11 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     >>> cv = customer_value(s, fit_bgnbd(s), fit_gamma_gamma(s), margin_rate=0.3, n_boot=50)
     >>> bool(cv.total["lower"] < cv.total["estimate"] < cv.total["upper"])
     True
+    >>> half = pd.Series(["a", "b"] * 1500, index=s.index)
+    >>> g = customer_value(s, fit_bgnbd(s), fit_gamma_gamma(s), margin_rate=0.3, n_boot=50,
+    ...                    by=half).by_group
+    >>> g.index.tolist(), bool(abs(g["estimate"].sum() - cv.total["estimate"]) < 1e-6)
+    (['a', 'b'], True)
     """
     if not isinstance(lifetime_fit, LifetimeFit):
         raise TypeError("lifetime_fit must come from fit_bgnbd or fit_pareto_nbd")
@@ -1170,6 +1186,21 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
         raise ValueError(f"ci must be in (0, 1); got {ci!r}")
     x, tx, T, m = _summary_arrays(summary, monetary=True)
     n = len(x)
+    if by is not None:
+        if isinstance(by, pd.Series) and not by.index.equals(summary.index):
+            if not summary.index.isin(by.index).all():
+                raise ValueError("by is a Series whose index does not cover the summary's customers; "
+                                 "pass one label per summary row")
+            by = by.reindex(summary.index)
+        labels = by if isinstance(by, pd.Series) else pd.Series(np.asarray(by, dtype=object))
+        if len(labels) != n:
+            raise ValueError(f"by must have one label per summary row ({n}); got {len(labels)}")
+        if isinstance(labels.dtype, pd.CategoricalDtype):
+            gcodes, glevels = labels.cat.codes.to_numpy(), list(labels.cat.categories)
+        else:
+            gcodes, glevels = pd.factorize(labels, sort=True)
+            glevels = list(glevels)
+        n_groups = len(glevels)
 
     if margin_rate is not None:
         if not 0 < margin_rate <= 1:
@@ -1217,6 +1248,7 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
                 dep_b[:, j] = _discounted_purchases(model, th, ux, utx, uT, horizon, disc, pairs)[0]
         q = [(1 - ci) / 2, (1 + ci) / 2]
         totals = np.zeros(n_boot)
+        group_totals = np.zeros((n_groups, n_boot)) if by is not None else None
         for start in range(0, n, chunk_size):
             sl = slice(start, min(start + chunk_size, n))
             xs, ms = x[sl, None], m[sl, None]
@@ -1228,6 +1260,10 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
             vb = dep_b[inv[sl]] * sp * margin[sl, None]
             lower[sl], upper[sl] = np.quantile(vb, q, axis=1)
             totals += vb.sum(axis=0)
+            if group_totals is not None:
+                gc = gcodes[sl]
+                for gi in np.unique(gc[gc >= 0]):
+                    group_totals[gi] += vb[gc == gi].sum(axis=0)
         total_lo, total_hi = np.quantile(totals, q)
     table = pd.DataFrame({
         "p_alive": _p_alive(model, lp, x, tx, T),
@@ -1241,6 +1277,18 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     }, index=summary.index).sort_index()
     total = pd.Series({"estimate": float(np.sum(clv)), "lower": float(total_lo),
                        "upper": float(total_hi), "customers": float(n)}, name="total")
+    by_group = None
+    if by is not None:
+        has = gcodes >= 0
+        est = np.bincount(gcodes[has], weights=clv[has], minlength=n_groups)
+        cnt = np.bincount(gcodes[has], minlength=n_groups)
+        if n_boot > 0:
+            g_lo, g_hi = np.quantile(group_totals, q, axis=1)
+        else:
+            g_lo = g_hi = np.full(n_groups, np.nan)
+        by_group = pd.DataFrame({"estimate": est, "lower": g_lo, "upper": g_hi,
+                                 "customers": cnt.astype(np.int64)},
+                                index=pd.Index(glevels, name=getattr(by, "name", None) or "group"))
     settings = {
         "model": _MODEL_LABELS[model], "horizon": horizon, "time_unit": time_unit,
         "days_per_unit": days, "horizon_days": horizon * days,
@@ -1248,7 +1296,7 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
         "discounting": "end of each period", "margin": margin_source, "n_boot": int(n_boot),
         "ci": ci, "seed": seed,
     }
-    return CustomerValue(table=table, total=total, settings=settings)
+    return CustomerValue(table=table, total=total, settings=settings, by_group=by_group)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1340,6 +1388,75 @@ def holdout_table(calibration_summary, holdout_purchases, result, holdout_length
     out["customers"] = out["customers"].astype(int)
     out.index.name = "calibration_frequency"
     return out
+
+
+def calibration_holdout(transactions, calibration_end, observation_end=None, *, time_unit="W"):
+    """Split transactions into a calibration summary and holdout purchase counts.
+
+    The calibration summary is :func:`helpers.lifecycle.rfm_summary` up to ``calibration_end``
+    (included), converted to ``time_unit``. A customer's holdout purchases are her purchase days in
+    ``(calibration_end, observation_end]``, counted by the same rules (a day whose rows are only
+    refunds is no purchase): the frequency of the summary up to ``observation_end`` minus the
+    frequency up to ``calibration_end``. Customers whose first purchase falls in the holdout are not
+    in the calibration summary (the model cannot predict them) and are left out of the counts; their
+    number is in ``attrs["new_in_holdout"]`` of the counts.
+
+    Input: one row per order line (``customer_id``, ``order_date``, ``amount``). Output: one row per
+    customer with a purchase up to ``calibration_end``, in both results.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Canonical transactions.
+    calibration_end : date-like
+        Last day of the calibration period.
+    observation_end : date-like, optional
+        Last day of the holdout; default the last ``order_date``.
+    time_unit : {"D", "W", "M", "Q", "Y"}, default "W"
+        Unit of ``recency``, ``T`` and the holdout length.
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        Calibration summary (columns of :func:`helpers.lifecycle.rfm_summary`; ``recency``, ``T`` in
+        ``time_unit``).
+    holdout_purchases : pandas.Series
+        Purchases in the holdout per calibration customer (>= 0), index ``customer_id``.
+    holdout_length : float
+        Length of the holdout in ``time_unit``.
+
+    Raises
+    ------
+    ValueError
+        If ``calibration_end`` is not before ``observation_end``, or as
+        :func:`helpers.lifecycle.rfm_summary`.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "c"],
+    ...                    "order_date": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-22",
+    ...                                                  "2024-01-03", "2024-01-20"]),
+    ...                    "amount": [10.0, 5.0, 20.0, 8.0, 4.0]})
+    >>> s, h, length = calibration_holdout(tx, "2024-01-14", "2024-01-28")
+    >>> s["frequency"].tolist(), h.tolist(), length, h.attrs["new_in_holdout"]
+    ([1, 0], [1, 0], 2.0, 1)
+    """
+    from helpers.lifecycle import rfm_summary
+
+    _check_unit(time_unit)
+    cal_end = pd.Timestamp(calibration_end).normalize()
+    end = (pd.Timestamp(observation_end) if observation_end is not None
+           else pd.Timestamp(transactions["order_date"].max())).normalize()
+    if not cal_end < end:
+        raise ValueError(f"calibration_end ({cal_end:%Y-%m-%d}) must be before observation_end "
+                         f"({end:%Y-%m-%d}); choose an earlier split date")
+    cal = rfm_summary(transactions, observation_end=cal_end)
+    full = rfm_summary(transactions, observation_end=end)
+    holdout = (full["frequency"].reindex(cal.index) - cal["frequency"]).astype("int64")
+    holdout.name = "holdout_purchases"
+    holdout.attrs["new_in_holdout"] = int((~full.index.isin(cal.index)).sum())
+    length = (end - cal_end).days / DAYS_PER_UNIT[time_unit]
+    return convert_time_unit(cal, "D", time_unit), holdout, length
 
 
 # ---------------------------------------------------------------------------------------------------

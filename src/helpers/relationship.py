@@ -28,12 +28,18 @@ from helpers.frameworks import RELATIONSHIP_GROUPS
 from helpers.lifecycle import rfm_summary
 
 __all__ = ["GROUPS", "assign_groups", "projected_duration", "group_summary", "migration",
-           "customer_relationships", "Relationships", "LOYALTY_MEASURES", "PROFIT_MEASURES"]
+           "group_nps", "customer_relationships", "Relationships", "LOYALTY_MEASURES",
+           "PROFIT_MEASURES", "TIE_WARN_SHARE"]
 
 #: Group names in a fixed order (low/short first), as an ordered categorical's categories.
 GROUPS = ["Strangers", "Butterflies", "Barnacles", "True Friends"]
 
 _BY_LEVELS = {(g["profitability"], g["duration"]): g["name"] for g in RELATIONSHIP_GROUPS}
+
+#: Share of customers exactly on a split line from which :func:`assign_groups` warns (when they are
+#: at least two): they all go to the upper side, so the split no longer divides where it says (e.g. a
+#: median of 0 shared by most customers puts nearly everyone on the upper side).
+TIE_WARN_SHARE = 0.10
 
 
 def _split_value(values: pd.Series, split, name: str) -> float:
@@ -58,7 +64,11 @@ def assign_groups(df, *, profit="profit", loyalty="p_alive", profit_split=None, 
     """Place each customer in one of the four relationship groups.
 
     A customer is *high* profit when ``profit >= profit_split`` and *long* duration when
-    ``loyalty >= loyalty_split``: values exactly on a split line go to the upper side.
+    ``loyalty >= loyalty_split``: values exactly on a split line go to the upper side. When many
+    customers share the split value (a heavy tie, at least :data:`TIE_WARN_SHARE` of them), that
+    rule moves all of them to the upper side and the split is lopsided: a warning gives the share
+    on the line and the share that ends on the upper side (the one value an odd-sized median always
+    falls on is not a tie).
 
     Parameters
     ----------
@@ -85,6 +95,12 @@ def assign_groups(df, *, profit="profit", loyalty="p_alive", profit_split=None, 
         If a column is missing.
     ValueError
         If a split cannot be read, or no row has both values.
+
+    Warns
+    -----
+    UserWarning
+        When rows lack a value (they get no group), when a heavy tie sits on a split line, or when
+        every customer is on one side of a split (the groups collapse).
 
     Examples
     --------
@@ -113,11 +129,22 @@ def assign_groups(df, *, profit="profit", loyalty="p_alive", profit_split=None, 
     names = [_BY_LEVELS[(pl, dl)] if isinstance(pl, str) else None
              for pl, dl in zip(out["profit_level"], out["duration_level"])]
     out["group"] = pd.Categorical(names, categories=GROUPS, ordered=True)
-    for level, col in (("high", "profit_level"), ("long", "duration_level")):
+    for axis, values, split, level, col in (("profit", p[ok], ps, "high", "profit_level"),
+                                            ("duration", loy[ok], ls, "long", "duration_level")):
+        name = profit if axis == "profit" else loyalty
         share = (out.loc[ok, col] == level).mean()
+        on_line = values == split
+        tied = float(on_line.mean())
+        heavy = on_line.sum() >= 2 and tied >= TIE_WARN_SHARE  # one row on an odd median is no tie
+        tie_note = (f"; {tied:.0%} of customers have {name!r} exactly at the split ({split:g}) and "
+                    f"go to the upper side" if heavy else "")
         if share in (0.0, 1.0):
-            warnings.warn(f"every customer is on one side of the {col.split('_')[0]} split: the groups "
-                          "collapse; choose another split", UserWarning, stacklevel=2)
+            warnings.warn(f"every customer is on one side of the {axis} split{tie_note}: the groups "
+                          "collapse; choose another split or measure", UserWarning, stacklevel=2)
+        elif tie_note:
+            warnings.warn(f"heavy tie on the {axis} split{tie_note}, so {share:.0%} are {level!r} "
+                          "instead of about the share the split aims at; choose a measure with fewer "
+                          "ties or another split", UserWarning, stacklevel=2)
     out.attrs["splits"] = {"profit": ps, "loyalty": ls, "profit_col": profit, "loyalty_col": loyalty}
     return out
 
@@ -201,7 +228,7 @@ def projected_duration(model, summary, *, cutoff=0.5, horizon=260, step=1.0, sin
                         index=summary.index)
 
 
-def group_summary(df, *, group="group", profit="profit", value=None):
+def group_summary(df, *, group="group", profit="profit", value=None, interval=None):
     """Count, share and profit share per relationship group.
 
     Parameters
@@ -212,12 +239,17 @@ def group_summary(df, *, group="group", profit="profit", value=None):
         Column names.
     value : str, optional
         A predicted-value column (e.g. ``clv``) to total as "value at stake".
+    interval : pandas.DataFrame, optional
+        The interval of each group's value: columns ``lower`` and ``upper`` indexed by group, e.g.
+        ``CustomerValue.by_group`` of :func:`helpers.clv.customer_value` called with
+        ``by=df[group]`` (per-customer bounds cannot simply be summed).
 
     Returns
     -------
     pandas.DataFrame
         One row per group in :data:`GROUPS` order: customers, share, profit, profit_share,
-        mean_profit, strategy (and value, value_share when ``value`` is given).
+        mean_profit, strategy (and value, value_share when ``value`` is given; value_lower,
+        value_upper when ``interval`` is given).
 
     Examples
     --------
@@ -234,6 +266,15 @@ def group_summary(df, *, group="group", profit="profit", value=None):
     if value is not None:
         out["value"] = g[value].sum()
         out["value_share"] = out["value"] / out["value"].sum()
+    if interval is not None:
+        if value is None:
+            raise ValueError("interval needs value: name the value column it belongs to")
+        missing = [c for c in ("lower", "upper") if c not in interval.columns]
+        if missing:
+            raise ValueError(f"interval lacks column(s) {missing}; pass CustomerValue.by_group")
+        iv = interval.set_axis(interval.index.astype(str))
+        out["value_lower"] = iv["lower"].reindex(out.index.astype(str)).to_numpy()
+        out["value_upper"] = iv["upper"].reindex(out.index.astype(str)).to_numpy()
     strategy = {gr["name"]: gr["strategy"] for gr in RELATIONSHIP_GROUPS}
     out["strategy"] = [strategy[i] for i in out.index]
     out.index = pd.CategoricalIndex(out.index, categories=GROUPS, ordered=True, name="group")
@@ -279,6 +320,85 @@ def migration(before, after, *, normalize=True):
     return counts, shares
 
 
+def group_nps(survey, groups, *, as_of=None, latest=True, alpha=0.05):
+    """NPS of each relationship group, from the survey answers linked to its customers.
+
+    Answers are linked by ``customer_id``; anonymous answers and answers of customers without a
+    group are left out (counted in ``attrs``). With ``latest`` only each customer's most recent
+    answer counts, so that frequent respondents do not weigh more. Each group's NPS gets the
+    interval of :func:`helpers.nps.nps_summary` and is tested against all other answers
+    (:func:`helpers.nps.compare_segments`, Holm-adjusted).
+
+    Input: survey (one row per answer: ``customer_id``, ``score``, ``response_date``) and a group
+    per customer. Output: one row per group with answers, in :data:`GROUPS` order.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        Canonical survey.
+    groups : pandas.Series
+        Group per customer, index ``customer_id`` (e.g. ``customer_relationships(...).table["group"]``).
+    as_of : date-like, optional
+        Only answers given on or before this date.
+    latest : bool, default True
+        Keep each customer's latest answer only.
+    alpha : float, default 0.05
+        1 - confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :func:`helpers.nps.compare_segments` with ``group`` first (``segment`` renamed).
+        ``attrs``: ``answers`` (all), ``linked`` (answers with a customer id, up to ``as_of``),
+        ``used`` (answers used), ``customers`` (distinct customers used), ``nps_all`` (the
+        :func:`helpers.nps.nps_summary` of all used answers together, as a dict).
+
+    Raises
+    ------
+    ValueError
+        If the survey lacks ``customer_id``, ``score`` or ``response_date``, or fewer than two groups
+        have answers.
+
+    Examples
+    --------
+    >>> sv = pd.DataFrame({"customer_id": ["a", "a", "b", "c", None],
+    ...                    "score": [0, 10, 3, 9, 10],
+    ...                    "response_date": pd.to_datetime(["2024-01-01", "2024-06-01", "2024-02-01",
+    ...                                                     "2024-03-01", "2024-03-01"])})
+    >>> g = pd.Series(["True Friends", "Strangers", "True Friends"], index=["a", "b", "c"])
+    >>> out = group_nps(sv, g)
+    >>> out[["group", "n", "nps"]].values.tolist()
+    [['Strangers', 1, -100.0], ['True Friends', 2, 100.0]]
+    """
+    from helpers.nps import compare_segments, nps_summary
+
+    missing = [c for c in ("customer_id", "score", "response_date") if c not in survey.columns]
+    if missing:
+        raise ValueError(f"survey lacks column(s) {missing}; group NPS needs answers linked to "
+                         "customers by customer_id")
+    answers = len(survey)
+    sv = survey.loc[survey["customer_id"].notna(), ["customer_id", "score", "response_date"]]
+    if as_of is not None:
+        sv = sv[sv["response_date"] <= pd.Timestamp(as_of)]
+    linked = len(sv)
+    if latest:
+        sv = (sv.sort_values(["customer_id", "response_date"], kind="stable")
+                .drop_duplicates("customer_id", keep="last"))
+    g = groups.astype("object")
+    sv = sv.assign(group=sv["customer_id"].astype("object").map(g))
+    sv = sv[sv["group"].notna()]
+    if sv["group"].nunique() < 2:
+        raise ValueError("fewer than two groups have linked survey answers; nothing to compare")
+    out = compare_segments(sv, "group", alpha=alpha).rename(columns={"segment": "group"})
+    order = {name: i for i, name in enumerate(GROUPS)}
+    out = (out.assign(_o=out["group"].map(lambda v: order.get(v, len(order))))
+              .sort_values(["_o", "group"], kind="stable").drop(columns="_o").reset_index(drop=True))
+    out.attrs.update({"answers": answers, "linked": linked, "used": len(sv),
+                      "customers": int(sv["customer_id"].nunique()), "latest": latest,
+                      "nps_all": nps_summary(sv["score"], alpha=alpha).to_dict()})
+    return out
+
+
 # ---------------------------------------------------------------------------------------------------
 # From transactions to groups in one call
 # ---------------------------------------------------------------------------------------------------
@@ -318,6 +438,10 @@ class Relationships:
         The customer summary the models were fitted on (``recency`` and ``T`` in ``time_unit``).
     settings : dict
         Every choice made: model, time unit, measures, cut-off, horizons, splits.
+    groups : pandas.DataFrame
+        :func:`group_summary` of the table: customers, realised profit and predicted value per group,
+        the value with its bootstrap interval (``value_lower``, ``value_upper``; NaN when
+        ``n_boot`` is 0) and the strategy.
     """
 
     table: pd.DataFrame
@@ -326,6 +450,7 @@ class Relationships:
     value: object
     summary: pd.DataFrame
     settings: dict
+    groups: pd.DataFrame | None = None
 
 
 def customer_relationships(transactions, as_of=None, *, model="pareto_nbd", time_unit="W",
@@ -341,6 +466,14 @@ def customer_relationships(transactions, as_of=None, *, model="pareto_nbd", time
 
     Margin: each customer's realised profit / revenue ratio is applied to the repeat-purchase spend
     (customers with revenue <= 0 get the overall ratio), so the value is profit, not revenue.
+
+    Defaults, measured on the bundled sample (whose planted customer types are known): the
+    Pareto/NBD, because BG/NBD's P(alive) is 1 for every one-time buyer, which ranks them as the
+    most loyal (its loyalty measures correlate negatively with the planted lifetimes there);
+    ``loyalty="lifetime"`` rather than the remaining ``"duration"`` (whose median is 0 on the
+    sample: most customers tie on the split line and the groups collapse) or ``"p_alive"`` (whether
+    the customer is alive now, not how long the relationship lasts); ``"profit_per_order"`` rather
+    than total profit, which grows with the length of the relationship and so mixes the two axes.
 
     Parameters
     ----------
@@ -378,6 +511,7 @@ def customer_relationships(transactions, as_of=None, *, model="pareto_nbd", time
         ``n_orders``, ``revenue``, ``profit``, ``profit_per_order``, ``p_alive``, ``lifetime``,
         ``duration``, ``censored``, ``expected_purchases`` (over ``value_horizon``), ``clv``,
         ``clv_lower``, ``clv_upper``, ``profit_level``, ``duration_level``, ``group``.
+        ``groups``: :func:`group_summary` with the value at stake per group and its interval.
 
     Raises
     ------
@@ -397,6 +531,8 @@ def customer_relationships(transactions, as_of=None, *, model="pareto_nbd", time
     ...     rel = customer_relationships(tx, n_boot=0)
     >>> len(rel.table), sorted(rel.table["group"].dropna().unique())[:1]
     (60, ['Barnacles'])
+    >>> int(rel.groups["customers"].sum())
+    60
     """
     if model not in _MODELS:
         raise ValueError(f"model must be one of {sorted(_MODELS)}, not {model!r}")
@@ -404,18 +540,22 @@ def customer_relationships(transactions, as_of=None, *, model="pareto_nbd", time
         raise ValueError(f"loyalty must be one of {list(LOYALTY_MEASURES)}, not {loyalty!r}")
     if profitability not in PROFIT_MEASURES:
         raise ValueError(f"profitability must be one of {list(PROFIT_MEASURES)}, not {profitability!r}")
+    if not 0 < cutoff < 1:
+        raise ValueError(f"cutoff must be between 0 and 1, not {cutoff}")
+    if not isinstance(transactions, pd.DataFrame) or "profit" not in transactions.columns:
+        raise ValueError("transactions need a 'profit' column (helpers.data.load_transactions adds it: "
+                         "margin, else amount x margin_rate)")
+    clv._check_unit(time_unit)
     summary_days = rfm_summary(transactions, observation_end=as_of)
     summary = clv.convert_time_unit(summary_days, "D", time_unit)
-    if "profit" not in summary.columns:
-        raise ValueError("transactions need a 'profit' column (helpers.data.load_transactions adds it)")
     overall = summary["profit"].sum() / summary["revenue"].sum()
     ratio = (summary["profit"] / summary["revenue"]).where(summary["revenue"] > 0, overall)
     summary["repeat_profit"] = summary["monetary_value"] * ratio
     lifetime = _MODELS[model](summary, time_unit=time_unit)
     spend = clv.fit_gamma_gamma(summary)
-    value = clv.customer_value(summary, lifetime, spend, horizon=value_horizon, time_unit=time_unit,
-                               annual_discount_rate=annual_discount_rate, profit_col="repeat_profit",
-                               n_boot=n_boot, seed=seed)
+    value_kw = dict(horizon=value_horizon, time_unit=time_unit,
+                    annual_discount_rate=annual_discount_rate, profit_col="repeat_profit", seed=seed)
+    point = clv.customer_value(summary, lifetime, spend, n_boot=0, **value_kw)
     now = projected_duration(lifetime, summary, cutoff=cutoff, horizon=duration_horizon)
     whole = projected_duration(lifetime, summary, cutoff=cutoff, horizon=duration_horizon,
                                since="first_purchase")
@@ -425,17 +565,23 @@ def customer_relationships(transactions, as_of=None, *, model="pareto_nbd", time
     table["lifetime"] = whole["duration"]
     table["duration"] = now["duration"]
     table["censored"] = now["censored"]
-    vt = value.table.reindex(table.index)
-    for col in ("expected_purchases", "clv", "clv_lower", "clv_upper"):
-        table[col] = vt[col]
+    for col in ("expected_purchases", "clv"):
+        table[col] = point.table[col].reindex(table.index)
     table = assign_groups(table, profit=profitability, loyalty=loyalty, profit_split=profit_split,
                           loyalty_split=loyalty_split)
     splits = table.attrs["splits"]
     table.attrs = {}
+    # the interval of each group's value comes from the same draws as the customers' intervals
+    value = clv.customer_value(summary, lifetime, spend, n_boot=n_boot, by=table["group"], **value_kw)
+    vt = value.table.reindex(table.index)
+    table.insert(table.columns.get_loc("clv") + 1, "clv_lower", vt["clv_lower"])
+    table.insert(table.columns.get_loc("clv") + 2, "clv_upper", vt["clv_upper"])
     settings = {"model": model, "time_unit": time_unit, "loyalty": loyalty,
                 "profitability": profitability, "cutoff": cutoff, "duration_horizon": duration_horizon,
                 "value_horizon": value_horizon, "annual_discount_rate": annual_discount_rate,
                 "n_boot": n_boot, "splits": splits,
                 "as_of": pd.Timestamp(as_of) if as_of is not None else transactions["order_date"].max()}
-    return Relationships(table=table.sort_index(), lifetime=lifetime, spend=spend, value=value,
-                         summary=summary, settings=settings)
+    table = table.sort_index()
+    groups = group_summary(table, profit="profit", value="clv", interval=value.by_group)
+    return Relationships(table=table, lifetime=lifetime, spend=spend, value=value,
+                         summary=summary, settings=settings, groups=groups)
