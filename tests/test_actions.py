@@ -434,8 +434,11 @@ def test_sample_export_every_customer_once_and_pseudonymised(sample, tmp_path):
     k2 = actions.export_actions(v, tmp_path / "k2.csv", key="key-two").read_text()
     assert k1 == k1b and k1 != k2
     assert not ids & set(re.findall(r"\w+", k1))  # no raw id anywhere in the file (sample ids are \w+)
-    pseud = pd.read_csv(tmp_path / "k1.csv", dtype={"customer_id": str})["customer_id"]
+    out = pd.read_csv(tmp_path / "k1.csv", dtype={"customer_id": str})
+    pseud = out["customer_id"]
     assert pseud.str.fullmatch(r"[0-9a-f]{16}").all() and pseud.is_unique
+    # rows are ordered by the pseudonyms, so their order reveals nothing about the real ids
+    assert out.equals(out.sort_values(["priority", "customer_id"], ignore_index=True))
     assert set(pseud) == set(actions.pseudonymise(sorted(ids), "key-one"))  # joinable with the key
 
 

@@ -346,7 +346,7 @@ def export_actions(view: pd.DataFrame, path, *, key=None, segments=EXPORT_SEGMEN
     view : pandas.DataFrame
         Per-customer table with ``customer_id`` (column or index) and the playbook columns.
     path : str or Path
-        CSV file to write (UTF-8, sorted by priority then customer).
+        CSV file to write (UTF-8, sorted by priority then customer id, or then pseudonym).
     key : str, optional
         When given, customer ids are replaced by :func:`pseudonymise` pseudonyms (for shared files).
     segments : sequence of str
@@ -380,9 +380,10 @@ def export_actions(view: pd.DataFrame, path, *, key=None, segments=EXPORT_SEGMEN
     v["segments"] = ["; ".join(f"{c}={val}" for c, val in zip(present, row) if val != "")
                      for row in seg.itertuples(index=False)]
     cols = [c for c in EXPORT_COLUMNS if c in v.columns]
-    out = v[cols].sort_values(["priority", "customer_id"], kind="stable")
-    if key:
+    out = v[cols].copy()
+    if key:  # before sorting, so that the row order says nothing about the real ids
         out["customer_id"] = pseudonymise(out["customer_id"], key).to_numpy()
+    out = out.sort_values(["priority", "customer_id"], kind="stable")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, lineterminator="\n")
