@@ -16,24 +16,52 @@ Rule conditions (``when``) are matched against a table of facts, one row per cus
 A rule with no conditions matches everyone (use it last, as the default action). When several rules
 match, the one with the lowest ``priority`` wins and ties go to the rule listed first: the resolution
 is deterministic.
+
+The joined view (:func:`customer_view`, built from :func:`customer_facts`) has one row for every
+customer known from any input: the customer list, the transactions or a survey answer linked by
+``customer_id``. Customers without a purchase or without an answer keep their row (with missing facts)
+and still get an action, because the playbook ends with a catch-all rule.
+
+Run configuration keys read here (all optional)::
+
+    actions:
+      playbook: my_playbook.yml      # relative to the config file; default data/sample/playbook.yml
+      value_split: q0.75             # high value = clv at or above this split (see value_threshold)
+      pseudonymise_key: a-long-secret  # customer_actions.csv gets keyed-hash ids
+      buyer_type_rules: [...]        # replaces helpers.frameworks.BUYER_TYPE_RULES
+    lifecycle: {thresholds: {...}}   # any keyword of helpers.lifecycle.customer_lifecycle
+    relationship: {model: bgnbd}     # any keyword of helpers.relationship.customer_relationships
+    nps: {promoter_min: 9, passive_min: 7}
+
+The environment variable ``CRM_PSEUDONYMISE_KEY`` overrides ``pseudonymise_key`` (keep secrets out
+of files that are shared or committed).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import inspect
 import numbers
+import os
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from helpers.frameworks import BUYER_TYPE_RULES
+from helpers import data as _data
+from helpers import lifecycle as _lifecycle
+from helpers import nps as _nps
+from helpers import relationship as _relationship
+from helpers.frameworks import BUYER_TYPE_RULES, BUYER_TYPES
 from helpers.paths import SAMPLE_DIR, resolve
 
 __all__ = ["match_rules", "buyer_types", "load_playbook", "apply_playbook", "pseudonymise",
-           "export_actions", "DEFAULT_PLAYBOOK"]
+           "export_actions", "DEFAULT_PLAYBOOK", "DEFAULT_VALUE_SPLIT", "KEY_ENV", "value_threshold",
+           "latest_answers", "customer_facts", "customer_view", "playbook_table", "value_at_stake",
+           "call_list", "pseudonymise_key", "export_customer_actions", "describe_conditions"]
 
 DEFAULT_PLAYBOOK = SAMPLE_DIR / "playbook.yml"
 PLAYBOOK_FIELDS = ("id", "priority", "action", "owner", "reason", "when")
@@ -300,19 +328,25 @@ def pseudonymise(ids, key: str, *, length=16) -> pd.Series:
                      index=ids.index, dtype="object")
 
 
-EXPORT_COLUMNS = ["customer_id", "action", "priority", "owner", "reason", "segments"]
+EXPORT_COLUMNS = ["customer_id", "action", "priority", "owner", "reason", "rule", "matched", "segments"]
+#: Facts written into the ``segments`` text of the export, in this order (those present).
+EXPORT_SEGMENTS = ("nps_class", "lifecycle_stage", "ladder_step", "rfm_segment", "relationship_group",
+                   "buyer_type", "value_level")
 
 
-def export_actions(view: pd.DataFrame, path, *, key=None, segments=("nps_class", "lifecycle_stage",
-                   "ladder_step", "rfm_segment", "relationship_group", "buyer_type")) -> Path:
-    """Write the CRM import file: customer_id, action, priority, owner, reason, segments.
+def export_actions(view: pd.DataFrame, path, *, key=None, segments=EXPORT_SEGMENTS) -> Path:
+    """Write the CRM import file: one row per customer with its action and segments.
+
+    Columns: ``customer_id, action, priority, owner, reason, rule, matched, segments`` (``rule`` and
+    ``matched`` only when the view has them); ``segments`` reads ``nps_class=detractor;
+    lifecycle_stage=active; ...`` with missing facts left out.
 
     Parameters
     ----------
     view : pandas.DataFrame
         Per-customer table with ``customer_id`` (column or index) and the playbook columns.
     path : str or Path
-        CSV file to write (UTF-8, sorted by priority then customer).
+        CSV file to write (UTF-8, sorted by priority then customer id, or then pseudonym).
     key : str, optional
         When given, customer ids are replaced by :func:`pseudonymise` pseudonyms (for shared files).
     segments : sequence of str
@@ -321,6 +355,11 @@ def export_actions(view: pd.DataFrame, path, *, key=None, segments=("nps_class",
     Returns
     -------
     Path
+
+    Raises
+    ------
+    ValueError
+        If a customer id repeats or is missing (a CRM import needs one row per customer).
 
     Examples
     --------
@@ -332,14 +371,687 @@ def export_actions(view: pd.DataFrame, path, *, key=None, segments=("nps_class",
     'C1,call,1,CS,x,nps_class=detractor'
     """
     v = view.reset_index() if "customer_id" not in view.columns else view.copy()
+    ids = v["customer_id"]
+    if ids.isna().any() or ids.duplicated().any():
+        raise ValueError(f"customer ids must be unique and present; repeated or missing: "
+                         f"{list(ids[ids.isna() | ids.duplicated(keep=False)].unique()[:5])}")
     present = [s for s in segments if s in v.columns]
     seg = v[present].astype("object").where(v[present].notna(), "")
     v["segments"] = ["; ".join(f"{c}={val}" for c, val in zip(present, row) if val != "")
                      for row in seg.itertuples(index=False)]
-    out = v[EXPORT_COLUMNS].sort_values(["priority", "customer_id"], kind="stable")
-    if key:
+    cols = [c for c in EXPORT_COLUMNS if c in v.columns]
+    out = v[cols].copy()
+    if key:  # before sorting, so that the row order says nothing about the real ids
         out["customer_id"] = pseudonymise(out["customer_id"], key).to_numpy()
+    out = out.sort_values(["priority", "customer_id"], kind="stable")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, lineterminator="\n")
     return path
+
+
+# ---------------------------------------------------------------------------------------------------
+# The joined per-customer view
+# ---------------------------------------------------------------------------------------------------
+#: Default split of predicted value into high / low: customers whose ``clv`` is at or above the 75th
+#: percentile of all buyers' values (the top quarter) are "high". Predicted value is very skewed
+#: (on the sample the median is about a sixth of the 75th percentile), so a median split would call
+#: many small accounts "high value". Replace with ``actions: {value_split: ...}``.
+DEFAULT_VALUE_SPLIT = "q0.75"
+#: Environment variable holding the pseudonymisation key; it wins over ``actions.pseudonymise_key``.
+KEY_ENV = "CRM_PSEUDONYMISE_KEY"
+VALUE_LEVELS = ("low", "high")
+
+#: Columns of :func:`customer_facts`, in order, with the table each comes from.
+FACT_COLUMNS = {
+    "name": "customers",
+    "in_customers": "sources", "in_transactions": "sources", "in_survey": "sources",
+    "nps_score": "survey", "nps_class": "survey", "nps_response_date": "survey",
+    "lifecycle_stage": "lifecycle", "ladder_step": "lifecycle", "rfm_segment": "lifecycle",
+    "RFM": "lifecycle",
+    "relationship_group": "relationships", "profit_level": "relationships",
+    "duration_level": "relationships",
+    "buyer_type": "buyers", "discount_share": "buyers",
+    "clv": "relationships", "clv_lower": "relationships", "clv_upper": "relationships",
+    "value_level": "relationships", "p_alive": "relationships", "expected_purchases": "relationships",
+    "revenue": "lifecycle", "profit": "lifecycle", "n_orders": "lifecycle",
+    "days_since_last": "lifecycle", "first_purchase": "lifecycle", "last_purchase": "lifecycle",
+}
+_LIFECYCLE_COLUMNS = {"stage": "lifecycle_stage", "ladder_step": "ladder_step", "rfm_segment": "rfm_segment",
+                      "RFM": "RFM", "revenue": "revenue", "profit": "profit", "n_orders": "n_orders",
+                      "days_since_last": "days_since_last", "first_purchase": "first_purchase",
+                      "last_purchase": "last_purchase"}
+_RELATIONSHIP_COLUMNS = {"group": "relationship_group", "profit_level": "profit_level",
+                         "duration_level": "duration_level", "p_alive": "p_alive",
+                         "expected_purchases": "expected_purchases", "clv": "clv",
+                         "clv_lower": "clv_lower", "clv_upper": "clv_upper"}
+_BUYER_COLUMNS = {"buyer_type": "buyer_type", "discount_share": "discount_share"}
+
+
+def value_threshold(values, split=DEFAULT_VALUE_SPLIT) -> float:
+    """The predicted value at and above which a customer counts as high value.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Predicted values (``clv``); missing ones are ignored.
+    split : "median", "qX" or number, default :data:`DEFAULT_VALUE_SPLIT`
+        The median, a quantile written ``"q0.75"``, or an amount in the currency of the data.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the split cannot be read or there is no value to split.
+
+    Examples
+    --------
+    >>> value_threshold(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0]))
+    4.0
+    >>> value_threshold(pd.Series([1.0, 2.0, 3.0]), "median"), value_threshold(pd.Series([1.0]), 50)
+    (2.0, 50.0)
+    """
+    x = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    if isinstance(split, str):
+        if split == "median":
+            q = 0.5
+        else:
+            try:
+                q = float(split[1:]) if split.startswith("q") else -1.0
+            except ValueError:
+                q = -1.0
+            if not 0 < q < 1:
+                raise ValueError(f"value_split {split!r}: write 'median', a quantile such as 'q0.75' "
+                                 "or an amount such as 100")
+        if x.empty:
+            raise ValueError("no predicted value to split into high and low")
+        return float(x.quantile(q))
+    if isinstance(split, bool) or not isinstance(split, numbers.Real):
+        raise ValueError(f"value_split must be 'median', 'qX' or a number, not {split!r}")
+    return float(split)
+
+
+def latest_answers(survey, *, as_of=None, promoter_min=9, passive_min=7) -> pd.DataFrame:
+    """Each customer's latest NPS answer (up to ``as_of``) and its class.
+
+    Input: the survey, one row per answer (``customer_id``, ``score``, ``response_date``); answers
+    without a customer id cannot be linked and are left out (they still count in the overall NPS of
+    01_nps). Of several answers on the same latest date, the one listed last wins.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+    as_of : date-like, optional
+        Answers after this date are ignored.
+    promoter_min, passive_min : int
+        Class thresholds (see :func:`helpers.nps.classify`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``customer_id`` (sorted): ``nps_score`` (Int64), ``nps_class`` (ordered categorical),
+        ``nps_response_date``, ``n_answers`` (linked answers up to ``as_of``).
+
+    Raises
+    ------
+    ValueError
+        If ``customer_id`` or ``score`` is missing.
+
+    Examples
+    --------
+    >>> sv = pd.DataFrame({"customer_id": ["a", "a", "b", None], "score": [3, 10, 8, 9],
+    ...                    "response_date": pd.to_datetime(["2024-01-01", "2024-03-01",
+    ...                                                     "2024-02-01", "2024-02-01"])})
+    >>> latest_answers(sv)[["nps_score", "nps_class"]].astype(str).values.tolist()
+    [['10', 'promoter'], ['8', 'passive']]
+    """
+    missing = [c for c in ("customer_id", "score") if c not in survey.columns]
+    if missing:
+        raise ValueError(f"survey lacks {missing}; load it with helpers.data.load_survey")
+    s = survey[survey["customer_id"].notna() & survey["score"].notna()]
+    if "response_date" in s.columns:
+        when = pd.to_datetime(s["response_date"])
+        if as_of is not None:  # undated answers are kept
+            keep = when.isna() | (when <= pd.Timestamp(as_of))
+            s, when = s[keep], when[keep]
+        s = s.assign(_when=when).sort_values("_when", kind="stable", na_position="first")
+    else:
+        s = s.assign(_when=pd.NaT)
+    s = s.assign(customer_id=s["customer_id"].astype(str))
+    g = s.groupby("customer_id", sort=True)
+    last = g.tail(1).set_index("customer_id").sort_index()
+    out = pd.DataFrame({"nps_score": last["score"].astype("Int64")}, index=last.index)
+    cls = _nps.classify(out["nps_score"], promoter_min=promoter_min, passive_min=passive_min)
+    out["nps_class"] = cls.to_numpy()
+    out["nps_response_date"] = last["_when"].astype("datetime64[ns]")
+    out["n_answers"] = g.size().reindex(out.index).astype("int64")
+    out.index.name = "customer_id"
+    return out
+
+
+def _ids(frame, what):
+    idx = pd.Index(frame.index.astype(str), name="customer_id")
+    if idx.has_duplicates:
+        raise ValueError(f"{what} has repeated customer ids, e.g. {list(idx[idx.duplicated()][:5])}: "
+                         "pass one row per customer")
+    return idx
+
+
+def _need(frame, cols, what, source):
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} lacks column(s) {missing}; pass the output of {source}")
+
+
+def _categorical(values, categories):
+    return pd.Categorical(values, categories=list(categories), ordered=True)
+
+
+def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None, customers=None, *,
+                   as_of=None, value_split=DEFAULT_VALUE_SPLIT, promoter_min=9, passive_min=7):
+    """Join the per-customer results of every framework into one table of facts, one row per customer.
+
+    Frames in, frame out: the inputs are the per-customer tables the framework modules return; any of
+    them may be left out (its facts are then missing). The rows are the union of every customer id
+    that appears anywhere (customer list, lifecycle, relationships, buyer types, linked survey
+    answers), each exactly once.
+
+    Parameters
+    ----------
+    lifecycle : pandas.DataFrame, optional
+        :func:`helpers.lifecycle.customer_lifecycle` (index ``customer_id``): ``stage``,
+        ``ladder_step``, ``rfm_segment``, ... .
+    relationships : pandas.DataFrame, optional
+        ``helpers.relationship.customer_relationships(...).table``: ``group``, ``p_alive``, ``clv``,
+        ``clv_lower``, ``clv_upper``, ... .
+    buyers : pandas.DataFrame, optional
+        :func:`buyer_types` (index ``customer_id``).
+    survey : pandas.DataFrame, optional
+        The survey (one row per answer); the latest linked answer counts (:func:`latest_answers`).
+    customers : pandas.DataFrame, optional
+        The customer list (``customer_id``; ``name`` is kept when present).
+    as_of : date-like, optional
+        Survey answers after it are ignored.
+    value_split : "median", "qX" or number, default :data:`DEFAULT_VALUE_SPLIT`
+        Where predicted value splits into ``value_level`` high / low (see :func:`value_threshold`).
+    promoter_min, passive_min : int
+        NPS class thresholds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``customer_id`` (str, sorted, unique); the columns of :data:`FACT_COLUMNS`:
+        ``name``; ``in_customers``, ``in_transactions``, ``in_survey`` (where the customer is
+        known from); ``nps_score``, ``nps_class``, ``nps_response_date``; ``lifecycle_stage``,
+        ``ladder_step``, ``rfm_segment``, ``RFM``; ``relationship_group``, ``profit_level``,
+        ``duration_level``; ``buyer_type``, ``discount_share``; ``clv``, ``clv_lower``, ``clv_upper``,
+        ``value_level`` (high/low, missing without a prediction), ``p_alive``,
+        ``expected_purchases``; ``revenue``, ``profit``, ``n_orders`` (0 without a purchase),
+        ``days_since_last``, ``first_purchase``, ``last_purchase``. ``attrs["value_split"]`` holds
+        the split rule and threshold.
+
+    Raises
+    ------
+    ValueError
+        If no input is given, an input repeats a customer id or lacks its key columns, or the value
+        split cannot be read.
+
+    Warns
+    -----
+    UserWarning
+        When the lifecycle table is given but some customers are not in it (e.g. signed up after the
+        as-of date): they get no stage.
+
+    Examples
+    --------
+    >>> lc = pd.DataFrame({"stage": ["active", "prospect"], "ladder_step": ["client", "prospect"],
+    ...                    "rfm_segment": ["Champions", None]}, index=["a", "b"])
+    >>> sv = pd.DataFrame({"customer_id": ["b"], "score": [3],
+    ...                    "response_date": pd.to_datetime(["2024-01-01"])})
+    >>> cu = pd.DataFrame({"customer_id": ["a", "b"], "name": ["Ann", "Bo"]})
+    >>> f = customer_facts(lifecycle=lc, survey=sv, customers=cu)
+    >>> f.index.tolist(), f["nps_class"].tolist()[1], f["n_orders"].tolist()
+    (['a', 'b'], 'detractor', [0, 0])
+    """
+    given = {"lifecycle": lifecycle, "relationships": relationships, "buyers": buyers,
+             "survey": survey, "customers": customers}
+    if all(v is None for v in given.values()):
+        raise ValueError("customer_facts needs at least one input table")
+    parts, indexes = {}, []
+    if lifecycle is not None:
+        _need(lifecycle, ["stage"], "lifecycle", "helpers.lifecycle.customer_lifecycle")
+        lc = lifecycle.set_axis(_ids(lifecycle, "lifecycle"))
+        parts["lifecycle"] = lc.rename(columns=_LIFECYCLE_COLUMNS)[
+            [v for k, v in _LIFECYCLE_COLUMNS.items() if k in lc.columns]]
+        indexes.append(lc.index)
+    if relationships is not None:
+        _need(relationships, ["group", "clv"], "relationships",
+              "helpers.relationship.customer_relationships(...).table")
+        rt = relationships.set_axis(_ids(relationships, "relationships"))
+        cols = {k: v for k, v in _RELATIONSHIP_COLUMNS.items() if k in rt.columns}
+        if lifecycle is None:  # money facts come from the lifecycle table when there is one
+            cols.update({c: c for c in ("revenue", "profit", "n_orders") if c in rt.columns})
+        parts["relationships"] = rt[list(cols)].rename(columns=cols)
+        indexes.append(rt.index)
+    if buyers is not None:
+        _need(buyers, ["buyer_type"], "buyers", "helpers.actions.buyer_types")
+        bt = buyers.set_axis(_ids(buyers, "buyers"))
+        parts["buyers"] = bt[[c for c in _BUYER_COLUMNS if c in bt.columns]]
+        indexes.append(bt.index)
+    if survey is not None:
+        answers = latest_answers(survey, as_of=as_of, promoter_min=promoter_min, passive_min=passive_min)
+        parts["survey"] = answers[["nps_score", "nps_class", "nps_response_date"]]
+        indexes.append(answers.index)
+    listed = pd.Index([], dtype=object, name="customer_id")
+    if customers is not None:
+        _need(customers, ["customer_id"], "customers", "helpers.data.load_customers")
+        cu = customers.set_index(customers["customer_id"].astype(str).to_numpy())
+        listed = _ids(cu, "customers")
+        cu.index = listed
+        if "name" in cu.columns:
+            parts["customers"] = cu[["name"]]
+        indexes.append(listed)
+    index = indexes[0]
+    for other in indexes[1:]:
+        index = index.union(other)
+    index = pd.Index(index.astype(str), name="customer_id").sort_values()
+
+    out = pd.DataFrame(index=index)
+    for part in parts.values():
+        out = out.join(part)
+    n = len(out)
+    # facts the playbook may test exist even when their source is missing (empty, typed)
+    categories = {"nps_class": _nps.CLASSES, "relationship_group": _relationship.GROUPS,
+                  "buyer_type": [b["name"] for b in BUYER_TYPES], "lifecycle_stage": _lifecycle.STAGES}
+    for col, cats in categories.items():
+        if col not in out.columns:
+            out[col] = _categorical([None] * n, cats)
+        elif not isinstance(out[col].dtype, pd.CategoricalDtype):
+            extra = sorted(set(out[col].dropna().astype(str)) - set(cats))
+            out[col] = _categorical(out[col].astype("object"), list(cats) + extra)
+    for col in ("name", "ladder_step", "rfm_segment", "RFM", "profit_level", "duration_level"):
+        if col not in out.columns:
+            out[col] = pd.Series([None] * n, index=out.index, dtype="object")
+    for col in ("clv", "clv_lower", "clv_upper", "p_alive", "expected_purchases", "discount_share"):
+        if col not in out.columns:
+            out[col] = np.nan
+    if "nps_score" not in out.columns:
+        out["nps_score"] = pd.array([pd.NA] * n, dtype="Int64")
+    for col in ("nps_response_date", "first_purchase", "last_purchase"):
+        if col not in out.columns:
+            out[col] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+    if "days_since_last" not in out.columns:
+        out["days_since_last"] = pd.array([pd.NA] * n, dtype="Int64")
+    for col in ("revenue", "profit"):
+        out[col] = out[col].fillna(0.0) if col in out.columns else 0.0
+    out["n_orders"] = out["n_orders"].fillna(0).astype("int64") if "n_orders" in out.columns else 0
+
+    # sources
+    in_tx = pd.Index([], dtype=object)
+    for key in ("relationships", "buyers"):
+        if key in parts:
+            in_tx = in_tx.union(parts[key].index)
+    if "lifecycle" in parts:
+        in_tx = in_tx.union(parts["lifecycle"].index[parts["lifecycle"]["n_orders"] > 0]
+                            if "n_orders" in parts["lifecycle"] else pd.Index([]))
+    out["in_customers"] = out.index.isin(listed)
+    out["in_transactions"] = out.index.isin(in_tx)
+    out["in_survey"] = out.index.isin(parts["survey"].index) if "survey" in parts else False
+
+    # value level
+    split = {"rule": value_split, "threshold": np.nan}
+    has_value = out["clv"].notna()
+    level = pd.Series(None, index=out.index, dtype="object")
+    if has_value.any():
+        split["threshold"] = value_threshold(out["clv"], value_split)
+        level[has_value] = np.where(out.loc[has_value, "clv"] >= split["threshold"], "high", "low")
+    elif relationships is not None:
+        warnings.warn("no customer has a predicted value: value_level is missing for everyone",
+                      UserWarning, stacklevel=2)
+    out["value_level"] = _categorical(level, VALUE_LEVELS)
+
+    if lifecycle is not None:
+        no_stage = out["lifecycle_stage"].isna()
+        if no_stage.any():
+            warnings.warn(f"{int(no_stage.sum())} customer(s) have no lifecycle stage (not in the "
+                          f"lifecycle table, e.g. signed up after the as-of date), e.g. "
+                          f"{list(out.index[no_stage][:5])}; they keep a row and get the default action",
+                          UserWarning, stacklevel=2)
+    out = out[list(FACT_COLUMNS)]
+    out.attrs = {"value_split": split}
+    return out
+
+
+def _keywords(func, settings, skip):
+    """The entries of a config section that are keyword arguments of ``func``."""
+    params = inspect.signature(func).parameters
+    return {k: v for k, v in (settings or {}).items() if k in params and k not in skip}
+
+
+def _playbook_path(cfg):
+    path = (cfg.get("actions") or {}).get("playbook")
+    if not path:
+        return DEFAULT_PLAYBOOK
+    base = Path(cfg["config_path"]).parent if cfg.get("config_path") else None
+    return resolve(path, base=base) if base is not None else resolve(path)
+
+
+def _known_customers(customers, survey):
+    """The customer list plus ids known only from linked survey answers (no signup date)."""
+    linked = pd.Index(survey.loc[survey["customer_id"].notna(), "customer_id"].astype(str).unique())
+    extra = linked.difference(pd.Index(customers["customer_id"].astype(str)))
+    if not len(extra):
+        return customers
+    add = pd.DataFrame({"customer_id": pd.array(extra, dtype=customers["customer_id"].dtype)})
+    return pd.concat([customers, add], ignore_index=True)
+
+
+def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
+    """The per-customer action table of a run configuration: every fact, the action and why.
+
+    Loads the inputs (:func:`helpers.data.load_all`) and joins, as of the observation end,
+    :func:`helpers.lifecycle.customer_lifecycle` (customers known only from a linked survey answer
+    count as known, so they are prospects), :func:`helpers.relationship.customer_relationships`
+    (fitted models, predicted value with its interval, relationship group), :func:`buyer_types` and
+    the latest NPS answer through :func:`customer_facts`; then resolves the playbook
+    (:func:`apply_playbook`). Settings come from the config's ``nps``, ``lifecycle``,
+    ``relationship`` and ``actions`` sections (see the module docstring); keys a function does not
+    take are ignored here.
+
+    Parameters
+    ----------
+    config : str, Path, dict or helpers.data.Dataset, optional
+        A config path (default: the sample's), a dict from :func:`helpers.data.load_config`, or
+        already loaded data.
+    playbook : str, Path or list of dict, optional
+        Overrides the config's ``actions.playbook``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``customer_id``: the columns of :func:`customer_facts`, then ``rule``, ``action``,
+        ``priority``, ``owner``, ``reason``, ``matched`` of :func:`apply_playbook`. ``attrs``:
+        ``as_of``, ``value_split``, ``value_total`` (all customers' predicted value with its
+        bootstrap interval), ``relationship`` (model settings), ``thresholds`` (stage windows),
+        ``playbook`` (path), ``rules`` (the rules applied).
+
+    Raises
+    ------
+    ValueError, DataError, FileNotFoundError
+        As the loaders, the models and the playbook check raise them.
+
+    Examples
+    --------
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     view = customer_view()  # doctest: +SKIP
+    >>> view.index.is_unique and view["action"].notna().all()  # doctest: +SKIP
+    True
+    """
+    ds = config if isinstance(config, _data.Dataset) else _data.load_all(config)
+    cfg = ds.config
+    section = {k: (cfg.get(k) or {}) for k in ("nps", "lifecycle", "relationship", "actions")}
+    promoter_min = section["nps"].get("promoter_min", 9)
+    passive_min = section["nps"].get("passive_min", 7)
+    as_of = ds.observation_end
+    lc_kw = _keywords(_lifecycle.customer_lifecycle, section["lifecycle"],
+                      {"transactions", "as_of", "customers", "survey"})
+    lc_kw.setdefault("promoter_min", promoter_min)
+    lc = _lifecycle.customer_lifecycle(ds.transactions, as_of, _known_customers(ds.customers, ds.survey),
+                                       ds.survey, **lc_kw)
+    rel = _relationship.customer_relationships(
+        ds.transactions, as_of, **_keywords(_relationship.customer_relationships, section["relationship"],
+                                            {"transactions", "as_of"}))
+    bt = buyer_types(ds.transactions, rules=section["actions"].get("buyer_type_rules"))
+    facts = customer_facts(lc, rel.table, bt, ds.survey, ds.customers, as_of=as_of,
+                           value_split=section["actions"].get("value_split", DEFAULT_VALUE_SPLIT),
+                           promoter_min=promoter_min, passive_min=passive_min)
+    if isinstance(playbook, list):
+        rules, source = playbook, "(given)"
+    else:
+        source = resolve(playbook) if playbook is not None else _playbook_path(cfg)
+        rules = load_playbook(source)
+    view = facts.join(apply_playbook(facts, rules))
+    settings = {k: v for k, v in rel.settings.items() if k != "as_of"}
+    view.attrs = {"as_of": as_of, "value_split": facts.attrs["value_split"],
+                  "value_total": rel.value.total.to_dict(), "relationship": settings,
+                  "thresholds": dict(lc.attrs.get("thresholds", {})), "playbook": str(source),
+                  "rules": rules}
+    return view
+
+
+def describe_conditions(when) -> str:
+    """A rule's conditions in words, e.g. ``"nps_class = detractor; clv >= 100"``.
+
+    Parameters
+    ----------
+    when : dict
+        Conditions as in a playbook or buyer-type rule (see the module docstring).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> describe_conditions({"lifecycle_stage": ["new", "active"], "p_alive": {"min": 0.5}})
+    'lifecycle_stage in (new, active); p_alive >= 0.5'
+    >>> describe_conditions({})
+    'everyone (catch-all)'
+    """
+    if not when:
+        return "everyone (catch-all)"
+    parts = []
+    for col, spec in when.items():
+        if isinstance(spec, dict):
+            spec = [spec.get("min"), spec.get("max")]
+        if _is_range(spec):
+            lo, hi = spec
+            parts.append(" and ".join(filter(None, [f"{col} >= {lo:g}" if lo is not None else None,
+                                                    f"{col} < {hi:g}" if hi is not None else None])))
+        elif isinstance(spec, (list, tuple, set)):
+            parts.append(f"{col} in ({', '.join(map(str, spec))})")
+        else:
+            parts.append(f"{col} = {spec}")
+    return "; ".join(parts)
+
+
+def playbook_table(rules, view=None) -> pd.DataFrame:
+    """The playbook as a table in resolution order, optionally with how many customers each rule got.
+
+    Parameters
+    ----------
+    rules : list of dict
+        As returned by :func:`load_playbook`.
+    view : pandas.DataFrame, optional
+        Output of :func:`customer_view` (``rule`` and ``matched`` columns) for the counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule, in the order the rules are tried (priority, then position in the file):
+        ``order``, ``id``, ``priority``, ``when`` (conditions in words), ``action``, ``owner``,
+        ``reason`` and, with ``view``, ``customers`` (primary action) and ``matched`` (customers the
+        rule matched, whether or not it won).
+
+    Examples
+    --------
+    >>> rules = [{"id": "b", "priority": 9, "action": "B", "owner": "", "reason": "", "when": {}},
+    ...          {"id": "a", "priority": 1, "action": "A", "owner": "", "reason": "",
+    ...           "when": {"clv": [100, None]}}]
+    >>> playbook_table(rules)[["id", "when"]].values.tolist()
+    [['a', 'clv >= 100'], ['b', 'everyone (catch-all)']]
+    """
+    order = sorted(range(len(rules)), key=lambda i: (rules[i]["priority"], i))
+    table = pd.DataFrame([{"order": k + 1, "id": rules[i]["id"], "priority": rules[i]["priority"],
+                           "when": describe_conditions(rules[i].get("when")), "action": rules[i]["action"],
+                           "owner": rules[i]["owner"], "reason": rules[i]["reason"]}
+                          for k, i in enumerate(order)])
+    if view is not None:
+        table["customers"] = table["id"].map(view["rule"].value_counts()).fillna(0).astype("int64")
+        hits = view["matched"].str.split(";").explode().value_counts()
+        table["matched"] = table["id"].map(hits).fillna(0).astype("int64")
+    return table
+
+
+def _short(action: str) -> str:
+    """The first clause of an action text, as a chart label."""
+    for sep in (";", " - ", ","):
+        action = action.split(sep)[0]
+    return action.strip()
+
+
+def value_at_stake(view, *, by="rule") -> pd.DataFrame:
+    """Predicted value (sum of ``clv``) of the customers behind each primary action.
+
+    The range is the sum of the customers' own bootstrap bounds (``clv_lower``, ``clv_upper``). All
+    customers' values move together with the same model-parameter draws, so this is close to, and
+    on the sample somewhat wider than, the interval of the sum itself: for all 4,500 buyers
+    262k-280k against the exact 264k-277k (``view.attrs["value_total"]``). Read it as a
+    conservative range.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        Output of :func:`customer_view`.
+    by : str, default "rule"
+        Column to group by (the primary rule; or e.g. ``"relationship_group"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per value of ``by`` that has customers, largest value first: ``by``, ``label``
+        (first clause of the action), ``action``, ``owner``, ``priority`` (when grouping by rule),
+        ``customers``, ``with_value`` (customers with a prediction), ``value``, ``value_lower``,
+        ``value_upper``, ``value_share``.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"rule": ["a", "a", "b"], "action": ["Call; now", "Call; now", "Mail"],
+    ...                   "owner": ["x", "x", "y"], "priority": [1, 1, 9],
+    ...                   "clv": [10.0, 5.0, None], "clv_lower": [8.0, 4.0, None],
+    ...                   "clv_upper": [12.0, 6.0, None]})
+    >>> value_at_stake(v)[["rule", "label", "customers", "value", "value_upper"]].values.tolist()
+    [['a', 'Call', 2, 15.0, 18.0], ['b', 'Mail', 1, 0.0, 0.0]]
+    """
+    _need(view, [by, "clv", "clv_lower", "clv_upper"], "view", "helpers.actions.customer_view")
+    g = view.groupby(by, observed=True, sort=True)
+    out = pd.DataFrame({"customers": g.size(), "with_value": g["clv"].count(),
+                        "value": g["clv"].sum(), "value_lower": g["clv_lower"].sum(),
+                        "value_upper": g["clv_upper"].sum()})
+    total = out["value"].sum()
+    out["value_share"] = out["value"] / total if total else np.nan
+    if by == "rule" and "action" in view.columns:
+        first = g[["action", "owner", "priority"]].first()
+        out = first.join(out)
+        out.insert(0, "label", out["action"].map(_short))
+    out = out.reset_index().sort_values(["value", by], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def call_list(view, n=20, *, max_priority=None) -> pd.DataFrame:
+    """The customers to contact first: most urgent action first, then highest predicted value.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        Output of :func:`customer_view`.
+    n : int, default 20
+        Rows to return.
+    max_priority : int, optional
+        Keep only actions with ``priority <= max_priority``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        At most ``n`` rows sorted by ``priority``, ``clv`` (descending, missing last) and
+        ``customer_id``: ``customer_id``, ``name`` (when present), ``action``, ``owner``,
+        ``priority``, ``clv``, ``nps_class``, ``lifecycle_stage``, ``relationship_group``, ``reason``.
+        Text is returned as is: display it through pandas' HTML (which escapes it) or escape it
+        yourself before putting it into Markdown or HTML.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive whole number.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"priority": [2, 1, 1], "clv": [50.0, 1.0, 9.0], "action": ["x", "y", "z"]},
+    ...                  index=pd.Index(["a", "b", "c"], name="customer_id"))
+    >>> call_list(v, 2)["customer_id"].tolist()
+    ['c', 'b']
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"n must be a whole number >= 1, not {n!r}")
+    v = view.reset_index() if "customer_id" not in view.columns else view
+    if max_priority is not None:
+        v = v[v["priority"] <= max_priority]
+    v = v.assign(_value=v["clv"].fillna(-np.inf))
+    v = v.sort_values(["priority", "_value", "customer_id"], ascending=[True, False, True], kind="stable")
+    cols = ["customer_id", "name", "action", "owner", "priority", "clv", "nps_class", "lifecycle_stage",
+            "relationship_group", "reason"]
+    return v[[c for c in cols if c in v.columns]].head(n).reset_index(drop=True)
+
+
+def pseudonymise_key(config=None):
+    """The pseudonymisation key of a run: ``$CRM_PSEUDONYMISE_KEY``, else ``actions.pseudonymise_key``.
+
+    Parameters
+    ----------
+    config : dict, optional
+        A configuration from :func:`helpers.data.load_config`.
+
+    Returns
+    -------
+    str or None
+        None when neither is set (or both are empty): ids are exported as they are.
+
+    Examples
+    --------
+    >>> key = pseudonymise_key({"actions": {"pseudonymise_key": "s3cret"}})
+    >>> key == (os.environ.get(KEY_ENV) or "s3cret")
+    True
+    """
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return env
+    key = ((config or {}).get("actions") or {}).get("pseudonymise_key")
+    return str(key) if key else None
+
+
+def export_customer_actions(config=None, path=None, *, key=None, view=None) -> Path:
+    """Write ``customer_actions.csv`` for a run configuration (the step ``make reports`` runs).
+
+    Parameters
+    ----------
+    config : str, Path, dict or helpers.data.Dataset, optional
+        As for :func:`customer_view`; default the sample.
+    path : str or Path, optional
+        File to write; default ``reports/customer_actions.csv``.
+    key : str, optional
+        Pseudonymisation key; default :func:`pseudonymise_key` of the config (environment variable
+        ``CRM_PSEUDONYMISE_KEY`` first). Without a key the real ids are written.
+    view : pandas.DataFrame, optional
+        An already computed :func:`customer_view` (skips the computation).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> export_customer_actions(path="/tmp/customer_actions.csv")  # doctest: +SKIP
+    PosixPath('/tmp/customer_actions.csv')
+    """
+    from helpers.paths import REPORTS_DIR
+
+    ds = config if isinstance(config, _data.Dataset) else _data.load_all(config)
+    if view is None:
+        view = customer_view(ds)
+    key = key if key is not None else pseudonymise_key(ds.config)
+    return export_actions(view, resolve(path) if path is not None else REPORTS_DIR / "customer_actions.csv",
+                          key=key)

@@ -16,6 +16,14 @@ For each ``notebooks/NN_*.ipynb`` the pipeline
 4. writes ``<out>/index.html`` linking every report with its one-line headline: the text output of the
    notebook's cell tagged ``headline``.
 
+When the customer-actions notebook (``NN_customer_actions``) ran, the pipeline also writes the CRM
+import file ``<out>/customer_actions.csv`` (one row per customer: id, action, priority, owner,
+reason, rules, segments) with :func:`helpers.actions.export_customer_actions`. The pipeline writes it,
+not the notebook, because only the pipeline knows the output folder: notebooks stay free of side
+effects, so refreshing them or validating them with nbval writes no file. Ids are replaced by keyed
+hashes when the environment variable ``CRM_PSEUDONYMISE_KEY`` or the config's
+``actions: {pseudonymise_key: ...}`` is set.
+
 A notebook that fails keeps its partially executed copy; the command names the notebook and the cell
 that failed, still writes every other report and the index, and exits with status 1.
 """
@@ -29,6 +37,7 @@ import os
 import sys
 import time
 import traceback
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,6 +48,8 @@ __all__ = ["ReportResult", "list_notebooks", "run_notebook", "render_html", "htm
            "write_index", "run_all", "refresh_notebooks", "main"]
 
 KERNEL = "python3"
+#: The CRM import file written next to the reports (see the module docstring).
+ACTIONS_EXPORT = "customer_actions.csv"
 
 
 def _inline_figures():
@@ -333,7 +344,8 @@ def write_index(results, out_dir, *, config=None, title="Customer relationship r
     rows = []
     for r in results:
         links = " · ".join(f'<a href="{esc(p)}">{label}</a>' for label, p in
-                           (("HTML", r.html), ("PDF", r.pdf), ("notebook", r.executed)) if p)
+                           (("HTML", r.html), ("PDF", r.pdf), ("notebook", r.executed),
+                            ("CSV for the CRM", r.extra.get("export"))) if p)
         status = "" if r.ok else f'<p class="fail">Failed: {esc(r.error)}</p>'
         name = esc(r.title or r.notebook)
         head = f'<a href="{esc(r.html)}">{name}</a>' if r.html else name
@@ -370,6 +382,24 @@ def _progress(iterable, total, desc):
         return iterable
 
 
+def _export_actions(config, out_dir, results):
+    """Write ``out_dir/customer_actions.csv`` after a successful customer-actions notebook."""
+    target = next((r for r in results if r.notebook.endswith("customer_actions.ipynb") and r.ok), None)
+    if target is None:
+        return
+    from helpers import actions, data
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the notebook reports the same warnings
+            ds = data.load_all(config)
+            path = actions.export_customer_actions(ds, out_dir / ACTIONS_EXPORT)
+        target.extra.update(export=path.name, pseudonymised=bool(actions.pseudonymise_key(ds.config)))
+    except Exception as exc:  # the report exists; the run still fails loudly
+        target.ok = False
+        target.error = f"{ACTIONS_EXPORT} not written: {type(exc).__name__}: {exc}"
+
+
 def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=None, pdf=True):
     """Run every notebook into ``out_dir`` and write the index; the engine behind ``main``.
 
@@ -388,7 +418,8 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
     Returns
     -------
     list of ReportResult
-        In notebook order.
+        In notebook order. When the customer-actions notebook ran, its result's ``extra`` names the
+        CSV written (``export``) and whether ids are pseudonymised; a failed export marks it failed.
 
     Examples
     --------
@@ -417,6 +448,7 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
                     results[nb.name] = ReportResult(nb.name, error="".join(
                         traceback.format_exception_only(type(exc), exc)).strip())
     ordered = [results[nb.name] for nb in notebooks]
+    _export_actions(config, out_dir, ordered)
     write_index(ordered, out_dir, config=cfg)
     (out_dir / "run.json").write_text(json.dumps([asdict(r) for r in ordered], indent=1), encoding="utf-8")
     return ordered
@@ -521,6 +553,9 @@ def main(argv=None) -> int:
     for r in results:
         mark = "ok  " if r.ok else "FAIL"
         print(f"{mark} {r.notebook:32s} {r.seconds:5.1f} s  {r.headline or r.error}")
+        if r.extra.get("export"):
+            print(f"     {out / r.extra['export']}" + (" (pseudonymised ids)" if r.extra["pseudonymised"]
+                                                       else ""))
     failed = [r for r in results if not r.ok]
     print(f"{len(results) - len(failed)}/{len(results)} reports in {out} "
           f"({time.perf_counter() - start:.0f} s); open {out / 'index.html'}")
