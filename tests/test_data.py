@@ -291,3 +291,20 @@ def test_sample_loads_and_accounts_for_every_row(sample):
 def test_sample_warnings_are_sentences(sample):
     for w in data.data_warnings(sample):
         assert w.endswith(".")
+
+
+def test_section_settings_rejects_unknown_keys_and_lets_overrides_win():
+    def fit(data, *, cutoff=0.5, horizon=52):
+        return cutoff, horizon
+
+    cfg = {"model": {"cutoff": 0.3, "horizon": 10}}
+    assert data.section_settings(cfg, "model", fit, skip=("data",)) == {"cutoff": 0.3, "horizon": 10}
+    assert data.section_settings(cfg, "model", fit, skip=("data",), cutoff=0.7, horizon=None) == {
+        "cutoff": 0.7, "horizon": 10}
+    assert data.section_settings({}, "model", fit) == {}
+    with pytest.raises(ValueError, match=r"unknown setting\(s\) \['cutof'\]"):
+        data.section_settings({"model": {"cutof": 0.3}}, "model", fit)
+    with pytest.raises(ValueError, match=r"unknown setting\(s\) \['data'\]"):
+        data.section_settings({"model": {"data": 1}}, "model", fit, skip=("data",))
+    with pytest.raises(ValueError, match="must be a mapping"):
+        data.section_settings({"model": [1]}, "model", fit)

@@ -30,7 +30,7 @@ Run configuration keys read here (all optional)::
       pseudonymise_key: a-long-secret  # customer_actions.csv gets keyed-hash ids
       buyer_type_rules: [...]        # replaces helpers.frameworks.BUYER_TYPE_RULES
     lifecycle: {thresholds: {...}}   # any keyword of helpers.lifecycle.customer_lifecycle
-    relationship: {model: bgnbd}     # any keyword of helpers.relationship.customer_relationships
+    relationship: {cutoff: 0.4}      # any keyword of helpers.relationship.customer_relationships
     nps: {promoter_min: 9, passive_min: 7}
 
 The environment variable ``CRM_PSEUDONYMISE_KEY`` overrides ``pseudonymise_key`` (keep secrets out
@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import inspect
 import numbers
 import os
 import warnings
@@ -725,12 +724,6 @@ def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None,
     return out
 
 
-def _keywords(func, settings, skip):
-    """The entries of a config section that are keyword arguments of ``func``."""
-    params = inspect.signature(func).parameters
-    return {k: v for k, v in (settings or {}).items() if k in params and k not in skip}
-
-
 def _playbook_path(cfg):
     path = (cfg.get("actions") or {}).get("playbook")
     if not path:
@@ -758,8 +751,9 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     (fitted models, predicted value with its interval, relationship group), :func:`buyer_types` and
     the latest NPS answer through :func:`customer_facts`; then resolves the playbook
     (:func:`apply_playbook`). Settings come from the config's ``nps``, ``lifecycle``,
-    ``relationship`` and ``actions`` sections (see the module docstring); keys a function does not
-    take are ignored here.
+    ``relationship`` and ``actions`` sections (see the module docstring); the ``lifecycle`` and
+    ``relationship`` sections hold keyword arguments of the two joined functions
+    (:func:`helpers.data.section_settings`), and an unknown key is an error.
 
     Parameters
     ----------
@@ -797,14 +791,14 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     promoter_min = section["nps"].get("promoter_min", 9)
     passive_min = section["nps"].get("passive_min", 7)
     as_of = ds.observation_end
-    lc_kw = _keywords(_lifecycle.customer_lifecycle, section["lifecycle"],
-                      {"transactions", "as_of", "customers", "survey"})
+    lc_kw = _data.section_settings(cfg, "lifecycle", _lifecycle.customer_lifecycle,
+                                   skip=("transactions", "as_of", "customers", "survey"))
     lc_kw.setdefault("promoter_min", promoter_min)
     lc = _lifecycle.customer_lifecycle(ds.transactions, as_of, _known_customers(ds.customers, ds.survey),
                                        ds.survey, **lc_kw)
     rel = _relationship.customer_relationships(
-        ds.transactions, as_of, **_keywords(_relationship.customer_relationships, section["relationship"],
-                                            {"transactions", "as_of"}))
+        ds.transactions, as_of, **_data.section_settings(cfg, "relationship", _relationship.customer_relationships,
+                                                 skip=("transactions", "as_of")))
     bt = buyer_types(ds.transactions, rules=section["actions"].get("buyer_type_rules"))
     facts = customer_facts(lc, rel.table, bt, ds.survey, ds.customers, as_of=as_of,
                            value_split=section["actions"].get("value_split", DEFAULT_VALUE_SPLIT),

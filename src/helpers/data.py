@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import inspect
 import io
 import re
 import warnings
@@ -62,6 +63,7 @@ __all__ = [
     "load_survey",
     "load_customers",
     "load_all",
+    "section_settings",
 ]
 
 #: Defaults of a run configuration; a config file overrides any key (nested dicts are merged).
@@ -862,6 +864,72 @@ def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
         out["referrals"] = ref.astype("Int64")
     _keep_attributes(df, out, name)
     return out.sort_values("customer_id", kind="stable")
+
+
+def section_settings(config, section, func, *, skip=(), with_defaults=False, **overrides) -> dict:
+    """Keyword arguments for ``func`` from one section of a run configuration.
+
+    A config section such as ``relationship:`` holds keyword arguments of the function that
+    implements the framework (e.g. :func:`helpers.relationship.customer_relationships`), so that a
+    notebook and the per-customer view use the same settings. A key the function does not take is
+    an error (a typo would otherwise be ignored without a word). ``overrides`` that are not
+    ``None`` win over the config, so a notebook parameter left at ``None`` means "as configured".
+
+    Parameters
+    ----------
+    config : dict
+        A run configuration (:func:`load_config`, or ``Dataset.config``).
+    section : str
+        Name of the section (``"lifecycle"``, ``"relationship"``, ...).
+    func : callable
+        The function whose keyword arguments the section may set.
+    skip : iterable of str
+        Parameters of ``func`` the configuration must not set (data arguments).
+    with_defaults : bool, default False
+        Also return ``func``'s defaults for the settings neither configured nor overridden, so the
+        result names every choice in force.
+    **overrides
+        Values that replace the configured ones unless they are ``None``.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ValueError
+        If the section is not a mapping or names an argument ``func`` does not take.
+
+    Examples
+    --------
+    >>> def fit(data, *, cutoff=0.5, horizon=52):
+    ...     return cutoff, horizon
+    >>> cfg = {"model": {"cutoff": 0.3}}
+    >>> section_settings(cfg, "model", fit, skip=("data",), horizon=None)
+    {'cutoff': 0.3}
+    >>> section_settings(cfg, "model", fit, skip=("data",), cutoff=0.7)
+    {'cutoff': 0.7}
+    >>> section_settings(cfg, "model", fit, skip=("data",), with_defaults=True)
+    {'cutoff': 0.3, 'horizon': 52}
+    """
+    values = config.get(section) or {}
+    if not isinstance(values, dict):
+        raise ValueError(f"config section {section!r} must be a mapping of settings, not {values!r}")
+    params = inspect.signature(func).parameters
+    known = [k for k, p in params.items()
+             if k not in set(skip) and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ValueError(f"config section {section!r}: unknown setting(s) {unknown}; "
+                         f"{func.__module__}.{func.__name__} takes {known}")
+    unknown = sorted(set(overrides) - set(known))
+    if unknown:
+        raise ValueError(f"override(s) {unknown} are not settings of {func.__name__}; it takes {known}")
+    out = {k: p.default for k, p in params.items()
+           if with_defaults and k in known and p.default is not p.empty}
+    out.update(values)
+    out.update({k: v for k, v in overrides.items() if v is not None})
+    return out
 
 
 def load_all(config=None) -> Dataset:
