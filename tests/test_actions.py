@@ -476,10 +476,14 @@ def test_view_reads_its_config_sections(sample, tmp_path):
         "- {id: rest, priority: 9, action: mail, owner: b, reason: r, when: {}}\n")
     cfg = {**ds.config, "config_path": tmp_path / "c.yml",
            "actions": {"value_split": 100, "playbook": "pb.yml"},
-           "relationship": {"n_boot": 0, "not_a_keyword": 1}}
+           "relationship": {"n_boot": 0}}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         v = actions.customer_view(dataclasses.replace(ds, config=cfg))
+        for section in ("relationship", "lifecycle", "actions"):
+            bad = {**cfg, section: {**cfg[section], "not_a_keyword": 1}}
+            with pytest.raises(ValueError, match=rf"'{section}': unknown setting\(s\) \['not_a_keyword'\]"):
+                actions.customer_view(dataclasses.replace(ds, config=bad))
     assert v["clv_lower"].isna().all()  # n_boot = 0 reached customer_relationships
     assert ((v["value_level"] == "high") == (v["clv"] >= 100)).all()
     assert ((v["rule"] == "vip") == (v["value_level"] == "high")).all() and set(v["rule"]) == {"vip", "rest"}

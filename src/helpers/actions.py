@@ -31,7 +31,6 @@ Run configuration keys read here (all optional)::
       buyer_type_rules: [...]        # replaces helpers.frameworks.BUYER_TYPE_RULES
     lifecycle: {thresholds: {...}}   # any keyword of helpers.lifecycle.customer_lifecycle
     relationship: {cutoff: 0.4}      # any keyword of helpers.relationship.customer_relationships
-    nps: {promoter_min: 9, passive_min: 7}
 
 The environment variable ``CRM_PSEUDONYMISE_KEY`` overrides ``pseudonymise_key`` (keep secrets out
 of files that are shared or committed).
@@ -732,6 +731,10 @@ def _playbook_path(cfg):
     return resolve(path, base=base) if base is not None else resolve(path)
 
 
+#: Keys of the config's ``actions`` section.
+ACTIONS_SETTINGS = ("playbook", "value_split", "pseudonymise_key", "buyer_type_rules")
+
+
 def _known_customers(customers, survey):
     """The customer list plus ids known only from linked survey answers (no signup date)."""
     linked = pd.Index(survey.loc[survey["customer_id"].notna(), "customer_id"].astype(str).unique())
@@ -750,7 +753,7 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     count as known, so they are prospects), :func:`helpers.relationship.customer_relationships`
     (fitted models, predicted value with its interval, relationship group), :func:`buyer_types` and
     the latest NPS answer through :func:`customer_facts`; then resolves the playbook
-    (:func:`apply_playbook`). Settings come from the config's ``nps``, ``lifecycle``,
+    (:func:`apply_playbook`). Settings come from the config's ``lifecycle``,
     ``relationship`` and ``actions`` sections (see the module docstring); the ``lifecycle`` and
     ``relationship`` sections hold keyword arguments of the two joined functions
     (:func:`helpers.data.section_settings`), and an unknown key is an error.
@@ -787,9 +790,12 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     """
     ds = config if isinstance(config, _data.Dataset) else _data.load_all(config)
     cfg = ds.config
-    section = {k: (cfg.get(k) or {}) for k in ("nps", "lifecycle", "relationship", "actions")}
-    promoter_min = section["nps"].get("promoter_min", 9)
-    passive_min = section["nps"].get("passive_min", 7)
+    section = {k: (cfg.get(k) or {}) for k in ("lifecycle", "relationship", "actions")}
+    unknown = sorted(set(section["actions"]) - set(ACTIONS_SETTINGS))
+    if unknown:
+        raise ValueError(f"config section 'actions': unknown setting(s) {unknown}; known: {list(ACTIONS_SETTINGS)}")
+    # The NPS classes are fixed by the definition (9-10, 7-8, 0-6), as in every NPS statistic here.
+    promoter_min, passive_min = 9, 7
     as_of = ds.observation_end
     lc_kw = _data.section_settings(cfg, "lifecycle", _lifecycle.customer_lifecycle,
                                    skip=("transactions", "as_of", "customers", "survey"))
