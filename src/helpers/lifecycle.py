@@ -1,5 +1,6 @@
 """Customer lifecycle: RFM summary and scores, lifecycle stages, loyalty ladder, stage transitions,
-cohort retention and time-to-lapse survival.
+cohort retention and time-to-lapse survival; one joined row per customer (:func:`customer_lifecycle`)
+and customers and revenue per stage, segment or rung (:func:`stage_summary`).
 
 All functions take the canonical ``transactions`` table of the data contract (one row per order line:
 ``customer_id``, ``order_date``, ``amount``; optional ``order_id``, ``profit`` and attribute columns)
@@ -42,6 +43,8 @@ NOT_YET_KNOWN = "not yet known"
 RFM_FREQS = {"D": 1, "W": 7}
 #: Period lengths understood by :func:`cohort_retention`.
 COHORT_FREQS = ("W", "M", "Q")
+#: Days of the "last 12 months" window of ``revenue_12m`` in :func:`customer_lifecycle`.
+RECENT_DAYS = 365
 #: Keys of a thresholds dict (all in days).
 THRESHOLD_KEYS = ("new_window", "active_window", "lapse_window")
 
@@ -1555,7 +1558,10 @@ def customer_lifecycle(transactions, as_of=None, customers=None, survey=None, *,
 
     Joins :func:`lifecycle_stage`, :func:`loyalty_ladder`, :func:`rfm_summary`, :func:`rfm_scores`
     and :func:`rfm_segments` on ``customer_id``. Customers known only from ``customers`` (prospects)
-    get a row with a stage and a rung but no RFM values (``<NA>``): RFM needs a purchase.
+    get a row with a stage and a rung but no RFM values (``<NA>``): RFM needs a purchase. Every
+    customer with a row up to ``as_of`` in ``transactions`` or known by then from ``customers``
+    appears exactly once. Warnings of the joined functions (e.g. the F-score tie note of
+    :func:`rfm_scores`) pass through.
 
     Parameters
     ----------
@@ -1579,10 +1585,16 @@ def customer_lifecycle(transactions, as_of=None, customers=None, survey=None, *,
     Returns
     -------
     pandas.DataFrame
-        One row per known customer, indexed by ``customer_id`` (sorted): ``stage``, ``ladder_step``,
-        ``rfm_segment``, ``R``, ``F``, ``M``, ``RFM``, ``first_purchase``, ``last_purchase``,
-        ``days_since_last``, ``n_orders``, ``n_purchase_days``, ``revenue``, ``profit``,
-        ``promoter``, ``referrals``. ``attrs``: ``as_of`` and ``thresholds``.
+        One row per known customer, indexed by ``customer_id`` (sorted): ``stage`` and
+        ``ladder_step`` (ordered categoricals), ``rfm_segment`` (categorical, <NA> for prospects),
+        ``R``, ``F``, ``M`` (Int64 1..5, <NA> for prospects), ``RFM`` (e.g. ``"545"``),
+        ``first_purchase``, ``last_purchase`` (NaT for prospects), ``days_since_last`` (Int64),
+        ``n_orders``, ``n_purchase_days`` (int, 0 for prospects), ``revenue`` and ``profit`` (net
+        sums of all rows up to ``as_of``, refunds included, so they add up to the transactions'
+        totals; 0 for customers without rows; ``profit`` is NaN throughout when the transactions
+        have no ``profit`` column), ``revenue_12m`` (net revenue of the 365 days up to and including
+        ``as_of``), ``promoter`` (bool), ``referrals`` (int). ``attrs``: ``as_of`` and
+        ``thresholds``.
 
     Raises
     ------
@@ -1615,15 +1627,125 @@ def customer_lifecycle(transactions, as_of=None, customers=None, survey=None, *,
     out = out.join(segments[["R", "F", "M", "RFM", "segment"]].rename(columns={"segment": "rfm_segment"}))
     for col in ("R", "F", "M"):
         out[col] = out[col].astype("Int64")
-    money = summary[["n_orders", "revenue", "profit"]] if "profit" in summary else summary[["n_orders", "revenue"]]
-    out = out.join(money)
+    out = out.join(summary[["n_orders"]])
     out["n_orders"] = out["n_orders"].fillna(0).astype("int64")
-    out["revenue"] = out["revenue"].fillna(0.0)
-    if "profit" in out:
-        out["profit"] = out["profit"].fillna(0.0)
+
+    # sums of all rows up to as_of (refund-only customers are prospects with a negative sum);
+    # profit is NaN throughout without a profit column
+    def per_customer(weights, mask):
+        sums = np.bincount(tx.c[mask], weights=weights[mask], minlength=tx.n_customers)
+        return pd.Series(sums, index=tx.ids).reindex(out.index).fillna(0.0).to_numpy()
+
+    m = tx.day <= as_of_day
+    out["revenue"] = per_customer(tx.amount, m)
+    if "profit" in tx.frame.columns:
+        out["profit"] = per_customer(
+            tx.frame["profit"].to_numpy(dtype=np.float64, na_value=np.nan), m)
+    else:
+        out["profit"] = np.nan
+    out["revenue_12m"] = per_customer(tx.amount, m & (tx.day > as_of_day - RECENT_DAYS))
     cols = ["stage", "ladder_step", "rfm_segment", "R", "F", "M", "RFM", "first_purchase",
             "last_purchase", "days_since_last", "n_orders", "n_purchase_days", "revenue", "profit",
-            "promoter", "referrals"]
-    out = out[[c for c in cols if c in out.columns]].sort_index()
+            "revenue_12m", "promoter", "referrals"]
+    out = out[cols].sort_index()
     out.attrs = {"as_of": as_of_ts, "thresholds": th}
+    return out
+
+
+#: Columns of :func:`customer_lifecycle` that :func:`stage_summary` can group by, with the
+#: vocabulary of :mod:`helpers.frameworks` that defines their levels.
+SUMMARY_VOCABULARIES = {
+    "stage": "lifecycle_stages",
+    "rfm_segment": "rfm_segments",
+    "ladder_step": "loyalty_ladder",
+}
+
+
+def stage_summary(view, by="stage", *, rules=None):
+    """Customers and revenue per stage (or RFM segment, or ladder rung), with what to do about each.
+
+    Transforms the per-customer table of :func:`customer_lifecycle` (one row per customer) into one
+    row per level of ``by``, in the framework's order and with empty levels kept (0 customers), and
+    attaches the level's definition and actions from :mod:`helpers.frameworks`. Shares are of all
+    customers with a level (customers whose ``by`` is missing, e.g. prospects for ``rfm_segment``,
+    are left out and counted in ``attrs["n_missing"]``).
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        Output of :func:`customer_lifecycle`: the ``by`` column and ``revenue``; ``revenue_12m``
+        and ``profit`` are summed too when present.
+    by : {"stage", "rfm_segment", "ladder_step"}
+        Column to group by.
+    rules : list of dict, optional
+        The table that names and describes the levels (``name``, ``definition``, ``actions``), e.g.
+        the ``rfm_rules`` passed to :func:`customer_lifecycle`. Default: the vocabulary of ``by``
+        in :data:`SUMMARY_VOCABULARIES`. Levels without a row get empty texts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the levels of ``by`` (its categorical order): ``customers`` (int),
+        ``customer_share``, ``revenue``, ``revenue_share``, then ``revenue_12m`` /
+        ``revenue_12m_share`` and ``profit`` / ``profit_share`` when present and not all missing
+        (shares of the column total; NaN when the total is 0), ``definition`` and ``actions``.
+        ``attrs``: ``by``, ``n_missing``.
+
+    Raises
+    ------
+    TypeError
+        If ``view`` is not a DataFrame.
+    ValueError
+        If ``by`` is not one of :data:`SUMMARY_VOCABULARIES` or ``view`` lacks ``by`` or
+        ``revenue``.
+
+    Examples
+    --------
+    >>> stage = pd.Categorical(["new", "lapsed", "lapsed"], categories=STAGES)
+    >>> view = pd.DataFrame({"stage": stage, "revenue": [10.0, 30.0, 60.0]})
+    >>> t = stage_summary(view)
+    >>> t.loc[["new", "lapsed"], ["customers", "revenue_share"]]  # doctest: +NORMALIZE_WHITESPACE
+            customers  revenue_share
+    stage
+    new             1            0.1
+    lapsed          2            0.9
+    """
+    if not isinstance(view, pd.DataFrame):
+        raise TypeError(
+            f"view must be a DataFrame from customer_lifecycle, got {type(view).__name__}"
+        )
+    if by not in SUMMARY_VOCABULARIES:
+        raise ValueError(f"by={by!r} is not supported; use one of {list(SUMMARY_VOCABULARIES)}")
+    missing = [c for c in (by, "revenue") if c not in view.columns]
+    if missing:
+        raise ValueError(
+            f"view lacks column(s) {missing}; pass the output of customer_lifecycle"
+        )
+    vocab = frameworks.VOCABULARIES[SUMMARY_VOCABULARIES[by]] if rules is None else rules
+    col = view[by]
+    if isinstance(col.dtype, pd.CategoricalDtype):  # the levels the table was made with
+        levels = [str(c) for c in col.cat.categories]
+    else:
+        levels = [r["name"] for r in vocab if r.get("observable", True)]
+    for name in sorted(str(v) for v in col.dropna().unique()):
+        if name not in levels:
+            levels.append(name)
+    labels = col.astype(object).where(col.notna())
+    has = labels.notna()
+    labels = labels[has].astype(str)
+    out = pd.DataFrame(index=pd.Index(levels, name=by))
+    out["customers"] = labels.value_counts().reindex(levels, fill_value=0).astype(np.int64)
+    out["customer_share"] = out["customers"] / max(int(has.sum()), 1)
+    for value in ("revenue", "revenue_12m", "profit"):
+        if value not in view.columns or view[value].isna().all():
+            continue
+        sums = view.loc[has, value].astype(float).groupby(labels).sum().reindex(levels,
+                                                                                fill_value=0.0)
+        out[value] = sums
+        total = sums.sum()
+        out[f"{value}_share"] = sums / total if total else np.nan
+    text = {r["name"]: r for r in vocab}
+    out["definition"] = [text.get(lv, {}).get("definition", "") for lv in levels]
+    out["actions"] = [text.get(lv, {}).get("actions", "") for lv in levels]
+    out.attrs = {"by": by, "n_missing": int((~has).sum())}
     return out

@@ -533,7 +533,59 @@ def _annotated_heatmap(ax, table, *, fmt, cmap, vmin=None, vmax=None, text_size=
     return ax
 
 
-def plot_stage_bars(stages, *, stage="stage", revenue="revenue", ax=None):
+def plot_purchase_gaps(gaps, *, thresholds=None, ax=None, clip_quantile=0.99, bins=60):
+    """Histogram of the days between purchases, with the stage windows marked.
+
+    Parameters
+    ----------
+    gaps : pandas.Series or array-like
+        Days between consecutive purchase days (``helpers.lifecycle.purchase_gaps``).
+    thresholds : dict, optional
+        ``active_window`` and ``lapse_window`` (days) to draw as vertical lines.
+    clip_quantile : float, default 0.99
+        Gaps above this quantile are drawn in the last bin (the note says how many), so that a
+        long tail does not squeeze the histogram.
+    bins : int, default 60
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar per bin and one line per window.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plot_purchase_gaps([3, 10, 12, 30, 45], thresholds={"active_window": 12,
+    ...                         "lapse_window": 40}, ax=plt.figure().gca(), bins=5)
+    >>> len(ax.lines)
+    2
+    """
+    ax = get_ax(ax)
+    values = np.asarray(gaps, dtype=float)
+    if values.size == 0:
+        raise ValueError("gaps is empty; nobody bought on two different days")
+    top = float(np.quantile(values, clip_quantile))
+    lines = dict(thresholds or {})
+    marks = [float(lines[k]) for k in ("active_window", "lapse_window") if k in lines]
+    top = max([top] + [1.1 * m for m in marks])
+    clipped = int((values > top).sum())
+    ax.hist(np.minimum(values, top), bins=bins, range=(0, top), color=ACCENT, alpha=0.8)
+    for key, color, text in (("active_window", STAGE_COLORS["active"], "active window"),
+                             ("lapse_window", STAGE_COLORS["lapsed"], "lapse window")):
+        if key in lines:
+            ax.axvline(lines[key], color=color, linestyle="--",
+                       label=f"{text}: {lines[key]:,.0f} days")
+    if lines:
+        ax.legend()
+    note = f"n = {values.size:,} gaps"
+    if clipped:
+        note += f"; {clipped:,} gaps over {top:,.0f} days drawn in the last bin"
+    return label(ax, title="Days between a customer's purchases", xlabel="days since the previous "
+                 "purchase", ylabel="repeat purchases", note=note)
+
+
+def plot_stage_bars(stages, *, stage="stage", revenue="revenue", revenue_label="revenue", ax=None):
     """Share of customers and share of revenue in each lifecycle stage.
 
     Parameters
@@ -542,6 +594,8 @@ def plot_stage_bars(stages, *, stage="stage", revenue="revenue", ax=None):
         One row per customer, e.g. from ``helpers.lifecycle.lifecycle_stage``.
     stage, revenue : str
         Columns with the stage and the revenue of each customer.
+    revenue_label : str, default "revenue"
+        Legend text of the revenue bars (e.g. ``"revenue, last 12 months"``).
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -582,7 +636,7 @@ def plot_stage_bars(stages, *, stage="stage", revenue="revenue", ax=None):
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.legend(handles=[mpl.patches.Patch(facecolor=MUTED, label="customers"),
                        mpl.patches.Patch(facecolor=MUTED, alpha=0.45, hatch="//",
-                                         edgecolor="white", label="revenue")])
+                                         edgecolor="white", label=revenue_label)])
     return label(ax, title="Customers and revenue by lifecycle stage", xlabel="stage",
                  ylabel="share", note=f"n = {int(counts.sum()):,} customers")
 
@@ -629,7 +683,7 @@ def plot_rfm_heatmap(scores, *, value=None, agg="mean", ax=None):
                  ylabel="R score (5 = most recent)")
 
 
-def plot_segment_bars(segments, *, segment="segment", value=None, ax=None):
+def plot_segment_bars(segments, *, segment="segment", value=None, value_label=None, ax=None):
     """Horizontal bars: share of customers per RFM segment, optionally with each one's value share.
 
     Parameters
@@ -640,6 +694,8 @@ def plot_segment_bars(segments, *, segment="segment", value=None, ax=None):
         Column with the segment.
     value : str, optional
         Column to sum per segment (e.g. ``"revenue"``); its share is written next to each bar.
+    value_label : str, optional
+        How the value is named next to the bars (default: the column name).
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -667,7 +723,7 @@ def plot_segment_bars(segments, *, segment="segment", value=None, ax=None):
     if value is not None:
         v = segments.groupby(segment, observed=True)[value].sum().reindex(counts.index)
         vs = v / v.sum()
-        text = [f"{t}, {value} {r:.0%}" for t, r in zip(text, vs)]
+        text = [f"{t}, {value_label or value} {r:.0%}" for t, r in zip(text, vs)]
     for yi, s, t in zip(y, share, text):
         ax.annotate(t, (s, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(y, [str(i) for i in counts.index])
@@ -708,15 +764,23 @@ def plot_ladder_funnel(ladder, *, rung="rung", ax=None):
     y = np.arange(len(levels))
     widths = counts.to_numpy(dtype=float)
     ax.barh(y, widths, left=-widths / 2, color=[LADDER_COLORS.get(lv, ACCENT) for lv in levels])
-    for yi, n, s in zip(y, counts, share):
-        ax.annotate(f"{n:,} ({s:.0%})", (0, yi), ha="center", va="center", fontsize=8)
+    for yi, n, s, lv in zip(y, counts, share, levels):
+        ax.annotate(f"{n:,} ({s:.0%})", (0, yi), ha="center", va="center", fontsize=8,
+                    color=_text_color(LADDER_COLORS.get(lv, ACCENT)))
     ax.set_yticks(y, levels)
     ax.set_xticks([])
     ax.grid(False)
-    return label(ax, title="Loyalty ladder", note="suspects (the target market) are not in the data")
+    return label(ax, title="Loyalty ladder: each customer on the highest rung reached",
+                 note="suspects (the target market) are not in the data")
 
 
-def plot_transitions(shares, *, ax=None):
+def _text_color(color):
+    """Black or white, whichever reads better on ``color`` (relative luminance)."""
+    r, g, b = mpl.colors.to_rgb(color)
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "black"
+
+
+def plot_transitions(shares, *, counts=None, ax=None):
     """Heatmap of stage transitions: row = earlier stage, column = later stage, cell = row share.
 
     Parameters
@@ -724,6 +788,9 @@ def plot_transitions(shares, *, ax=None):
     shares : pandas.DataFrame
         Row shares, e.g. ``stage_transitions(...).shares``; rows that are all NaN (no customers)
         are left out.
+    counts : pandas.DataFrame, optional
+        The matching counts (``stage_transitions(...).counts``); each row label then shows its
+        number of customers.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -742,8 +809,14 @@ def plot_transitions(shares, *, ax=None):
     ax = get_ax(ax)
     table = shares.dropna(how="all")
     _annotated_heatmap(ax, table, fmt=".0%", cmap="Blues", vmin=0.0, vmax=1.0)
+    if counts is not None:
+        n = counts.sum(axis=1).reindex(table.index)
+        ax.set_yticks(range(len(table)), [f"{i} (n = {int(k):,})" for i, k in n.items()])
     dates = shares.attrs
-    note = f"from {dates['from_date']} to {dates['to_date']}" if "from_date" in dates else None
+    note = None
+    if "from_date" in dates:
+        note = (f"stage on {pd.Timestamp(dates['from_date']):%Y-%m-%d} (rows) and on "
+                f"{pd.Timestamp(dates['to_date']):%Y-%m-%d} (columns)")
     return label(ax, title="Where customers went (row shares)", xlabel="stage later",
                  ylabel="stage earlier", note=note)
 
@@ -780,11 +853,14 @@ def plot_cohort_retention(shares, *, ax=None, annotate=True):
                   aspect="auto", interpolation="nearest")
         ax.grid(False)
         ax.set_yticks(range(table.shape[0]), [str(i) for i in table.index])
+    unit = "periods"
+    if isinstance(table.index, pd.PeriodIndex):
+        unit = {"M": "months", "Q": "quarters", "W": "weeks"}.get(table.index.freqstr[0], unit)
     return label(ax, title="Cohort retention: share of each cohort buying",
-                 xlabel="periods since first purchase", ylabel="cohort")
+                 xlabel=f"{unit} since the first purchase", ylabel="cohort (first purchase)")
 
 
-def plot_survival(curves, *, medians=None, ax=None):
+def plot_survival(curves, *, medians=None, logrank=None, ax=None):
     """Kaplan-Meier curves of time to lapse, one step line with confidence band per group.
 
     Parameters
@@ -795,6 +871,9 @@ def plot_survival(curves, *, medians=None, ax=None):
     medians : pandas.DataFrame, optional
         Indexed by group with ``n`` and ``median`` (e.g. ``lapse_survival(...).medians``), shown in
         the legend.
+    logrank : pandas.Series, optional
+        ``statistic``, ``df`` and ``pvalue`` of the log-rank test (``lapse_survival(...).logrank``),
+        shown in the footnote.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -825,9 +904,14 @@ def plot_survival(curves, *, medians=None, ax=None):
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.legend()
+    note = "shaded: pointwise confidence band"
+    if logrank is not None and np.isfinite(logrank["pvalue"]):
+        p = logrank["pvalue"]
+        p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+        note += (f"; log-rank test chi2 = {logrank['statistic']:.1f}, df = {int(logrank['df'])}, "
+                 f"{p_text}")
     return label(ax, title="Time from first purchase to lapse (Kaplan-Meier)",
-                 xlabel="days since first purchase", ylabel="share not yet lapsed",
-                 note="shaded: pointwise confidence band")
+                 xlabel="days since first purchase", ylabel="share not yet lapsed", note=note)
 
 
 # ---------------------------------------------------------------------------------------------------
