@@ -252,7 +252,7 @@ def html_to_pdf(html_path, pdf_path) -> Path:
     return pdf_path
 
 
-def run_notebook(notebook, config, out_dir, *, pdf=True) -> ReportResult:
+def run_notebook(notebook, config, out_dir, *, pdf=True, parameters=None) -> ReportResult:
     """Execute one notebook with papermill and write its executed copy, HTML and PDF.
 
     Parameters
@@ -265,6 +265,8 @@ def run_notebook(notebook, config, out_dir, *, pdf=True) -> ReportResult:
         Output folder; the executed notebook goes to ``out_dir/executed/``.
     pdf : bool, default True
         Also print a PDF.
+    parameters : dict, optional
+        Further notebook parameters (papermill), e.g. ``{"top_n": 30}``.
 
     Returns
     -------
@@ -290,7 +292,7 @@ def run_notebook(notebook, config, out_dir, *, pdf=True) -> ReportResult:
     result = ReportResult(notebook=notebook.name)
     start = time.perf_counter()
     try:
-        pm.execute_notebook(str(notebook), str(executed), parameters={"config_path": str(config)},
+        pm.execute_notebook(str(notebook), str(executed), parameters={**(parameters or {}), "config_path": str(config)},
                             kernel_name=KERNEL, progress_bar=False, cwd=str(notebook.parent),
                             log_output=False)
         result.ok = True
@@ -400,7 +402,8 @@ def _export_actions(config, out_dir, results):
         target.error = f"{ACTIONS_EXPORT} not written: {type(exc).__name__}: {exc}"
 
 
-def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=None, pdf=True):
+def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=None, pdf=True,
+            parameters=None):
     """Run every notebook into ``out_dir`` and write the index; the engine behind ``main``.
 
     Parameters
@@ -414,6 +417,9 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
     jobs : int, optional
         Notebooks run at once (default: number of CPUs, at most 4).
     pdf : bool, default True
+        Also print PDFs.
+    parameters : dict, optional
+        Further parameters per notebook file name, e.g. ``{"04_customer_actions.ipynb": {"top_n": 30}}``.
 
     Returns
     -------
@@ -436,10 +442,12 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
     results: dict[str, ReportResult] = {}
     if jobs == 1:
         for nb in _progress(notebooks, len(notebooks), "reports"):
-            results[nb.name] = run_notebook(nb, config, out_dir, pdf=pdf)
+            results[nb.name] = run_notebook(nb, config, out_dir, pdf=pdf,
+                                            parameters=(parameters or {}).get(nb.name))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(run_notebook, nb, config, out_dir, pdf=pdf): nb for nb in notebooks}
+            futures = {pool.submit(run_notebook, nb, config, out_dir, pdf=pdf,
+                                   parameters=(parameters or {}).get(nb.name)): nb for nb in notebooks}
             for fut in _progress(as_completed(futures), len(futures), "reports"):
                 nb = futures[fut]
                 try:
