@@ -514,3 +514,21 @@ def test_report_writes_csv_headline_and_escapes_names(sample, tmp_path):
     for label in actions.value_at_stake(v)["label"].head(3):
         assert label in r.headline
     assert 'href="customer_actions.csv"' in (tmp_path / "index.html").read_text()
+
+
+def test_value_at_stake_uses_the_interval_of_each_sum(sample):
+    _, v = sample
+    stake = actions.value_at_stake(v).set_index("rule")
+    exact = pd.DataFrame.from_dict(v.attrs["value_by_rule"], orient="index")
+    buyers = v[v["clv"].notna()]
+    # the estimate is the customers' sum; the range comes from the same draws summed per rule
+    np.testing.assert_allclose(exact["estimate"], buyers.groupby("rule")["clv"].sum().reindex(exact.index))
+    assert (stake.loc[exact.index, "interval"] == "bootstrap of the sum").all()
+    np.testing.assert_allclose(stake.loc[exact.index, "value_lower"], exact["lower"])
+    assert (stake["value_lower"] <= stake["value"] + 1e-9).all()
+    assert (stake["value"] <= stake["value_upper"] + 1e-9).all()
+    # summing each customer's own bounds gives a wider range than the interval of the sum
+    summed = buyers.groupby("rule")[["clv_lower", "clv_upper"]].sum().reindex(exact.index)
+    assert ((summed["clv_upper"] - summed["clv_lower"]) >= (exact["upper"] - exact["lower"]) - 1e-9).all()
+    plain = actions.value_at_stake(v, by="relationship_group")
+    assert (plain["interval"] == "sum of customer bounds").all()

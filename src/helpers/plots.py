@@ -1537,5 +1537,9 @@ def plot_value_at_stake(table, *, label_col="label", value="value", lower="value
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     xlabel = f"predicted profit{f' ({currency})' if currency else ''}"
-    note = "priority 1 = most urgent; whiskers: sum of the customers' 95% bounds (conservative)"
+    if "interval" in table.columns and (table["interval"] == "bootstrap of the sum").all():
+        whiskers = "95% bootstrap interval of each sum"
+    else:
+        whiskers = "sum of the customers' 95% bounds (conservative)"
+    note = f"priority 1 = most urgent; whiskers: {whiskers}"
     return label(ax, title=title, xlabel=xlabel, note=note)

@@ -579,7 +579,7 @@ def customer_relationships(transactions, as_of=None, *, model="pareto_nbd", time
     settings = {"model": model, "time_unit": time_unit, "loyalty": loyalty,
                 "profitability": profitability, "cutoff": cutoff, "duration_horizon": duration_horizon,
                 "value_horizon": value_horizon, "annual_discount_rate": annual_discount_rate,
-                "n_boot": n_boot, "splits": splits,
+                "n_boot": n_boot, "seed": seed, "splits": splits,
                 "as_of": pd.Timestamp(as_of) if as_of is not None else transactions["order_date"].max()}
     table = table.sort_index()
     groups = group_summary(table, profit="profit", value="clv", interval=value.by_group)
