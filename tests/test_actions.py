@@ -530,5 +530,6 @@ def test_value_at_stake_uses_the_interval_of_each_sum(sample):
     # summing each customer's own bounds gives a wider range than the interval of the sum
     summed = buyers.groupby("rule")[["clv_lower", "clv_upper"]].sum().reindex(exact.index)
     assert ((summed["clv_upper"] - summed["clv_lower"]) >= (exact["upper"] - exact["lower"]) - 1e-9).all()
+    assert set(stake["interval"]) <= {"bootstrap of the sum", "no predicted value"}
     plain = actions.value_at_stake(v, by="relationship_group")
     assert (plain["interval"] == "sum of customer bounds").all()

@@ -944,7 +944,9 @@ def value_at_stake(view, *, by="rule") -> pd.DataFrame:
         One row per value of ``by`` that has customers, largest value first: ``by``, ``label``
         (first clause of the action), ``action``, ``owner``, ``priority`` (when grouping by rule),
         ``customers``, ``with_value`` (customers with a prediction), ``value``, ``value_lower``,
-        ``value_upper``, ``value_share``, ``interval`` (how the range was made).
+        ``value_upper``, ``value_share``, ``interval`` (how the range was made: ``"bootstrap of the
+        sum"``, ``"sum of customer bounds"``, or ``"no predicted value"`` for customers without
+        purchases).
 
     Examples
     --------
@@ -962,7 +964,7 @@ def value_at_stake(view, *, by="rule") -> pd.DataFrame:
                         "value_upper": g["clv_upper"].sum()})
     total = out["value"].sum()
     out["value_share"] = out["value"] / total if total else np.nan
-    out["interval"] = "sum of customer bounds"
+    out["interval"] = np.where(out["with_value"] > 0, "sum of customer bounds", "no predicted value")
     exact = view.attrs.get("value_by_rule") if by == "rule" else None
     if exact:
         exact = pd.DataFrame.from_dict(exact, orient="index")

@@ -1537,7 +1537,7 @@ def plot_value_at_stake(table, *, label_col="label", value="value", lower="value
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     xlabel = f"predicted profit{f' ({currency})' if currency else ''}"
-    if "interval" in table.columns and (table["interval"] == "bootstrap of the sum").all():
+    if "interval" in table.columns and not (table["interval"] == "sum of customer bounds").any():
         whiskers = "95% bootstrap interval of each sum"
     else:
         whiskers = "sum of the customers' 95% bounds (conservative)"
