@@ -87,12 +87,14 @@ PLAYBOOK_CASES = [
     ({"nps_class": "detractor", "relationship_group": "True Friends"}, "save-true-friend-detractor"),
     ({"lifecycle_stage": "at risk", "value_level": "high"}, "win-back-high-value-at-risk"),
     ({"nps_class": "detractor", "relationship_group": "Strangers"}, "close-the-loop-detractor"),
+    ({"relationship_group": "True Friends", "lifecycle_stage": "lapsed"}, "win-back-lapsed-true-friend"),
     ({"relationship_group": "Butterflies", "lifecycle_stage": "active"}, "harvest-butterfly"),
     ({"nps_class": "promoter", "ladder_step": "client"}, "referral-from-promoter"),
     ({"relationship_group": "True Friends", "nps_class": "passive"}, "reward-true-friend"),
     ({"relationship_group": "Barnacles"}, "check-barnacle-wallet"),
     ({"lifecycle_stage": "new", "ladder_step": "first-time customer"}, "second-purchase-for-new"),
     ({"lifecycle_stage": "lapsed"}, "reactivate-lapsed"),
+    ({"lifecycle_stage": "lapsed", "relationship_group": "Barnacles"}, "reactivate-lapsed"),
     ({"lifecycle_stage": "prospect", "ladder_step": "prospect"}, "convert-prospect"),
     ({"relationship_group": "Strangers"}, "strangers-self-service"),
     ({}, "standard"),
@@ -167,7 +169,7 @@ def test_pseudonymise_needs_a_key():
 
 
 def test_every_playbook_rule_has_a_case(playbook):
-    assert sorted(rule for _, rule in PLAYBOOK_CASES) == sorted(r["id"] for r in playbook)
+    assert sorted(set(rule for _, rule in PLAYBOOK_CASES)) == sorted(r["id"] for r in playbook)
 
 
 def test_export_refuses_repeated_ids(tmp_path):
