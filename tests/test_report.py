@@ -107,3 +107,20 @@ def test_clean_for_storage_strips_run_metadata():
     nb.cells[0].metadata.update({"papermill": {"duration": 0.1}, "execution": {"x": 1}, "tags": []})
     cleaned = report._clean_for_storage(nb)
     assert "papermill" not in cleaned.metadata and cleaned.cells[0].metadata == {}
+
+
+def test_notebook_needing_a_missing_input_is_skipped_and_said(tmp_path):
+    (tmp_path / "cfg.yml").write_text(
+        "name: Transactions only\ninputs:\n"
+        f"  transactions: {report.PROJ_ROOT / 'data' / 'sample' / 'transactions.csv'}\n")
+    needs = make_nb(tmp_path / "01_needs_survey.ipynb", [new_markdown_cell("# Needs a survey"), params_cell()])
+    nb = nbformat.read(needs, as_version=4)
+    nb.metadata["reports"] = {"requires": ["survey"]}
+    nbformat.write(nb, needs)
+    assert report.required_inputs(needs) == ["survey"]
+    out = tmp_path / "out"
+    [r] = report.run_all(tmp_path / "cfg.yml", out, notebooks=[needs], jobs=1, pdf=False)
+    assert r.ok and "survey" in r.skipped and r.html is None and r.title == "Needs a survey"
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Not run: needs the survey input" in page
+    assert report.main(["--config", str(tmp_path / "cfg.yml"), "--out", str(out), "--only", "01_nps"]) == 0

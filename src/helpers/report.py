@@ -45,7 +45,7 @@ from pathlib import Path
 from helpers.paths import NOTEBOOKS_DIR, PROJ_ROOT, REPORTS_DIR, SAMPLE_CONFIG, resolve
 
 __all__ = ["ReportResult", "list_notebooks", "run_notebook", "render_html", "html_to_pdf",
-           "write_index", "run_all", "refresh_notebooks", "main"]
+           "write_index", "run_all", "refresh_notebooks", "required_inputs", "main"]
 
 KERNEL = "python3"
 #: The CRM import file written next to the reports (see the module docstring).
@@ -102,6 +102,10 @@ class ReportResult:
         For a failure: which cell failed and the error.
     seconds : float
         Wall time for the notebook.
+    skipped : str
+        Why the notebook was not run (an input it needs is not in the config); "" when it ran.
+    extra : dict
+        Further outputs, e.g. the CSV export of the customer-actions report.
     """
 
     notebook: str
@@ -113,6 +117,7 @@ class ReportResult:
     pdf: str | None = None
     error: str = ""
     seconds: float = 0.0
+    skipped: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -141,6 +146,38 @@ def list_notebooks(folder=NOTEBOOKS_DIR) -> list[Path]:
     if not found:
         raise FileNotFoundError(f"no notebooks named NN_*.ipynb in {folder}")
     return found
+
+
+def required_inputs(notebook) -> list[str]:
+    """The inputs a notebook cannot do without, from its metadata ``reports.requires``.
+
+    A notebook that needs, e.g., the survey declares ``{"reports": {"requires": ["survey"]}}`` in its
+    notebook metadata; :func:`run_all` skips it (and says why on the index page) when the run
+    configuration gives no such input. Transactions are required by every run anyway.
+
+    Parameters
+    ----------
+    notebook : str or Path
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> required_inputs(NOTEBOOKS_DIR / "01_nps.ipynb")
+    ['survey']
+    """
+    import nbformat
+
+    nb = nbformat.read(resolve(notebook), as_version=4)
+    return list(nb.metadata.get("reports", {}).get("requires", []))
+
+
+def _read(path):
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
 
 
 def _title(nb) -> str:
@@ -349,6 +386,8 @@ def write_index(results, out_dir, *, config=None, title="Customer relationship r
                            (("HTML", r.html), ("PDF", r.pdf), ("notebook", r.executed),
                             ("CSV for the CRM", r.extra.get("export"))) if p)
         status = "" if r.ok else f'<p class="fail">Failed: {esc(r.error)}</p>'
+        if r.skipped:
+            status = f'<p class="skip">Not run: {esc(r.skipped)}</p>'
         name = esc(r.title or r.notebook)
         head = f'<a href="{esc(r.html)}">{name}</a>' if r.html else name
         rows.append(f"<li><h2>{head}</h2><p class=\"headline\">{esc(r.headline)}</p>{status}"
@@ -363,7 +402,7 @@ def write_index(results, out_dir, *, config=None, title="Customer relationship r
  ul {{ list-style: none; padding: 0; }} li {{ border-top: 1px solid #ddd; padding: .6rem 0; }}
  h2 {{ font-size: 1.15rem; margin: .2rem 0; }} a {{ color: #30638e; }}
  .headline {{ margin: .2rem 0; }} .links {{ font-size: .9rem; color: #666; margin: .2rem 0; }}
- .fail {{ color: #b00020; font-weight: bold; }}
+ .fail {{ color: #b00020; font-weight: bold; }} .skip {{ color: #666; font-style: italic; }}
 </style></head>
 <body><h1>{esc(title)}</h1><p class="sub">{data_name}</p>
 <ul>
@@ -386,7 +425,8 @@ def _progress(iterable, total, desc):
 
 def _export_actions(config, out_dir, results):
     """Write ``out_dir/customer_actions.csv`` after a successful customer-actions notebook."""
-    target = next((r for r in results if r.notebook.endswith("customer_actions.ipynb") and r.ok), None)
+    target = next((r for r in results
+                   if r.notebook.endswith("customer_actions.ipynb") and r.ok and not r.skipped), None)
     if target is None:
         return
     from helpers import actions, data
@@ -437,9 +477,19 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
     config = cfg["config_path"]
     out_dir = resolve(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    notebooks = [resolve(n) for n in (notebooks or list_notebooks())]
-    jobs = max(1, min(jobs or min(os.cpu_count() or 1, 4), len(notebooks)))
+    chosen = [resolve(n) for n in (notebooks or list_notebooks())]
     results: dict[str, ReportResult] = {}
+    notebooks = []
+    for nb in chosen:
+        missing = [i for i in required_inputs(nb) if not (cfg.get("inputs") or {}).get(i)]
+        if missing:
+            results[nb.name] = ReportResult(
+                nb.name, ok=True, title=_title(_read(nb)) or nb.stem,
+                skipped=f"needs the {' and '.join(missing)} input, which the run configuration does "
+                        f"not give (inputs: {', '.join(missing)}: path/to/file.csv)")
+        else:
+            notebooks.append(nb)
+    jobs = max(1, min(jobs or min(os.cpu_count() or 1, 4), max(len(notebooks), 1)))
     if jobs == 1:
         for nb in _progress(notebooks, len(notebooks), "reports"):
             results[nb.name] = run_notebook(nb, config, out_dir, pdf=pdf,
@@ -455,7 +505,7 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
                 except Exception as exc:  # a worker crashed outright
                     results[nb.name] = ReportResult(nb.name, error="".join(
                         traceback.format_exception_only(type(exc), exc)).strip())
-    ordered = [results[nb.name] for nb in notebooks]
+    ordered = [results[nb.name] for nb in chosen]
     _export_actions(config, out_dir, ordered)
     write_index(ordered, out_dir, config=cfg)
     (out_dir / "run.json").write_text(json.dumps([asdict(r) for r in ordered], indent=1), encoding="utf-8")
@@ -559,8 +609,8 @@ def main(argv=None) -> int:
                       notebooks=chosen, jobs=args.jobs, pdf=not args.no_pdf)
     out = resolve(args.out, base=Path.cwd())
     for r in results:
-        mark = "ok  " if r.ok else "FAIL"
-        print(f"{mark} {r.notebook:32s} {r.seconds:5.1f} s  {r.headline or r.error}")
+        mark = "skip" if r.skipped else "ok  " if r.ok else "FAIL"
+        print(f"{mark} {r.notebook:32s} {r.seconds:5.1f} s  {r.skipped or r.headline or r.error}")
         if r.extra.get("export"):
             print(f"     {out / r.extra['export']}" + (" (pseudonymised ids)" if r.extra["pseudonymised"]
                                                        else ""))
