@@ -50,3 +50,22 @@ def test_headlines_carry_the_numbers(run):
     for r in results:
         assert r.headline, f"{r.notebook} has no headline cell output"
     assert rows in (out / check.html).read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_transactions_only_runs_every_report_it_can(tmp_path):
+    """An analyst with only a transactions export: no survey, no customers file."""
+    import pandas as pd
+
+    cfg = tmp_path / "cfg.yml"
+    cfg.write_text("name: Transactions only\ninputs:\n"
+                   f"  transactions: {report.PROJ_ROOT / 'data' / 'sample' / 'transactions.csv'}\n")
+    out = tmp_path / "out"
+    results = {r.notebook: r for r in report.run_all(cfg, out, pdf=False)}
+    failed = {n: r.error for n, r in results.items() if not r.ok}
+    assert not failed
+    assert results["01_nps.ipynb"].skipped and not results["02_lifecycle.ipynb"].skipped
+    buyers = data.load_all(cfg).transactions["customer_id"].unique()
+    csv = pd.read_csv(out / "customer_actions.csv", dtype={"customer_id": str})
+    assert csv["customer_id"].is_unique and set(csv["customer_id"]) == set(buyers)
+    assert "Not run" in (out / "index.html").read_text(encoding="utf-8")
