@@ -535,22 +535,24 @@ def ladder_inputs():
         ("client", "2024-05-01", 5), ("client", "2024-06-01", 5), ("client", "2024-06-20", 5),
         ("oldclient", "2023-01-01", 5), ("oldclient", "2023-02-01", 5),
         ("oldclient", "2023-03-01", 5),                                   # 3 days but lapsed
-        ("promoter", "2024-01-01", 5), ("promoter", "2024-03-01", 5),
-        ("referrer", "2024-01-01", 5), ("referrer", "2024-03-01", 5),
+        ("promoter", "2024-01-01", 5), ("promoter", "2024-05-01", 5),
+        ("referrer", "2024-01-01", 5), ("referrer", "2024-05-01", 5),
+        ("lapsedfan", "2024-01-01", 5), ("lapsedfan", "2024-03-01", 5),  # promoter, but lapsed
         ("wasfan", "2024-01-01", 5), ("wasfan", "2024-03-01", 5),        # latest answer 6
         ("futurefan", "2024-01-01", 5), ("futurefan", "2024-03-01", 5),  # answer after as_of
         ("onefan", "2024-06-01", 5),                                      # promoter, one purchase
-        ("nine", "2024-01-01", 5), ("nine", "2024-03-01", 5),            # score 9
+        ("nine", "2024-01-01", 5), ("nine", "2024-05-01", 5),            # score 9
     ])
     customers = pd.DataFrame({
         "customer_id": ["prospect", "referrer", "client"],
         "referrals": pd.array([0, 2, pd.NA], dtype="Int64"),
     })
     survey = pd.DataFrame({
-        "customer_id": ["promoter", "wasfan", "wasfan", "futurefan", "onefan", "nine", None],
-        "score": [10, 10, 6, 10, 10, 9, 10],
+        "customer_id": ["promoter", "wasfan", "wasfan", "futurefan", "onefan", "nine", None,
+                        "lapsedfan"],
+        "score": [10, 10, 6, 10, 10, 9, 10, 10],
         "response_date": pd.to_datetime(["2024-03-05", "2024-01-10", "2024-04-01", "2024-07-10",
-                                         "2024-06-02", "2024-03-02", "2024-03-02"]),
+                                         "2024-06-02", "2024-03-02", "2024-03-02", "2024-03-05"]),
     })
     return tx, customers, survey
 
@@ -560,7 +562,7 @@ def test_loyalty_ladder_one_history_per_rule(ladder_inputs):
     out = lc.loyalty_ladder(tx, "2024-06-30", customers, survey, thresholds=TH)
     assert out["rung"].astype(str).to_dict() == {
         "client": "client", "first": "first-time customer", "futurefan": "repeat customer",
-        "nine": "advocate", "oldclient": "repeat customer", "onefan": "first-time customer",
+        "lapsedfan": "repeat customer", "nine": "advocate", "oldclient": "repeat customer", "onefan": "first-time customer",
         "promoter": "advocate", "prospect": "prospect", "referrer": "advocate",
         "repeat": "repeat customer", "wasfan": "repeat customer",
     }

@@ -232,7 +232,8 @@ LIFECYCLE_STAGES = [
 #: Rungs of the loyalty ladder (Griffin, 1995; Christopher, Payne & Ballantyne, 1991), lowest first.
 #: A customer stands on the highest observable rung whose conditions all hold:
 #: ``min_purchases`` / ``max_purchases`` count distinct purchase days up to the date (None = no bound),
-#: ``requires_active`` asks for a purchase within the active window of the lifecycle stages, and
+#: ``requires_active`` asks for a purchase within the active window of the lifecycle stages,
+#: ``requires_current`` for one within the lapse window (a customer who has not lapsed), and
 #: ``requires_advocacy`` asks for a promoter answer in the NPS survey (latest response up to the date)
 #: or at least one referral. ``observable: False`` marks a rung the data cannot show (suspects are the
 #: whole target market); it is described but never assigned.
@@ -286,9 +287,10 @@ LOYALTY_LADDER = [
         "name": "advocate",
         "rung": 5, "observable": True,
         "min_purchases": 2, "max_purchases": None,
-        "requires_active": False, "requires_advocacy": True,
-        "definition": "A repeat customer or client who recommends us: a promoter in the NPS survey "
-        "or has referred someone.",
+        "requires_active": False, "requires_current": True, "requires_advocacy": True,
+        "definition": "A repeat customer or client who has not lapsed and recommends us: a promoter "
+        "in the NPS survey or has referred someone. A lapsed former promoter is no longer counted "
+        "as an advocate.",
         "actions": "Referral programme, reviews, community and co-creation; thank them.",
         "source": "griffin1995",
     },

@@ -1072,8 +1072,8 @@ def loyalty_ladder(transactions, as_of, customers=None, survey=None, referrals_c
     ``rules``); a customer stands on the highest rung whose conditions hold. With the default rules:
     prospect = known, no purchase; first-time customer = one purchase day; repeat customer = two or
     more; client = three or more and active (last purchase within ``active_window`` days, see
-    :func:`stage_thresholds`); advocate = two or more purchase days and a promoter or a referrer.
-    Suspects (the target market) are not in customer data and are never assigned.
+    :func:`stage_thresholds`); advocate = two or more purchase days, not lapsed (last purchase
+    within ``lapse_window`` days) and a promoter or a referrer. Suspects (the target market) are not in customer data and are never assigned.
 
     A promoter is a customer whose latest survey answer up to ``as_of`` scores at least
     ``promoter_min`` (9 in the NPS definition, :data:`helpers.frameworks.NPS_CLASSES`); answers
@@ -1115,7 +1115,7 @@ def loyalty_ladder(transactions, as_of, customers=None, survey=None, referrals_c
     Examples
     --------
     >>> tx = pd.DataFrame({"customer_id": ["a", "b", "b", "c", "c", "c"],
-    ...     "order_date": pd.to_datetime(["2024-06-01", "2024-01-01", "2024-02-01",
+    ...     "order_date": pd.to_datetime(["2024-06-01", "2024-03-01", "2024-04-15",
     ...                                   "2024-05-01", "2024-06-01", "2024-06-20"]),
     ...     "amount": [5.0] * 6})
     >>> cust = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "referrals": [0, 2, 0, 0]})
@@ -1130,8 +1130,9 @@ def loyalty_ladder(transactions, as_of, customers=None, survey=None, referrals_c
     th = stages.attrs["thresholds"]
     as_of_day = _to_day(as_of, "as_of")
     n = stages["n_purchase_days"].to_numpy()
-    active = (stages["days_since_last"].fillna(np.iinfo(np.int32).max).to_numpy()
-              <= th["active_window"])
+    since_last = stages["days_since_last"].fillna(np.iinfo(np.int32).max).to_numpy()
+    active = since_last <= th["active_window"]
+    current = since_last <= th["lapse_window"]
     promoter = np.zeros(len(stages), dtype=bool)
     if survey is not None:
         latest = _latest_scores(survey, as_of_day)
@@ -1151,6 +1152,8 @@ def loyalty_ladder(transactions, as_of, customers=None, survey=None, referrals_c
             ok &= n <= rule["max_purchases"]
         if rule.get("requires_active"):
             ok &= active
+        if rule.get("requires_current"):
+            ok &= current
         if rule.get("requires_advocacy"):
             ok &= advocacy
         rung[ok] = i
