@@ -833,3 +833,36 @@ def test_plot_distinguishing_words():
         plot_distinguishing_words(words.iloc[:0], ax=ax)
     with pytest.raises(ValueError, match="lacks"):
         plot_distinguishing_words(words.drop(columns="z"), ax=ax)
+
+
+def test_compare_periods_hand_example():
+    # later window: 10, 6, 2 (P 1/3, D 2/3: NPS -33.3); earlier: 10, 9, 3 (P 2/3, D 1/3: +33.3)
+    d = pd.DataFrame({"score": [10, 9, 3, 10, 6, 2, 8], "customer_id": list("abcabc") + [None],
+                      "response_date": pd.to_datetime(["2023-03-01"] * 3 + ["2024-03-01"] * 3
+                                                      + ["2022-03-01"])})  # the last is too old
+    r = nps.compare_periods(d)
+    allr, pair = r.loc["all answers"], r.loc["same respondents"]
+    assert (allr["n_a"], allr["n_b"]) == (3, 3)
+    assert allr["diff"] == pytest.approx(-200 / 3)
+    # panel codes: a +1 -> +1 (0), b +1 -> -1 (-2), c -1 -> -1 (0): mean -2/3, sd 1.1547, se sd/sqrt(3)
+    assert pair["n_pairs"] == 3 and pair["diff"] == pytest.approx(-200 / 3)
+    assert pair["se"] == pytest.approx(100 * np.sqrt((4 / 9 + 16 / 9 + 4 / 9) / 2) / np.sqrt(3))
+    assert r["later"].iloc[0] == "2023-03-02 to 2024-03-01"
+    assert r["earlier"].iloc[0] == "2022-03-02 to 2023-03-01"  # an answer on the split day is earlier
+
+
+def test_compare_periods_latest_answer_per_respondent_and_notes():
+    d = pd.DataFrame({"score": [0, 10, 10, 0, 10],
+                      "customer_id": ["a", "a", "b", "a", "b"],
+                      "response_date": pd.to_datetime(["2023-02-01", "2023-03-01", "2023-03-01",
+                                                       "2024-03-01", "2024-03-01"])})
+    r = nps.compare_periods(d)
+    # earlier window: a's latest answer is 10, so both respondents move 10 -> (0, 10)
+    assert r.loc["same respondents", "nps_b"] == pytest.approx(100)
+    assert r.loc["same respondents", "nps_a"] == pytest.approx(0)
+    no_ids = nps.compare_periods(d.drop(columns="customer_id"))
+    assert list(no_ids.index) == ["all answers"] and "links answers" in no_ids.attrs["notes"][0]
+    with pytest.raises(ValueError, match="no answers in the earlier window"):
+        nps.compare_periods(d, months=1)
+    with pytest.raises(ValueError, match="positive whole number"):
+        nps.compare_periods(d, months=0)

@@ -47,6 +47,7 @@ __all__ = [
     "nps_interval_from_counts",
     "nps_summary",
     "nps_intervals",
+    "compare_periods",
     "nps_headline",
     "compare",
     "compare_segments",
@@ -1054,6 +1055,96 @@ def compare_segments(df, by, *, baseline=None, score="score", weight=None, alpha
     out.attrs["by"] = by
     return out[["segment", *_SUMMARY_COLUMNS, "reference", "nps_ref", "diff", "diff_se", "z",
                 "p_value", "p_adj", "significant"]]
+
+
+def compare_periods(df, end=None, *, months=12, score="score", date="response_date",
+                    paired_on="customer_id", alpha=0.05):
+    """NPS of the last ``months`` months against the ``months`` before, as two honest comparisons.
+
+    - **All answers** of the two windows, compared as independent samples (:func:`compare`).
+    - **The same respondents** (when ``paired_on`` exists): customers who answered in both windows,
+      each with the latest answer per window, compared as a panel (:func:`compare` with
+      ``paired_on``). This separates a real change of opinion from a change in who answered.
+
+    Windows: later = ``(end - months, end]``, earlier = ``(end - 2 x months, end - months]``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Survey answers with ``score`` and ``date`` (and ``paired_on`` for the panel row).
+    end : date-like, optional
+        End of the later window (default: the last answer date).
+    months : int, default 12
+        Length of each window in calendar months.
+    score, date, paired_on : str
+        Column names; ``paired_on=None`` skips the panel row.
+    alpha : float, default 0.05
+        1 - confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per comparison that can be made (index ``"all answers"``, ``"same respondents"``)
+        with the columns of :func:`compare` plus ``later`` and ``earlier`` (window labels).
+        ``attrs["notes"]`` says why a row is missing.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, ``months`` is not a positive integer, or a window has no answers.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"score": [10, 9, 3, 10, 6, 2], "customer_id": list("abcabc"),
+    ...     "response_date": pd.to_datetime(["2023-03-01"] * 3 + ["2024-03-01"] * 3)})
+    >>> r = compare_periods(d)
+    >>> r[["nps_a", "nps_b", "n_pairs"]].round(1).values.tolist()
+    [[-33.3, 33.3, nan], [-33.3, 33.3, 3.0]]
+    """
+    for col in (score, date):
+        if col not in df.columns:
+            raise ValueError(f"column {col!r} not in the survey (columns: {list(df.columns)})")
+    if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 1:
+        raise ValueError(f"months must be a positive whole number, not {months!r}")
+    when = pd.to_datetime(df[date])
+    end = when.max() if end is None else pd.Timestamp(end)
+    mid = end - pd.DateOffset(months=months)
+    start = mid - pd.DateOffset(months=months)
+    later = df[(when > mid) & (when <= end)]
+    earlier = df[(when > start) & (when <= mid)]
+    labels = {"later": f"{(mid + pd.Timedelta(days=1)):%Y-%m-%d} to {end:%Y-%m-%d}",
+              "earlier": f"{(start + pd.Timedelta(days=1)):%Y-%m-%d} to {mid:%Y-%m-%d}"}
+    for name, part in (("later", later), ("earlier", earlier)):
+        if part[score].notna().sum() == 0:
+            raise ValueError(f"no answers in the {name} window {labels[name]}; choose a shorter "
+                             "window (months=...) or another end date")
+    rows = {"all answers": compare(later[score], earlier[score], alpha=alpha)}
+    notes = []
+    if paired_on is None:
+        notes.append("no panel comparison requested (paired_on=None)")
+    elif paired_on not in df.columns:
+        notes.append(f"no column {paired_on!r} links answers to respondents, so no panel comparison")
+    else:
+        def latest(part):
+            part = part[part[paired_on].notna() & part[score].notna()]
+            order = pd.to_datetime(part[date]).sort_values(kind="stable").index
+            return part.loc[order].groupby(paired_on, sort=True).tail(1)
+
+        a, b = latest(later), latest(earlier)
+        n_pairs = len(set(a[paired_on]) & set(b[paired_on]))
+        if n_pairs < 2:
+            notes.append(f"only {n_pairs} respondent(s) answered in both windows; no panel comparison")
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # respondents in one window only: expected here
+                rows["same respondents"] = compare(a, b, paired_on=paired_on, score=score, alpha=alpha)
+    out = pd.DataFrame(rows).T
+    for col in ("nps_a", "nps_b", "diff", "se", "z", "p_value", "ci_low", "ci_high", "n_a", "n_b",
+                "n_pairs", "alpha"):
+        out[col] = pd.to_numeric(out[col])
+    out["later"], out["earlier"] = labels["later"], labels["earlier"]
+    out.attrs["notes"] = notes
+    return out
 
 
 def trend(df, freq="M", *, score="score", date="response_date", weight=None, min_n=30,
