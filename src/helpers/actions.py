@@ -55,6 +55,7 @@ from helpers import lifecycle as _lifecycle
 from helpers import nps as _nps
 from helpers import relationship as _relationship
 from helpers.frameworks import BUYER_TYPE_RULES, BUYER_TYPES
+from helpers.nps import latest_answers  # noqa: F401  (part of this module's public surface)
 from helpers.paths import SAMPLE_DIR, resolve
 
 __all__ = ["match_rules", "buyer_types", "load_playbook", "apply_playbook", "pseudonymise",
@@ -471,64 +472,6 @@ def value_threshold(values, split=DEFAULT_VALUE_SPLIT) -> float:
     if isinstance(split, bool) or not isinstance(split, numbers.Real):
         raise ValueError(f"value_split must be 'median', 'qX' or a number, not {split!r}")
     return float(split)
-
-
-def latest_answers(survey, *, as_of=None, promoter_min=9, passive_min=7) -> pd.DataFrame:
-    """Each customer's latest NPS answer (up to ``as_of``) and its class.
-
-    Input: the survey, one row per answer (``customer_id``, ``score``, ``response_date``); answers
-    without a customer id cannot be linked and are left out (they still count in the overall NPS of
-    01_nps). Of several answers on the same latest date, the one listed last wins.
-
-    Parameters
-    ----------
-    survey : pandas.DataFrame
-    as_of : date-like, optional
-        Answers after this date are ignored.
-    promoter_min, passive_min : int
-        Class thresholds (see :func:`helpers.nps.classify`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``customer_id`` (sorted): ``nps_score`` (Int64), ``nps_class`` (ordered categorical),
-        ``nps_response_date``, ``n_answers`` (linked answers up to ``as_of``).
-
-    Raises
-    ------
-    ValueError
-        If ``customer_id`` or ``score`` is missing.
-
-    Examples
-    --------
-    >>> sv = pd.DataFrame({"customer_id": ["a", "a", "b", None], "score": [3, 10, 8, 9],
-    ...                    "response_date": pd.to_datetime(["2024-01-01", "2024-03-01",
-    ...                                                     "2024-02-01", "2024-02-01"])})
-    >>> latest_answers(sv)[["nps_score", "nps_class"]].astype(str).values.tolist()
-    [['10', 'promoter'], ['8', 'passive']]
-    """
-    missing = [c for c in ("customer_id", "score") if c not in survey.columns]
-    if missing:
-        raise ValueError(f"survey lacks {missing}; load it with helpers.data.load_survey")
-    s = survey[survey["customer_id"].notna() & survey["score"].notna()]
-    if "response_date" in s.columns:
-        when = pd.to_datetime(s["response_date"])
-        if as_of is not None:  # undated answers are kept
-            keep = when.isna() | (when <= pd.Timestamp(as_of))
-            s, when = s[keep], when[keep]
-        s = s.assign(_when=when).sort_values("_when", kind="stable", na_position="first")
-    else:
-        s = s.assign(_when=pd.NaT)
-    s = s.assign(customer_id=s["customer_id"].astype(str))
-    g = s.groupby("customer_id", sort=True)
-    last = g.tail(1).set_index("customer_id").sort_index()
-    out = pd.DataFrame({"nps_score": last["score"].astype("Int64")}, index=last.index)
-    cls = _nps.classify(out["nps_score"], promoter_min=promoter_min, passive_min=passive_min)
-    out["nps_class"] = cls.to_numpy()
-    out["nps_response_date"] = last["_when"].astype("datetime64[ns]")
-    out["n_answers"] = g.size().reindex(out.index).astype("int64")
-    out.index.name = "customer_id"
-    return out
 
 
 def _ids(frame, what):

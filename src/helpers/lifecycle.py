@@ -33,7 +33,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from helpers import frameworks
+from helpers import frameworks, nps
 
 #: Lifecycle stages in display order (definitions: ``frameworks.LIFECYCLE_STAGES``).
 STAGES = ("prospect", "new", "active", "reactivated", "at risk", "lapsed")
@@ -1044,24 +1044,10 @@ def _validated_ladder(rules):
 
 def _latest_scores(survey, as_of_day):
     """Latest survey score per customer_id up to ``as_of_day`` (undated responses: last row)."""
-    if not isinstance(survey, pd.DataFrame):
-        raise TypeError(f"survey must be a DataFrame, got {type(survey).__name__}")
-    missing = [c for c in ("customer_id", "score") if c not in survey.columns]
-    if missing:
-        raise ValueError(
-            f"survey lacks column(s) {missing} needed to link answers to customers; columns present: "
-            f"{list(survey.columns)}"
-        )
-    s = survey[survey["customer_id"].notna() & survey["score"].notna()]
-    if "response_date" in s.columns:
-        when = pd.to_datetime(s["response_date"])
-        s = s[when.isna() | (when.dt.normalize() <= _day_ts(as_of_day))]
-        s = s.assign(_when=pd.to_datetime(s["response_date"])).sort_values(
-            "_when", kind="stable", na_position="first"
-        )
-    else:
+    if isinstance(survey, pd.DataFrame) and "response_date" not in survey.columns:
         _warn("survey has no response_date; each customer's last listed answer is used")
-    return s.groupby("customer_id", sort=True)["score"].last().astype(float)
+    latest = nps.latest_answers(survey, as_of=_day_ts(as_of_day))
+    return latest["nps_score"].astype(float)
 
 
 def loyalty_ladder(transactions, as_of, customers=None, survey=None, referrals_col="referrals",

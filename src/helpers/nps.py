@@ -43,6 +43,7 @@ __all__ = [
     "CI_METHODS",
     "DEFAULT_CI_METHOD",
     "classify",
+    "latest_answers",
     "score_distribution",
     "nps_interval_from_counts",
     "nps_summary",
@@ -254,6 +255,74 @@ def classify(scores, promoter_min=9, passive_min=7) -> pd.Series:
     codes = _codes(vals, promoter_min, passive_min)
     cat = pd.Categorical.from_codes(codes, categories=list(CLASSES), ordered=True)
     return pd.Series(cat, index=index, name="nps_class")
+
+
+def latest_answers(survey, *, as_of=None, customer="customer_id", promoter_min=9,
+                   passive_min=7) -> pd.DataFrame:
+    """Each customer's latest NPS answer (up to ``as_of``) and its class.
+
+    Input: the survey, one row per answer (``customer_id``, ``score``, ``response_date``); answers
+    without a customer id cannot be linked and are left out (they still count in the overall NPS),
+    as are answers without a score. Of several answers on the same latest date, the one listed last
+    wins; undated answers count as older than any dated one. Every "latest answer per customer" of
+    the collection (loyalty ladder, customer actions, year-on-year panel) comes from here.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+    as_of : date-like, optional
+        Answers after this day are ignored (the day itself is included).
+    customer : str, default "customer_id"
+        Column that links answers to customers.
+    promoter_min, passive_min : int
+        Class thresholds (see :func:`classify`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``customer`` (str, sorted): ``nps_score`` (Int64), ``nps_class`` (ordered categorical),
+        ``nps_response_date``, ``n_answers`` (linked answers up to ``as_of``).
+
+    Raises
+    ------
+    TypeError
+        If ``survey`` is not a DataFrame.
+    ValueError
+        If the customer or ``score`` column is missing.
+
+    Examples
+    --------
+    >>> sv = pd.DataFrame({"customer_id": ["a", "a", "b", None], "score": [3, 10, 8, 9],
+    ...                    "response_date": pd.to_datetime(["2024-01-01", "2024-03-01",
+    ...                                                     "2024-02-01", "2024-02-01"])})
+    >>> latest_answers(sv)[["nps_score", "nps_class"]].astype(str).values.tolist()
+    [['10', 'promoter'], ['8', 'passive']]
+    """
+    if not isinstance(survey, pd.DataFrame):
+        raise TypeError(f"survey must be a DataFrame, got {type(survey).__name__}")
+    missing = [c for c in (customer, "score") if c not in survey.columns]
+    if missing:
+        raise ValueError(f"survey lacks column(s) {missing} needed to link answers to customers; "
+                         f"columns present: {list(survey.columns)}")
+    s = survey[survey[customer].notna() & survey["score"].notna()]
+    if "response_date" in s.columns:
+        when = pd.to_datetime(s["response_date"])
+        if as_of is not None:  # undated answers are kept
+            keep = when.isna() | (when.dt.normalize() <= pd.Timestamp(as_of).normalize())
+            s, when = s[keep], when[keep]
+        s = s.assign(_when=when).sort_values("_when", kind="stable", na_position="first")
+    else:
+        s = s.assign(_when=pd.NaT)
+    s = s.assign(**{customer: s[customer].astype(str)})
+    g = s.groupby(customer, sort=True)
+    last = g.tail(1).set_index(customer).sort_index()
+    out = pd.DataFrame({"nps_score": last["score"].astype("Int64")}, index=last.index)
+    cls = classify(out["nps_score"], promoter_min=promoter_min, passive_min=passive_min)
+    out["nps_class"] = cls.to_numpy()
+    out["nps_response_date"] = last["_when"].astype("datetime64[ns]")
+    out["n_answers"] = g.size().reindex(out.index).astype("int64")
+    out.index.name = customer
+    return out
 
 
 def score_distribution(scores, *, promoter_min=9, passive_min=7) -> pd.DataFrame:

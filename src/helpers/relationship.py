@@ -370,7 +370,7 @@ def group_nps(survey, groups, *, as_of=None, latest=True, alpha=0.05):
     >>> out[["group", "n", "nps"]].values.tolist()
     [['Strangers', 1, -100.0], ['True Friends', 2, 100.0]]
     """
-    from helpers.nps import compare_segments, nps_summary
+    from helpers.nps import compare_segments, latest_answers, nps_summary
 
     missing = [c for c in ("customer_id", "score", "response_date") if c not in survey.columns]
     if missing:
@@ -382,8 +382,8 @@ def group_nps(survey, groups, *, as_of=None, latest=True, alpha=0.05):
         sv = sv[sv["response_date"] <= pd.Timestamp(as_of)]
     linked = len(sv)
     if latest:
-        sv = (sv.sort_values(["customer_id", "response_date"], kind="stable")
-                .drop_duplicates("customer_id", keep="last"))
+        last = latest_answers(sv)
+        sv = pd.DataFrame({"customer_id": last.index, "score": last["nps_score"].to_numpy()})
     g = groups.astype("object")
     sv = sv.assign(group=sv["customer_id"].astype("object").map(g))
     sv = sv[sv["group"].notna()]
