@@ -456,22 +456,14 @@ def value_threshold(values, split=DEFAULT_VALUE_SPLIT) -> float:
     """
     x = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
     if isinstance(split, str):
-        if split == "median":
-            q = 0.5
-        else:
-            try:
-                q = float(split[1:]) if split.startswith("q") else -1.0
-            except ValueError:
-                q = -1.0
-            if not 0 < q < 1:
-                raise ValueError(f"value_split {split!r}: write 'median', a quantile such as 'q0.75' "
-                                 "or an amount such as 100")
+        if split != "median" and not split.startswith("q"):
+            raise ValueError(f"value_split {split!r}: write 'median', a quantile such as 'q0.75' "
+                             "or an amount such as 100")
         if x.empty:
             raise ValueError("no predicted value to split into high and low")
-        return float(x.quantile(q))
-    if isinstance(split, bool) or not isinstance(split, numbers.Real):
+    elif isinstance(split, bool) or not isinstance(split, numbers.Real):
         raise ValueError(f"value_split must be 'median', 'qX' or a number, not {split!r}")
-    return float(split)
+    return _relationship.split_value(x, split, "value")
 
 
 def _ids(frame, what):

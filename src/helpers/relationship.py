@@ -27,7 +27,7 @@ from helpers import clv
 from helpers.frameworks import RELATIONSHIP_GROUPS
 from helpers.lifecycle import rfm_summary
 
-__all__ = ["GROUPS", "assign_groups", "projected_duration", "group_summary", "migration",
+__all__ = ["GROUPS", "split_value", "assign_groups", "projected_duration", "group_summary", "migration",
            "group_nps", "customer_relationships", "Relationships", "LOYALTY_MEASURES",
            "PROFIT_MEASURES", "TIE_WARN_SHARE"]
 
@@ -42,7 +42,32 @@ _BY_LEVELS = {(g["profitability"], g["duration"]): g["name"] for g in RELATIONSH
 TIE_WARN_SHARE = 0.10
 
 
-def _split_value(values: pd.Series, split, name: str) -> float:
+def split_value(values: pd.Series, split, name: str) -> float:
+    """Where a split line falls: the median, a quantile written ``"qX"``, or a given value.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The values to split (missing ones already removed).
+    split : None, "median", "qX" or number
+        ``None`` and ``"median"`` give the median; ``"q0.75"`` the 75th percentile.
+    name : str
+        Name of the split in error messages (``"<name>_split"``).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the split cannot be read.
+
+    Examples
+    --------
+    >>> split_value(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0]), "q0.75", "value")
+    4.0
+    """
     if split is None or split == "median":
         return float(values.median())
     if isinstance(split, str) and split.startswith("q"):
@@ -120,8 +145,8 @@ def assign_groups(df, *, profit="profit", loyalty="p_alive", profit_split=None, 
     if (~ok).any():
         warnings.warn(f"{int((~ok).sum())} customers have no {profit!r} or {loyalty!r} value and get no "
                       "group (e.g. prospects who never bought)", UserWarning, stacklevel=2)
-    ps = _split_value(p[ok], profit_split, "profit")
-    ls = _split_value(loy[ok], loyalty_split, "loyalty")
+    ps = split_value(p[ok], profit_split, "profit")
+    ls = split_value(loy[ok], loyalty_split, "loyalty")
     high = p >= ps
     long_ = loy >= ls
     out["profit_level"] = pd.Series(np.where(high, "high", "low"), index=out.index).where(ok)
