@@ -445,26 +445,26 @@ def test_sample_export_every_customer_once_and_pseudonymised(sample, tmp_path):
 
 
 def test_pipeline_export_step(sample, tmp_path, monkeypatch):
-    from helpers import report
+    from helpers import data, report
     from helpers.paths import SAMPLE_CONFIG
 
-    _, v = sample
+    ds, v = sample
+    cfg = data.load_config(SAMPLE_CONFIG)
     monkeypatch.setenv(actions.KEY_ENV, "pipeline-key")
     skipped = [report.ReportResult("01_nps.ipynb", ok=True)]
-    report._export_actions(SAMPLE_CONFIG, tmp_path, skipped)
+    report._export_actions(cfg, tmp_path, skipped)
     assert not (tmp_path / report.ACTIONS_EXPORT).exists() and skipped[0].extra == {}
+    # what the notebook does when the pipeline gives it export_path
+    actions.export_customer_actions(ds, tmp_path / report.ACTIONS_EXPORT, view=v)
     r = report.ReportResult("04_customer_actions.ipynb", ok=True)
-    report._export_actions(SAMPLE_CONFIG, tmp_path, [r])
+    report._export_actions(cfg, tmp_path, [r])
     assert r.ok and r.extra == {"export": "customer_actions.csv", "pseudonymised": True}
     same = actions.export_actions(v, tmp_path / "direct.csv", key="pipeline-key")
     assert (tmp_path / "customer_actions.csv").read_text() == same.read_text()
 
-    def broken(*args, **kwargs):
-        raise ValueError("no playbook")
-
-    monkeypatch.setattr(actions, "export_customer_actions", broken)
-    failed = report.ReportResult("04_customer_actions.ipynb", ok=True)
-    report._export_actions(SAMPLE_CONFIG, tmp_path / "f", [failed])
+    failed = report.ReportResult("04_customer_actions.ipynb", ok=True)  # ran, but wrote no file
+    (tmp_path / "f").mkdir()
+    report._export_actions(cfg, tmp_path / "f", [failed])
     assert not failed.ok and "customer_actions.csv not written" in failed.error
 
 

@@ -37,7 +37,6 @@ import os
 import sys
 import time
 import traceback
-import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -423,23 +422,23 @@ def _progress(iterable, total, desc):
         return iterable
 
 
-def _export_actions(config, out_dir, results):
-    """Write ``out_dir/customer_actions.csv`` after a successful customer-actions notebook."""
+def _export_actions(cfg, out_dir, results):
+    """Check that the customer-actions notebook wrote ``out_dir/customer_actions.csv``.
+
+    The notebook writes the file itself from the view it has computed (its ``export_path``
+    parameter, set by :func:`run_all`), so the view is not computed twice.
+    """
     target = next((r for r in results
                    if r.notebook.endswith("customer_actions.ipynb") and r.ok and not r.skipped), None)
     if target is None:
         return
-    from helpers import actions, data
+    from helpers import actions
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the notebook reports the same warnings
-            ds = data.load_all(config)
-            path = actions.export_customer_actions(ds, out_dir / ACTIONS_EXPORT)
-        target.extra.update(export=path.name, pseudonymised=bool(actions.pseudonymise_key(ds.config)))
-    except Exception as exc:  # the report exists; the run still fails loudly
+    if not (out_dir / ACTIONS_EXPORT).exists():  # the run still fails loudly
         target.ok = False
-        target.error = f"{ACTIONS_EXPORT} not written: {type(exc).__name__}: {exc}"
+        target.error = f"{ACTIONS_EXPORT} not written by {target.notebook}"
+        return
+    target.extra.update(export=ACTIONS_EXPORT, pseudonymised=bool(actions.pseudonymise_key(cfg)))
 
 
 def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=None, pdf=True,
@@ -490,14 +489,20 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
         else:
             notebooks.append(nb)
     jobs = max(1, min(jobs or min(os.cpu_count() or 1, 4), max(len(notebooks), 1)))
+    parameters = {k: dict(v) for k, v in (parameters or {}).items()}
+    export = out_dir / ACTIONS_EXPORT
+    export.unlink(missing_ok=True)  # a file left by an earlier run must not pass for this run's
+    for nb in notebooks:
+        if nb.name.endswith("customer_actions.ipynb"):
+            parameters.setdefault(nb.name, {})["export_path"] = str(export)
     if jobs == 1:
         for nb in _progress(notebooks, len(notebooks), "reports"):
             results[nb.name] = run_notebook(nb, config, out_dir, pdf=pdf,
-                                            parameters=(parameters or {}).get(nb.name))
+                                            parameters=parameters.get(nb.name))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(run_notebook, nb, config, out_dir, pdf=pdf,
-                                   parameters=(parameters or {}).get(nb.name)): nb for nb in notebooks}
+                                   parameters=parameters.get(nb.name)): nb for nb in notebooks}
             for fut in _progress(as_completed(futures), len(futures), "reports"):
                 nb = futures[fut]
                 try:
@@ -506,7 +511,7 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
                     results[nb.name] = ReportResult(nb.name, error="".join(
                         traceback.format_exception_only(type(exc), exc)).strip())
     ordered = [results[nb.name] for nb in chosen]
-    _export_actions(config, out_dir, ordered)
+    _export_actions(cfg, out_dir, ordered)
     write_index(ordered, out_dir, config=cfg)
     (out_dir / "run.json").write_text(json.dumps([asdict(r) for r in ordered], indent=1), encoding="utf-8")
     return ordered
