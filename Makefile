@@ -30,6 +30,9 @@ reports: $(STAMP) ## run every notebook on CONFIG (default: the sample) into OUT
 test: $(STAMP) ## run all tests: units, notebooks (nbval) and the end-to-end pipeline
 	$(PY) -m pytest -n 2 --dist loadscope
 
+test-fast: $(STAMP) ## unit tests and docstring examples only (no notebooks, no pipeline): the edit-test loop
+	$(PY) -m pytest -n 2 --dist loadscope -m "not slow" tests src/helpers
+
 notebooks: $(STAMP) ## re-execute notebooks/ in place on the sample data (refreshes stored outputs)
 	$(PY) -m helpers.report --refresh
 
@@ -45,4 +48,4 @@ bench: $(STAMP) ## run the speed and memory benchmarks
 clean: ## remove generated reports (keeps reports/README.md)
 	find $(OUT) -mindepth 1 ! -name README.md -exec rm -rf {} +
 
-.PHONY: help install reports test notebooks sample lab bench clean
+.PHONY: help install reports test test-fast notebooks sample lab bench clean
