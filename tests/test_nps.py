@@ -314,7 +314,7 @@ def test_compare_paired_by_hand_and_against_paired_t_statistic():
     # codes a = [1, 1, 0, -1, 1], b = [-1, 1, 1, -1, 0]; differences [2, 0, -1, 0, 1]
     a = pd.DataFrame({"customer_id": ["c1", "c2", "c3", "c4", "c5"], "score": [10, 9, 7, 3, 10]})
     b = pd.DataFrame({"customer_id": ["c5", "c4", "c3", "c2", "c1"], "score": [8, 3, 10, 9, 3]})
-    r = nps.compare(a, b, paired_on="customer_id")
+    r = nps.compare(a, b, customer_id="customer_id")
     d = np.array([2, 0, -1, 0, 1])
     se = math.sqrt(5.2 / 4) / math.sqrt(5)  # sum of squared deviations 5.2, ddof = 1
     assert r["method"] == "paired" and r["n_pairs"] == 5
@@ -328,16 +328,16 @@ def test_compare_paired_warns_about_unmatched_and_rejects_bad_panels():
     a = pd.DataFrame({"customer_id": ["c1", "c2", "c3", "c9"], "score": [10, 9, 7, 3]})
     b = pd.DataFrame({"customer_id": ["c1", "c2", "c3"], "score": [8, 3, 10]})
     with pytest.warns(UserWarning, match="1 respondents only in a and 0 only in b"):
-        r = nps.compare(a, b, paired_on="customer_id")
+        r = nps.compare(a, b, customer_id="customer_id")
     assert r["n_pairs"] == 3
     with pytest.raises(ValueError, match="repeats within a"):
-        nps.compare(pd.concat([a, a]), b, paired_on="customer_id")
+        nps.compare(pd.concat([a, a]), b, customer_id="customer_id")
     with pytest.raises(ValueError, match="at least 2"):
-        nps.compare(a.iloc[:1], b.iloc[:1], paired_on="customer_id")
+        nps.compare(a.iloc[:1], b.iloc[:1], customer_id="customer_id")
     with pytest.raises(ValueError, match="weights are not supported"):
-        nps.compare(a, b, paired_on="customer_id", weight="w")
+        nps.compare(a, b, customer_id="customer_id", weight="w")
     with pytest.raises(ValueError, match="needs DataFrames"):
-        nps.compare([1, 2], [3, 4], paired_on="customer_id")
+        nps.compare([1, 2], [3, 4], customer_id="customer_id")
 
 
 def test_compare_bad_input():
