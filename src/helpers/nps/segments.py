@@ -94,7 +94,7 @@ def _drop_missing_key(f, key):
 
 
 def compare_segments(df, by, *, baseline=None, score="score", weight=None, alpha=0.05,
-                     method=DEFAULT_CI_METHOD) -> pd.DataFrame:
+                     method=DEFAULT_CI_METHOD, n_boot=2000, seed=0) -> pd.DataFrame:
     """NPS per segment, each against the rest (or a baseline), with Holm-adjusted p-values.
 
     Every segment's NPS is compared with the NPS of all other answers together (or, with
@@ -120,6 +120,10 @@ def compare_segments(df, by, *, baseline=None, score="score", weight=None, alpha
         Level of the intervals and of ``significant``.
     method : {"adjusted_wald", "wald", "bootstrap"}, default "adjusted_wald"
         Interval of each segment's own NPS; differences use the adjusted Wald test unless ``"wald"``.
+    n_boot : int, default 2000
+        Bootstrap resamples per segment (``method="bootstrap"`` only).
+    seed : int, default 0
+        Seed of the bootstrap (each segment is resampled with this seed).
 
     Returns
     -------
@@ -156,7 +160,7 @@ def compare_segments(df, by, *, baseline=None, score="score", weight=None, alpha
     if baseline is not None and baseline not in t.index:
         raise ValueError(f"baseline {baseline!r} is not a segment of {by!r}; segments are "
                          f"{list(t.index)}")
-    t = _add_intervals(t, f, by, method, alpha, 2000, 0)
+    t = _add_intervals(t, f, by, method, alpha, int(n_boot), seed)
     # reference shares: the rest (totals minus the segment) or the baseline
     if baseline is None:
         sums = t[["_w", "_w2", "_w_promoters", "_w_detractors"]]

@@ -17,7 +17,8 @@ __all__ = ["trend"]
 
 
 def trend(df, freq="M", *, score="score", date="response_date", weight=None, min_n=30,
-          alpha=0.05, method=DEFAULT_CI_METHOD, adjust="holm") -> pd.DataFrame:
+          alpha=0.05, method=DEFAULT_CI_METHOD, adjust="holm", n_boot=2000,
+          seed=0) -> pd.DataFrame:
     """NPS per period with its interval, low-n periods flagged and significant changes marked.
 
     Every period between the first and the last answer gets a row, also periods with no answers
@@ -46,6 +47,10 @@ def trend(df, freq="M", *, score="score", date="response_date", weight=None, min
         Interval of each period's NPS; changes use the adjusted Wald test unless ``"wald"``.
     adjust : str or None, default "holm"
         ``statsmodels`` ``multipletests`` method for the change p-values, or None for none.
+    n_boot : int, default 2000
+        Bootstrap resamples per period (``method="bootstrap"`` only).
+    seed : int, default 0
+        Seed of the bootstrap (each period is resampled with this seed).
 
     Returns
     -------
@@ -91,7 +96,8 @@ def trend(df, freq="M", *, score="score", date="response_date", weight=None, min
     except (ValueError, TypeError) as exc:
         raise ValueError(f"freq {freq!r} is not a pandas period frequency (try 'W', 'M', 'Q', "
                          f"'Y'): {exc}") from None
-    t = _add_intervals(_group_table(f, "_period"), f, "_period", method, alpha, 2000, 0)
+    t = _add_intervals(_group_table(f, "_period"), f, "_period", method, alpha, int(n_boot),
+                       seed)
     full = pd.period_range(t.index.min(), t.index.max(), freq=t.index.freq)
     t = t.reindex(full)
     t["n"] = t["n"].fillna(0).astype(np.int64)
