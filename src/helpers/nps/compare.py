@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from helpers.nps.classes import _check_choice, _codes, _examples, _prepare, _score_values
+from helpers.nps.classes import (_check_choice, _codes, _examples, _prepare, _score_values,
+                                 latest_answers)
 from helpers.nps.intervals import _ADJ_ADD, _ADJ_N, DEFAULT_CI_METHOD, _shares
 from helpers.stats import check_alpha, z_value
 
@@ -204,8 +205,8 @@ def compare_periods(df, observation_end=None, *, months=12, score="score", date=
 
     - **All answers** of the two windows, compared as independent samples (:func:`compare`).
     - **The same respondents** (when the ``customer_id`` column exists): customers who answered in
-      both windows, each with the latest answer per window, compared as a panel (:func:`compare`
-      with ``customer_id``). This separates a real change of opinion from a
+      both windows, each with the latest answer per window (:func:`latest_answers`), compared as a
+      panel (:func:`compare` with ``customer_id``). This separates a real change of opinion from a
       change in who answered. Respondents of one window only are left out of this row by design.
 
     Windows, with ``end = observation_end``: later = ``(end - months, end]``, earlier =
@@ -270,9 +271,11 @@ def compare_periods(df, observation_end=None, *, months=12, score="score", date=
                      "comparison")
     else:
         def latest(part):
-            part = part[part[customer_id].notna() & part[score].notna()]
-            order = pd.to_datetime(part[date]).sort_values(kind="stable").index
-            return part.loc[order].groupby(customer_id, sort=True).tail(1)
+            cols = part[[customer_id, score, date]].set_axis([customer_id, "score",
+                                                              "response_date"], axis=1)
+            last = latest_answers(cols, customer_id=customer_id)
+            return pd.DataFrame({customer_id: last.index.to_numpy(),
+                                 score: last["nps_score"].to_numpy()})
 
         a, b = latest(later), latest(earlier)
         both = set(a[customer_id]) & set(b[customer_id])
