@@ -1,6 +1,7 @@
 """Tests of helpers.nps.drivers: behaviour at the answer, planted odds ratios, the sample."""
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -169,3 +170,20 @@ def test_drivers_warns_on_separation_and_bad_input():
     with pytest.warns(UserWarning, match="constant"), \
             pytest.raises(ValueError, match="no usable feature"):
         nps.drivers(df.assign(c=1.0), ["c"])
+
+
+def test_drivers_pass_on_deprecation_notices_and_gather_fit_warnings(monkeypatch):
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    fit = OrderedModel.fit
+
+    def noisy_fit(self, *args, **kwargs):
+        warnings.warn("an old argument", DeprecationWarning)
+        warnings.warn("overflow in exp", RuntimeWarning)
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(OrderedModel, "fit", noisy_fit)
+    df, _ = planted_survey(n=600)
+    with pytest.warns(DeprecationWarning, match="an old argument"), \
+            pytest.warns(UserWarning, match=r"did not converge cleanly \(overflow in exp\)"):
+        nps.drivers(df, ["x"])

@@ -321,6 +321,8 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
                       UserWarning, stacklevel=2)
     _separation_check(X, info, y_codes)
     X = X.reset_index(drop=True)
+    # the fit's own warnings (convergence, overflow, ...) are gathered into one message below;
+    # deprecation notices are not about this fit and are passed on as they are
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if model == "ordinal":
@@ -357,8 +359,11 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
             pseudo_r2 = float(res.prsquared)
             llr_p = float(res.llr_pvalue)
     converged = bool(res.mle_retvals.get("converged", True))
-    messages = {str(w.message) for w in caught
-                if not issubclass(w.category, (DeprecationWarning, FutureWarning))}
+    notices = (DeprecationWarning, FutureWarning)
+    for w in caught:
+        if issubclass(w.category, notices):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    messages = {str(w.message) for w in caught if not issubclass(w.category, notices)}
     if not converged or messages:
         detail = f" ({'; '.join(sorted(messages))[:300]})" if messages else ""
         warnings.warn(f"the {model} model did not converge cleanly{detail}; check for separation "
