@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -53,3 +55,14 @@ def test_stage_transitions_small_exact_table():
     with pytest.raises(ValueError, match="before"):
         lc.stage_transitions(tx, "2024-03-31", "2024-01-15", thresholds=th)
 
+
+def test_refund_only_note_is_given_once():
+    # r has only a refund, before both dates: the note is given for the later snapshot only
+    tx = make_tx([("a", "2024-01-01", 1), ("a", "2024-01-20", 1), ("r", "2024-01-05", -3)])
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        t = lc.stage_transitions(tx, "2024-02-01", "2024-03-01", thresholds=TH)
+    notes = [str(w.message) for w in rec if "only refund rows" in str(w.message)]
+    assert notes == ["1 customer(s) have only refund rows up to 2024-03-01; they are counted as "
+                     "prospects (known, no purchase)"]
+    assert t.counts.loc["prospect", "prospect"] == 1
