@@ -25,3 +25,9 @@ row_strategy = st.tuples(
     st.integers(0, 60).map(lambda k: dt.date(2024, 1, 1) + dt.timedelta(days=k)),
     st.sampled_from([-7.5, -2.0, 0.0, 1.0, 3.25, 10.0, 42.0]),
 )
+
+
+#: Messages of the expected notes, to filter exactly those: the RFM scores' empty or unequal
+#: quintiles, and customers whose rows are only refunds.
+SCORE_NOTE = r"[RFM] score: "
+REFUND_NOTE = r"\d+ customer\(s\) have only refund rows"

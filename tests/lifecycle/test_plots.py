@@ -9,7 +9,7 @@ import pytest
 
 from helpers import plots
 from helpers import lifecycle as lc
-from tests.lifecycle.common import TH
+from tests.lifecycle.common import SCORE_NOTE, TH
 
 
 def test_plots_return_axes_with_expected_artists(stage_tx, km_tx):
@@ -22,7 +22,7 @@ def test_plots_return_axes_with_expected_artists(stage_tx, km_tx):
 
     summary = lc.rfm_summary(stage_tx)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.filterwarnings("ignore", SCORE_NOTE, UserWarning)
         scores = lc.rfm_scores(summary)
     seg = lc.rfm_segments(scores).join(summary)
     fig, ax = plt.subplots()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from helpers import frameworks
 from helpers import lifecycle as lc
-from tests.lifecycle.common import make_tx, row_strategy
+from tests.lifecycle.common import REFUND_NOTE, make_tx, row_strategy
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -208,12 +208,12 @@ def test_rfm_summary_matches_reference_loop(rows, end_offset, freq):
     tx["order_date"] = pd.to_datetime(tx["order_date"])
     if not ref:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
+            warnings.filterwarnings("ignore", REFUND_NOTE, UserWarning)
             with pytest.raises(ValueError):
                 lc.rfm_summary(tx, observation_end=end, freq=freq)
         return
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.filterwarnings("ignore", REFUND_NOTE, UserWarning)
         s = lc.rfm_summary(tx, observation_end=end, freq=freq)
     assert s.index.tolist() == sorted(ref)
     for cid, r in ref.items():
@@ -240,7 +240,7 @@ def test_rfm_summary_ignores_row_order_and_rows_after_the_end(rows, seed, end_of
     later = pd.DataFrame({"customer_id": ["a", "z"], "order_date": end + pd.Timedelta(days=1),
                           "amount": [99.0, 5.0]})
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.filterwarnings("ignore", REFUND_NOTE, UserWarning)
         base = lc.rfm_summary(tx, observation_end=end)
         other = lc.rfm_summary(pd.concat([shuffled, later], ignore_index=True), observation_end=end)
     pd.testing.assert_frame_equal(base, other)

@@ -12,7 +12,7 @@ from hypothesis import given
 
 from helpers import frameworks
 from helpers import lifecycle as lc
-from tests.lifecycle.common import TH, make_tx
+from tests.lifecycle.common import SCORE_NOTE, TH, make_tx
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def test_customer_lifecycle_hand_example(joined_inputs):
 def test_customer_lifecycle_without_customers_or_profit(joined_inputs):
     tx, _, _ = joined_inputs
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.filterwarnings("ignore", SCORE_NOTE, UserWarning)
         view = lc.customer_lifecycle(tx.drop(columns=["profit"]), "2024-06-30", thresholds=TH)
     # only buyers up to the date; no prospects, profit unknown, nobody promoted or referring
     assert view.index.tolist() == ["a", "b", "c", "d", "e"]
@@ -122,7 +122,7 @@ def test_customer_lifecycle_without_customers_or_profit(joined_inputs):
 def test_stage_summary_hand_example(joined_inputs):
     tx, customers, survey = joined_inputs
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.filterwarnings("ignore", SCORE_NOTE, UserWarning)
         view = lc.customer_lifecycle(tx, "2024-06-30", customers, survey, thresholds=TH)
     s = lc.stage_summary(view)
     assert s.index.tolist() == list(lc.STAGES)  # every stage, in order, one customer each here
@@ -182,7 +182,7 @@ def test_sample_churners_are_at_risk_or_lapsed(sample):
 
     ds = sample
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # the F-score tie note
+        warnings.filterwarnings("ignore", SCORE_NOTE, UserWarning)  # the F-score tie note
         view = lc.customer_lifecycle(ds.transactions, ds.observation_end, ds.customers, ds.survey)
     truth = pd.read_csv(DATA_DIR / "sample" / "truth.csv", dtype={"customer_id": str})
     truth = truth.set_index("customer_id")
