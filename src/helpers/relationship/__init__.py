@@ -1,0 +1,37 @@
+"""Relationship groups (Reinartz & Kumar, 2002): profitability x projected relationship duration.
+
+Reinartz and Kumar found that loyalty and profitability are different axes: many long-lived customers
+are not profitable and many profitable ones do not stay. Placing customers on both axes gives four
+groups, each with its own strategy (``helpers.frameworks.RELATIONSHIP_GROUPS``):
+
+==============  ==============  =================
+profitability   short duration  long duration
+==============  ==============  =================
+high            Butterflies     True Friends
+low             Strangers       Barnacles
+==============  ==============  =================
+
+In their work duration is projected by a probabilistic lifetime model of purchase behaviour (the
+Pareto/NBD); :func:`projected_duration` does the same with any fitted model of :mod:`helpers.clv`.
+
+Submodules (everything public is importable from ``helpers.relationship`` itself):
+
+- :mod:`~helpers.relationship.groups`: :data:`GROUPS`, :func:`split_value`, :func:`assign_groups`,
+  :func:`group_summary` (the four groups and the split lines);
+- :mod:`~helpers.relationship.duration`: :func:`projected_duration`;
+- :mod:`~helpers.relationship.migration`: :func:`migration` between two snapshots;
+- :mod:`~helpers.relationship.survey`: :func:`group_nps` (NPS per group);
+- :mod:`~helpers.relationship.pipeline`: :func:`customer_relationships` and its result
+  :class:`Relationships`, the measures :data:`LOYALTY_MEASURES` and :data:`PROFIT_MEASURES`.
+"""
+
+from helpers.relationship.duration import projected_duration
+from helpers.relationship.groups import GROUPS, TIE_WARN_SHARE, assign_groups, group_summary, split_value
+from helpers.relationship.migration import migration
+from helpers.relationship.pipeline import (LOYALTY_MEASURES, PROFIT_MEASURES, Relationships,
+                                           customer_relationships)
+from helpers.relationship.survey import group_nps
+
+__all__ = ["GROUPS", "split_value", "assign_groups", "projected_duration", "group_summary", "migration",
+           "group_nps", "customer_relationships", "Relationships", "LOYALTY_MEASURES",
+           "PROFIT_MEASURES", "TIE_WARN_SHARE"]

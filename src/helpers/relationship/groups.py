@@ -1,0 +1,218 @@
+"""The four relationship groups and where a customer falls: split lines, assignment, group summary.
+
+Profitability x projected loyalty, each split in two (Reinartz & Kumar, 2002); the names, levels and
+strategies come from ``helpers.frameworks.RELATIONSHIP_GROUPS``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from helpers.frameworks import RELATIONSHIP_GROUPS
+
+__all__ = ["GROUPS", "TIE_WARN_SHARE", "split_value", "assign_groups", "group_summary"]
+
+#: Group names in a fixed order (low/short first), as an ordered categorical's categories.
+GROUPS = ["Strangers", "Butterflies", "Barnacles", "True Friends"]
+
+_BY_LEVELS = {(g["profitability"], g["duration"]): g["name"] for g in RELATIONSHIP_GROUPS}
+
+#: Share of customers exactly on a split line from which :func:`assign_groups` warns (when they are
+#: at least two): they all go to the upper side, so the split no longer divides where it says (e.g. a
+#: median of 0 shared by most customers puts nearly everyone on the upper side).
+TIE_WARN_SHARE = 0.10
+
+
+def split_value(values: pd.Series, split, name: str) -> float:
+    """Where a split line falls: the median, a quantile written ``"qX"``, or a given value.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The values to split (missing ones already removed).
+    split : None, "median", "qX" or number
+        ``None`` and ``"median"`` give the median; ``"q0.75"`` the 75th percentile.
+    name : str
+        Name of the split in error messages (``"<name>_split"``).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the split cannot be read.
+
+    Examples
+    --------
+    >>> split_value(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0]), "q0.75", "value")
+    4.0
+    """
+    if split is None or split == "median":
+        return float(values.median())
+    if isinstance(split, str) and split.startswith("q"):
+        try:
+            q = float(split[1:])
+        except ValueError:
+            q = -1
+        if not 0 < q < 1:
+            raise ValueError(f"{name}_split {split!r}: write a quantile as 'q0.6' (between 0 and 1)")
+        return float(values.quantile(q))
+    try:
+        return float(split)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}_split must be None/'median', a quantile like 'q0.6' or a number, "
+                         f"not {split!r}") from exc
+
+
+def assign_groups(df, *, profit="profit", loyalty="p_alive", profit_split=None, loyalty_split=None):
+    """Place each customer in one of the four relationship groups.
+
+    A customer is *high* profit when ``profit >= profit_split`` and *long* duration when
+    ``loyalty >= loyalty_split``: values exactly on a split line go to the upper side. When many
+    customers share the split value (a heavy tie, at least :data:`TIE_WARN_SHARE` of them), that
+    rule moves all of them to the upper side and the split is lopsided: a warning gives the share
+    on the line and the share that ends on the upper side (the one value an odd-sized median always
+    falls on is not a tie).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per customer with the ``profit`` and ``loyalty`` columns.
+    profit : str, default "profit"
+        Profitability column: realised profit, or predicted value (e.g. ``clv``).
+    loyalty : str, default "p_alive"
+        Projected loyalty column: projected duration (see :func:`projected_duration`) or P(alive).
+    profit_split, loyalty_split : None, "median", "qX" or float
+        Where to split each axis: the median by default (Reinartz & Kumar), a quantile such as
+        ``"q0.75"``, or a value in the column's units.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` with ``profit_level`` (low/high), ``duration_level`` (short/long) and
+        ``group`` (ordered categorical, :data:`GROUPS`). ``attrs["splits"]`` holds the split values.
+        Rows with a missing profit or loyalty value get no group (NA), with a warning.
+
+    Raises
+    ------
+    KeyError
+        If a column is missing.
+    ValueError
+        If a split cannot be read, or no row has both values.
+
+    Warns
+    -----
+    UserWarning
+        When rows lack a value (they get no group), when a heavy tie sits on a split line, or when
+        every customer is on one side of a split (the groups collapse).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"profit": [1, 9, 1, 9], "p_alive": [.1, .1, .9, .9]})
+    >>> assign_groups(d, profit_split=5, loyalty_split=.5)["group"].tolist()
+    ['Strangers', 'Butterflies', 'Barnacles', 'True Friends']
+    """
+    for col in (profit, loyalty):
+        if col not in df.columns:
+            raise KeyError(f"column {col!r} not in the table (columns: {list(df.columns)})")
+    out = df.copy()
+    p = pd.to_numeric(out[profit], errors="coerce")
+    loy = pd.to_numeric(out[loyalty], errors="coerce")
+    ok = p.notna() & loy.notna()
+    if not ok.any():
+        raise ValueError(f"no row has both {profit!r} and {loyalty!r}")
+    if (~ok).any():
+        warnings.warn(f"{int((~ok).sum())} customers have no {profit!r} or {loyalty!r} value and get no "
+                      "group (e.g. prospects who never bought)", UserWarning, stacklevel=2)
+    ps = split_value(p[ok], profit_split, "profit")
+    ls = split_value(loy[ok], loyalty_split, "loyalty")
+    high = p >= ps
+    long_ = loy >= ls
+    out["profit_level"] = pd.Series(np.where(high, "high", "low"), index=out.index).where(ok)
+    out["duration_level"] = pd.Series(np.where(long_, "long", "short"), index=out.index).where(ok)
+    names = [_BY_LEVELS[(pl, dl)] if isinstance(pl, str) else None
+             for pl, dl in zip(out["profit_level"], out["duration_level"])]
+    out["group"] = pd.Categorical(names, categories=GROUPS, ordered=True)
+    for axis, values, split, level, col in (("profit", p[ok], ps, "high", "profit_level"),
+                                            ("duration", loy[ok], ls, "long", "duration_level")):
+        name = profit if axis == "profit" else loyalty
+        share = (out.loc[ok, col] == level).mean()
+        on_line = values == split
+        tied = float(on_line.mean())
+        heavy = on_line.sum() >= 2 and tied >= TIE_WARN_SHARE  # one row on an odd median is no tie
+        tie_note = (f"; {tied:.0%} of customers have {name!r} exactly at the split ({split:g}) and "
+                    f"go to the upper side" if heavy else "")
+        if share in (0.0, 1.0):
+            warnings.warn(f"every customer is on one side of the {axis} split{tie_note}: the groups "
+                          "collapse; choose another split or measure", UserWarning, stacklevel=2)
+        elif tie_note:
+            warnings.warn(f"heavy tie on the {axis} split{tie_note}, so {share:.0%} are {level!r} "
+                          "instead of about the share the split aims at; choose a measure with fewer "
+                          "ties or another split", UserWarning, stacklevel=2)
+    out.attrs["splits"] = {"profit": ps, "loyalty": ls, "profit_col": profit, "loyalty_col": loyalty}
+    return out
+
+
+def group_summary(df, *, group="group", profit="profit", value=None, interval=None):
+    """Count, share and profit share per relationship group.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Output of :func:`assign_groups`.
+    group, profit : str
+        Column names.
+    value : str, optional
+        A predicted-value column (e.g. ``clv``) to total as "value at stake".
+    interval : pandas.DataFrame, optional
+        The interval of each group's value: columns ``lower`` and ``upper`` indexed by group, e.g.
+        ``CustomerValue.by_group`` of :func:`helpers.clv.customer_value` called with
+        ``by=df[group]`` (per-customer bounds cannot simply be summed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group in :data:`GROUPS` order: customers, share, profit, profit_share,
+        mean_profit, strategy (and value, value_share when ``value`` is given; value_lower,
+        value_upper when ``interval`` is given).
+
+    Raises
+    ------
+    ValueError
+        If ``interval`` is given without ``value`` or lacks ``lower`` / ``upper``.
+
+    Examples
+    --------
+    >>> d = assign_groups(pd.DataFrame({"profit": [1, 9, 1, 9], "p_alive": [.1, .1, .9, .9]}),
+    ...                   profit_split=5, loyalty_split=.5)
+    >>> group_summary(d)["customers"].tolist()
+    [1, 1, 1, 1]
+    """
+    g = df.groupby(group, observed=False)
+    out = pd.DataFrame({"customers": g.size(), "profit": g[profit].sum()})
+    out["share"] = out["customers"] / out["customers"].sum()
+    out["profit_share"] = out["profit"] / out["profit"].sum()
+    out["mean_profit"] = out["profit"] / out["customers"].replace(0, np.nan)
+    if value is not None:
+        out["value"] = g[value].sum()
+        out["value_share"] = out["value"] / out["value"].sum()
+    if interval is not None:
+        if value is None:
+            raise ValueError("interval needs value: name the value column it belongs to")
+        missing = [c for c in ("lower", "upper") if c not in interval.columns]
+        if missing:
+            raise ValueError(f"interval lacks column(s) {missing}; pass CustomerValue.by_group")
+        iv = interval.set_axis(interval.index.astype(str))
+        out["value_lower"] = iv["lower"].reindex(out.index.astype(str)).to_numpy()
+        out["value_upper"] = iv["upper"].reindex(out.index.astype(str)).to_numpy()
+    strategy = {gr["name"]: gr["strategy"] for gr in RELATIONSHIP_GROUPS}
+    out["strategy"] = [strategy[i] for i in out.index]
+    out.index = pd.CategoricalIndex(out.index, categories=GROUPS, ordered=True, name="group")
+    return out.reindex(GROUPS)
+
+

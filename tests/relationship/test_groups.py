@@ -1,0 +1,92 @@
+"""helpers.relationship.groups: quadrants, split lines, ties, group summary."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.relationship import GROUPS, assign_groups, group_summary
+
+
+def test_one_customer_per_quadrant_and_split_lines_go_up(table):
+    out = assign_groups(table, profit_split=5, loyalty_split=0.5)
+    assert out["group"].tolist() == ["Strangers", "Butterflies", "Barnacles", "True Friends",
+                                     "Butterflies", "Barnacles"]
+    assert out.attrs["splits"]["profit"] == 5 and out.attrs["splits"]["loyalty"] == 0.5
+    assert list(out["group"].cat.categories) == GROUPS
+
+
+def test_default_splits_are_medians(table):
+    out = assign_groups(table)
+    assert out.attrs["splits"]["profit"] == np.median(table["profit"])
+    assert out.attrs["splits"]["loyalty"] == np.median(table["p_alive"])
+
+
+def test_quantile_split(table):
+    out = assign_groups(table, profit_split="q0.75")
+    assert out.attrs["splits"]["profit"] == table["profit"].quantile(0.75)
+
+
+def test_missing_values_get_no_group_with_warning(table):
+    t = table.copy()
+    t.loc["a", "p_alive"] = np.nan
+    with pytest.warns(UserWarning, match="1 customers have no"):
+        out = assign_groups(t, profit_split=4, loyalty_split=0.4)
+    assert pd.isna(out.loc["a", "group"]) and out["group"].notna().sum() == 5
+
+
+@pytest.mark.parametrize("kw, err", [({"profit": "nope"}, KeyError), ({"profit_split": "q2"}, ValueError),
+                                     ({"profit_split": "qx"}, ValueError),
+                                     ({"loyalty_split": "high"}, ValueError)])
+def test_bad_arguments(table, kw, err):
+    with pytest.raises(err):
+        assign_groups(table, **kw)
+
+
+def test_collapsed_split_warns(table):
+    with pytest.warns(UserWarning, match="collapse"):
+        assign_groups(table, profit_split=-100, loyalty_split=0.4)
+
+
+def test_heavy_tie_on_the_median_is_reported():
+    # remaining duration 0 for most customers: the median is 0 and everyone is "long" (collapse)
+    d = pd.DataFrame({"profit": [1.0, 2, 3, 4, 5, 6, 7], "duration": [0.0, 0, 0, 0, 0, 3, 8]})
+    with pytest.warns(UserWarning, match=r"71% of customers have 'duration' exactly at the split "
+                                         r"\(0\).*collapse"):
+        out = assign_groups(d, loyalty="duration")
+    assert (out["duration_level"] == "long").all()
+    # a partial tie: 3 of 7 on the median line, so 6 of 7 (86%) end "long" instead of about half
+    d["duration"] = [0.0, 1, 1, 1, 2, 3, 4]
+    with pytest.warns(UserWarning, match=r"heavy tie on the duration split; 43% .* so 86% are 'long'"):
+        out = assign_groups(d, loyalty="duration")
+    assert (out["duration_level"] == "long").sum() == 6
+    # no tie (the one value an odd median falls on is none), no warning
+    d["duration"] = [0.0, 1, 2, 3, 4, 5, 6]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assign_groups(d, loyalty="duration")
+        assign_groups(d, loyalty="duration", loyalty_split=3)
+
+
+def test_group_summary_shares(table):
+    out = group_summary(assign_groups(table, profit_split=5, loyalty_split=0.5))
+    assert out["customers"].sum() == 6
+    assert out.loc["Butterflies", "profit"] == 14.0
+    assert out["profit_share"].sum() == pytest.approx(1.0)
+    assert out.loc["True Friends", "strategy"] == "Reward and nurture"
+
+
+def test_group_summary_value_and_interval(table):
+    t = assign_groups(table, profit_split=4, loyalty_split=0.4).assign(clv=[1.0, 2, 3, 4, 5, 6])
+    iv = pd.DataFrame({"lower": [0.5, 6, 8, 3], "upper": [2.0, 8, 10, 5]},
+                      index=["Strangers", "Butterflies", "Barnacles", "True Friends"])
+    out = group_summary(t, value="clv", interval=iv)
+    # groups: a Strangers; b, e Butterflies; c, f Barnacles; d True Friends
+    assert out["value"].tolist() == [1.0, 7.0, 9.0, 4.0]
+    assert out["value_share"].sum() == pytest.approx(1.0)
+    assert out.loc["Barnacles", "value_lower"] == 8 and out.loc["True Friends", "value_upper"] == 5
+    with pytest.raises(ValueError, match="interval needs value"):
+        group_summary(t, interval=iv)
+    with pytest.raises(ValueError, match="lacks column"):
+        group_summary(t, value="clv", interval=iv[["lower"]])
