@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers.data import load_all
+from helpers.io import load_all
 from helpers.paths import SAMPLE_CONFIG
 
 

@@ -1,0 +1,46 @@
+"""What to do with each customer: buyer types, the joined facts, the playbook, and the CRM export.
+
+The three frameworks answer different questions (what customers say, where they stand, what they
+are worth); the playbook turns their combination into one primary action per customer. Rules are
+data: the playbook is an editable YAML file, and buyer-type rules live in
+``helpers.frameworks.BUYER_TYPE_RULES``; both are matched by the one rule engine.
+
+Submodules:
+
+- :mod:`helpers.actions.rules`     the rule engine: :func:`match_rules` and
+                                   :func:`describe_conditions` (the condition syntax is there)
+- :mod:`helpers.actions.buyers`    :func:`buyer_types` (price, value, relationship buyer, poker player)
+- :mod:`helpers.actions.playbook`  :func:`load_playbook`, :func:`apply_playbook`,
+                                   :func:`playbook_table`, :data:`DEFAULT_PLAYBOOK`,
+                                   :data:`PLAYBOOK_FIELDS`
+- :mod:`helpers.actions.facts`     one fact provider per framework (:func:`lifecycle_facts`,
+                                   :func:`relationship_facts`, :func:`nps_facts`,
+                                   :func:`buyer_facts`, :func:`listed_facts`), their join
+                                   :func:`customer_facts`, and the value split
+                                   (:func:`value_threshold`)
+- :mod:`helpers.actions.view`      :func:`customer_view` (the per-customer action table of a run;
+                                   the config keys it reads are listed there),
+                                   :func:`value_at_stake`, :func:`call_list`
+- :mod:`helpers.actions.export`    the CRM file: :func:`export_actions`,
+                                   :func:`export_customer_actions`, :func:`pseudonymise`,
+                                   :func:`pseudonymise_key`
+"""
+
+from helpers.actions.buyers import buyer_types
+from helpers.actions.export import (EXPORT_COLUMNS, EXPORT_SEGMENTS, KEY_ENV, export_actions,
+                                    export_customer_actions, pseudonymise, pseudonymise_key)
+from helpers.actions.facts import (DEFAULT_VALUE_SPLIT, FACT_COLUMNS, FACT_TYPES, VALUE_LEVELS,
+                                   buyer_facts, customer_facts, latest_answers, lifecycle_facts,
+                                   listed_facts, nps_facts, relationship_facts, value_threshold)
+from helpers.actions.playbook import (DEFAULT_PLAYBOOK, PLAYBOOK_FIELDS, apply_playbook, load_playbook,
+                                      playbook_table)
+from helpers.actions.rules import describe_conditions, match_rules
+from helpers.actions.view import ACTIONS_SETTINGS, call_list, customer_view, value_at_stake
+
+__all__ = ["match_rules", "buyer_types", "load_playbook", "apply_playbook", "pseudonymise",
+           "export_actions", "DEFAULT_PLAYBOOK", "DEFAULT_VALUE_SPLIT", "KEY_ENV", "value_threshold",
+           "latest_answers", "customer_facts", "customer_view", "playbook_table", "value_at_stake",
+           "call_list", "pseudonymise_key", "export_customer_actions", "describe_conditions",
+           "PLAYBOOK_FIELDS", "EXPORT_COLUMNS", "EXPORT_SEGMENTS", "VALUE_LEVELS", "FACT_COLUMNS",
+           "FACT_TYPES", "ACTIONS_SETTINGS", "lifecycle_facts", "relationship_facts", "nps_facts",
+           "buyer_facts", "listed_facts"]

@@ -1,0 +1,331 @@
+"""The loaders: one per input (transactions, survey, customers) and :func:`load_all` for a run.
+
+Each loader reads a CSV export as text (:mod:`helpers.io.read`), maps the user's column names onto
+the data contract (:mod:`helpers.io.schema`), coerces types and validates. Nothing is dropped or
+changed silently: each fix, drop or suspicious finding is written to a
+:class:`~helpers.io.quality.QualityLog`; input that cannot be used raises one
+:class:`~helpers.io.quality.DataError`. Blank answers, exact duplicate rows, refunds and rows dated
+after the observation end are handled here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers import config as _config
+from helpers.io.quality import N_EXAMPLES, DataError, QualityLog
+from helpers.io.read import _coerce_ids, _numbers, _read_csv, _require_dates, parse_scores
+from helpers.io.schema import Dataset, _keep_attributes, _map_columns
+
+__all__ = ["load_transactions", "load_survey", "load_customers", "load_all"]
+
+
+def _drop(df, mask, name, reason, log, examples=None):
+    mask = pd.Series(mask, index=df.index).fillna(False).astype(bool)
+    if mask.any():
+        log.add(name, reason, "dropped", int(mask.sum()), (examples if examples is not None else df)[mask])
+    return df.loc[~mask]
+
+
+def _begin(path, name, columns, read, log):
+    read = {**_config.DEFAULT_CONFIG["read"], **(read or {})}
+    log = log if log is not None else QualityLog()
+    raw, sep = _read_csv(path, read, log, name)
+    if sep != ",":
+        log.add(name, f"separator {sep!r} detected", "info", len(raw))
+    if raw.empty:
+        raise DataError(path, None, "the file has a header but no rows",
+                        "export the data again; check the date filter of the export")
+    df = _map_columns(raw, path, name, columns, log)
+    return df, read, log, sep
+
+
+def _dedupe(df, name, log):
+    dup = df.duplicated(keep="first")
+    return _drop(df, dup, name, "exact duplicate rows (every column equal); first copy kept", log)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loaders
+# ---------------------------------------------------------------------------------------------------
+def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observation_end=None,
+                      log=None) -> pd.DataFrame:
+    """Load a transactions export into the canonical table.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV export, one row per order line (or per order).
+    columns : dict, optional
+        Canonical name -> the file's column name, e.g. ``{"amount": "Net Sales"}``. Columns whose
+        names differ only in case or punctuation are matched automatically (and logged).
+    read : dict, optional
+        ``sep``, ``decimal``, ``dayfirst``, ``encoding``; ``"auto"`` detects.
+    margin_rate : float, default 0.30
+        Profit share of revenue for rows without a ``margin`` value.
+    observation_end : date-like, optional
+        Rows dated after it are dropped (and logged): the analysis is "as of" this date.
+    log : QualityLog, optional
+        Log to append to; a new one is made when None (reach it through :func:`load_all`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``customer_id`` (string), ``order_date`` (datetime64), ``amount``, ``profit``
+        (floats), then ``order_id``, ``margin``, ``discount`` when present, then other columns as
+        text; sorted by order_date, customer_id; index = line number in the file.
+
+    Raises
+    ------
+    DataError
+        Missing required column, no rows, unparseable or blank dates or amounts.
+
+    Examples
+    --------
+    >>> from helpers.paths import SAMPLE_DIR
+    >>> tx = load_transactions(SAMPLE_DIR / "transactions.csv")
+    >>> list(tx.columns[:4])
+    ['customer_id', 'order_date', 'amount', 'profit']
+    """
+    name = "transactions"
+    df, read, log, sep = _begin(path, name, columns, read, log)
+    df = _dedupe(df, name, log)
+    blank_id = df["customer_id"].eq("")
+    df = _drop(df, blank_id, name, "no customer_id (guest or anonymous orders cannot be followed)", log)
+    if df.empty:
+        raise DataError(path, "customer_id", "no row has a customer id",
+                        "map the customer id column in the config")
+    out = pd.DataFrame(index=df.index)
+    out["customer_id"] = _coerce_ids(df, "customer_id", name, log)
+    out["order_date"] = _require_dates(df, "order_date", path, name, log, read["dayfirst"])
+    out["amount"] = _numbers(df, "amount", path, name, log, sep, read["decimal"], required=True)
+    margin = (_numbers(df, "margin", path, name, log, sep, read["decimal"], required=False)
+              if "margin" in df else None)
+    if margin is not None:
+        no_margin = margin.isna()
+        log.add(name, f"no margin on the row: profit = amount x margin_rate ({margin_rate:g})", "fixed",
+                int(no_margin.sum()), df.loc[no_margin])
+        out["profit"] = margin.fillna(out["amount"] * margin_rate)
+    else:
+        log.add(name, f"no margin column: profit = amount x margin_rate ({margin_rate:g})", "info", len(df))
+        out["profit"] = out["amount"] * margin_rate
+    if "order_id" in df:
+        out["order_id"] = _coerce_ids(df, "order_id", name, log)
+    if margin is not None:
+        out["margin"] = margin
+    if "discount" in df:
+        disc = _numbers(df, "discount", path, name, log, sep, read["decimal"], required=False)
+        out["discount"] = disc.abs()
+        neg = disc < 0
+        log.add(name, "discount: negative values read as positive discounts", "fixed", int(neg.sum()),
+                df.loc[neg])
+    _keep_attributes(df, out, name)
+    refunds = out["amount"] < 0
+    log.add(name, "refunds or returns (negative amount): kept, netted into revenue", "info",
+            int(refunds.sum()), df.loc[refunds])
+    zero = out["amount"] == 0
+    log.add(name, "zero amount (free items or test orders?): kept", "flagged", int(zero.sum()), df.loc[zero])
+    if observation_end is not None:
+        end = pd.Timestamp(observation_end)
+        late = out["order_date"] > end
+        out = _drop(out, late, name, f"dated after the observation end {end:%Y-%m-%d}", log,
+                    examples=df.loc[out.index])
+    return out.sort_values(["order_date", "customer_id"], kind="stable")
+
+
+def load_survey(path, columns=None, *, read=None, observation_end=None, log=None) -> pd.DataFrame:
+    """Load an NPS survey export into the canonical table.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV export, one row per response.
+    columns : dict, optional
+        Canonical name -> the file's column name, e.g. ``{"score": "How likely ...?"}``.
+    read : dict, optional
+        ``sep``, ``decimal``, ``dayfirst``, ``encoding``.
+    observation_end : date-like, optional
+        Responses dated after it are dropped (and logged).
+    log : QualityLog, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``score`` (Int64, 0..10), ``response_date`` (datetime64), ``customer_id`` (string, may be NA),
+        ``weight`` (float, when present), then attributes as text; sorted by response_date.
+
+    Raises
+    ------
+    DataError
+        Missing score or date column, no rows, scores that are outside 0..10 or not whole numbers,
+        unparseable dates, weights that are not positive numbers.
+
+    Examples
+    --------
+    >>> from helpers.paths import SAMPLE_DIR
+    >>> sv = load_survey(SAMPLE_DIR / "survey.csv")
+    >>> int(sv["score"].min()) >= 0 and int(sv["score"].max()) <= 10
+    True
+    """
+    name = "survey"
+    df, read, log, sep = _begin(path, name, columns, read, log)
+    df = _dedupe(df, name, log)
+    blank = df["score"].eq("")
+    df = _drop(df, blank, name, "blank answer (no score)", log)
+    if df.empty:
+        raise DataError(path, "score", "no response has a score", "check the score column mapping")
+    score = parse_scores(df["score"])
+    bad = score.isna() | (score < 0) | (score > 10) | (score != np.round(score))
+    if bad.any():
+        raise DataError(path, "score", f"{int(bad.sum())} score(s) are not whole numbers from 0 to 10",
+                        "NPS answers must be 0..10 ('10 - Extremely likely' is fine); recode or remove "
+                        "'don't know' codes such as 99 or -1 before loading", df.loc[bad])
+    labelled = ~df["score"].str.fullmatch(r"\d+(\.0)?")
+    log.add(name, "labelled answers ('10 - Extremely likely') read as their number", "fixed",
+            int(labelled.sum()), df.loc[labelled])
+    out = pd.DataFrame(index=df.index)
+    out["score"] = score.astype("Int64")
+    out["response_date"] = _require_dates(df, "response_date", path, name, log, read["dayfirst"])
+    out["customer_id"] = (_coerce_ids(df, "customer_id", name, log) if "customer_id" in df
+                          else pd.Series(pd.NA, index=df.index, dtype="string"))
+    if "weight" in df:
+        w = _numbers(df, "weight", path, name, log, sep, read["decimal"], required=False)
+        badw = w.isna() | (w <= 0)
+        if badw.any():
+            raise DataError(path, "weight", f"{int(badw.sum())} weight(s) are blank, zero, negative or "
+                            "not numbers", "give every response a positive weight, or drop the weight "
+                            "column to analyse unweighted", df.loc[badw])
+        out["weight"] = w
+    _keep_attributes(df, out, name)
+    if observation_end is not None:
+        end = pd.Timestamp(observation_end)
+        out = _drop(out, out["response_date"] > end, name,
+                    f"response dated after the observation end {end:%Y-%m-%d}", log,
+                    examples=df.loc[out.index])
+    return out.sort_values(["response_date"], kind="stable")
+
+
+def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
+    """Load a customer list into the canonical table.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV export, one row per customer.
+    columns : dict, optional
+        Canonical name -> the file's column name.
+    read : dict, optional
+    log : QualityLog, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``customer_id`` (string, unique), ``signup_date`` and ``referrals`` (Int64) when present,
+        then attributes as text; sorted by customer_id.
+
+    Raises
+    ------
+    DataError
+        Missing customer_id column, no rows, blank ids.
+
+    Examples
+    --------
+    >>> from helpers.paths import SAMPLE_DIR
+    >>> cu = load_customers(SAMPLE_DIR / "customers.csv")
+    >>> cu["customer_id"].is_unique
+    True
+    """
+    name = "customers"
+    df, read, log, sep = _begin(path, name, columns, read, log)
+    blank = df["customer_id"].eq("")
+    if blank.any():
+        raise DataError(path, "customer_id", f"{int(blank.sum())} blank customer id(s)",
+                        "every customer row needs an id; remove blank rows from the export", df.loc[blank])
+    df = _dedupe(df, name, log)
+    out = pd.DataFrame(index=df.index)
+    out["customer_id"] = _coerce_ids(df, "customer_id", name, log)
+    dup = out["customer_id"].duplicated(keep="first")
+    if dup.any():
+        log.add(name, "customer id listed twice with different details; first row kept", "dropped",
+                int(dup.sum()), df.loc[dup])
+        out, df = out.loc[~dup], df.loc[~dup]
+    if "signup_date" in df:
+        out["signup_date"] = _require_dates(df, "signup_date", path, name, log, read["dayfirst"],
+                                            required=False)
+    if "referrals" in df:
+        ref = _numbers(df, "referrals", path, name, log, sep, read["decimal"], required=False)
+        badr = (ref < 0) | (ref != np.round(ref))
+        if badr.any():
+            log.add(name, "referrals: negative or fractional counts set to empty", "fixed",
+                    int(badr.sum()), df.loc[badr])
+            ref = ref.where(~badr)
+        out["referrals"] = ref.astype("Int64")
+    _keep_attributes(df, out, name)
+    return out.sort_values("customer_id", kind="stable")
+
+
+def load_all(config=None) -> Dataset:
+    """Load every input of a run configuration, cross-check them, and return one :class:`Dataset`.
+
+    Cross-checks (all logged): customers who buy but are missing from the customer list are added to it
+    (with empty attributes); survey responses linked to an id that is in neither table are flagged.
+    The observation end is the config's, else the last transaction date.
+
+    Parameters
+    ----------
+    config : str, Path or dict, optional
+        A config path (default: the sample's) or a dict returned by
+        :func:`helpers.config.load_config`.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataError, FileNotFoundError
+        As the loaders do.
+
+    Examples
+    --------
+    >>> ds = load_all()
+    >>> ds.transactions["order_date"].max() <= ds.observation_end
+    True
+    """
+    cfg = config if isinstance(config, dict) else _config.load_config(config)
+    log = QualityLog()
+    inputs, cols, read = cfg["inputs"], cfg["columns"], cfg["read"]
+    end = cfg["observation_end"]
+    tx = load_transactions(inputs["transactions"], cols.get("transactions"), read=read,
+                           margin_rate=cfg["margin_rate"], observation_end=end, log=log)
+    if end is None:
+        end = tx["order_date"].max()
+        log.add("all", f"observation end not set: last transaction date {end:%Y-%m-%d} used", "info", 1)
+    if inputs.get("survey"):
+        sv = load_survey(inputs["survey"], cols.get("survey"), read=read, observation_end=end, log=log)
+    else:
+        sv = pd.DataFrame({"score": pd.Series(dtype="Int64"),
+                           "response_date": pd.Series(dtype="datetime64[ns]"),
+                           "customer_id": pd.Series(dtype="string")})
+    if inputs.get("customers"):
+        cu = load_customers(inputs["customers"], cols.get("customers"), read=read, log=log)
+    else:
+        cu = pd.DataFrame({"customer_id": pd.Series(dtype="string")})
+    known = set(cu["customer_id"])
+    buyers = pd.Index(tx["customer_id"].unique())
+    missing = buyers[~buyers.isin(list(known))].sort_values()
+    if len(missing):
+        log.add("customers", "customers with transactions but not in the customer list: added",
+                "fixed", len(missing), pd.DataFrame({"customer_id": missing[:N_EXAMPLES]}))
+        cu = pd.concat([cu, pd.DataFrame({"customer_id": pd.array(missing, dtype="string")})],
+                       ignore_index=True).sort_values("customer_id", kind="stable")
+    cu = cu.reset_index(drop=True)
+    linked = sv["customer_id"].notna()
+    unknown = linked & ~sv["customer_id"].isin(set(cu["customer_id"]))
+    log.add("survey", "responses linked to a customer id found in no other input: kept, unlinked for "
+            "behaviour joins", "flagged", int(unknown.sum()), sv.loc[unknown])
+    log.add("survey", "anonymous responses (no customer_id): used for NPS, not for joins", "info",
+            int((~linked).sum()))
+    return Dataset(transactions=tx, survey=sv, customers=cu, config=cfg, log=log,
+                   observation_end=pd.Timestamp(end))
