@@ -71,9 +71,8 @@ class Palette(dict):
         return f"helpers.frameworks.{self.vocabulary.upper()}"
 
     def __missing__(self, name):
-        fresh = self._read()
+        fresh = self._read()  # a term added to the vocabulary after import
         if name in fresh:
-            self.update(fresh)
             return fresh[name]
         raise KeyError(f"{name!r} has no colour in the {self.vocabulary!r} vocabulary; give it a "
                        f"'color' in {self._where()} (colours known: {list(self)})")
