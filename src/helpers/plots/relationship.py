@@ -209,7 +209,7 @@ def plot_relationship_map(data, *, profit="profit_per_order", loyalty="lifetime"
     g = data[group].astype("object")
     n_all = int((g.notna() & x.notna() & y.notna()).sum())
     known = [t["name"] for t in frameworks.RELATIONSHIP_GROUPS]
-    names = known + sorted(set(g.dropna()) - set(known))
+    names = known + sorted(set(g.dropna()) - set(known), key=str)
     for name, color in zip(names, GROUP_COLORS.colors(names)):
         m = (g == name).to_numpy() & x.notna().to_numpy() & y.notna().to_numpy()
         if m.any():
