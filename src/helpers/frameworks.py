@@ -5,6 +5,8 @@ with :func:`glossary`. Business rules (RFM segment rules, loyalty ladder rules, 
 strategies, buyer-type rules) are module-level data too, so that a run configuration can replace them.
 
 Each vocabulary is a list of dicts with at least ``name``, ``definition``, ``source`` and ``actions``.
+NPS classes, lifecycle stages, loyalty ladder rungs and relationship groups also carry the ``color``
+every figure draws them in (:mod:`helpers.plots.style` reads it from here).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ SOURCES = {
 # ---------------------------------------------------------------------------------------------------
 NPS_CLASSES = [
     {
-        "name": "promoter",
+        "name": "promoter", "color": "#00798c",
         "scores": "9-10",
         "seed_name": "ecstatic",
         "definition": "Answers 9 or 10 to 'How likely is it that you would recommend us to a friend or "
@@ -46,7 +48,7 @@ NPS_CLASSES = [
         "co-creation; learn what they value and protect it.",
     },
     {
-        "name": "passive",
+        "name": "passive", "color": "#edae49",
         "scores": "7-8",
         "seed_name": "static",
         "definition": "Answers 7 or 8. Satisfied but unenthusiastic; open to a competitor's offer and "
@@ -55,7 +57,7 @@ NPS_CLASSES = [
         "actions": "Find the one thing that would make it a 9; targeted upgrades, loyalty benefits.",
     },
     {
-        "name": "detractor",
+        "name": "detractor", "color": "#d1495b",
         "scores": "0-6",
         "seed_name": "vulnerable",
         "definition": "Answers 0 to 6. Unhappy; likely to churn and to spread negative word of mouth.",
@@ -185,39 +187,39 @@ RFM_SEGMENTS = [
 #: purchase: active, at risk, lapsed.
 LIFECYCLE_STAGES = [
     {
-        "name": "prospect",
+        "name": "prospect", "color": "#c7c7c7",
         "definition": "Known (in the customer list, signed up by the date) but has never bought.",
         "actions": "Convert: a first-purchase offer, onboarding content, remove friction.",
         "source": "blattberg2008",
     },
     {
-        "name": "new",
+        "name": "new", "color": "#8fd694",
         "definition": "First purchase within the last new_window days.",
         "actions": "Onboarding and a reason for the second purchase, the hardest one to win.",
         "source": "blattberg2008",
     },
     {
-        "name": "active",
+        "name": "active", "color": "#00798c",
         "definition": "Last purchase within the last active_window days (a typical gap between "
         "purchases).",
         "actions": "Keep the relationship: cross-sell, loyalty benefits, service quality.",
         "source": "blattberg2008",
     },
     {
-        "name": "reactivated",
+        "name": "reactivated", "color": "#30638e",
         "definition": "Came back within the last new_window days after a gap longer than lapse_window.",
         "actions": "Treat like a new customer again; find out what brought them back.",
         "source": "blattberg2008",
     },
     {
-        "name": "at risk",
+        "name": "at risk", "color": "#edae49",
         "definition": "Last purchase more than active_window but at most lapse_window days ago: later "
         "than usual, not yet gone.",
         "actions": "Timely reminder or service contact before the gap becomes a lapse.",
         "source": "blattberg2008",
     },
     {
-        "name": "lapsed",
+        "name": "lapsed", "color": "#d1495b",
         "definition": "No purchase for more than lapse_window days: longer than almost every gap "
         "between purchases seen in the data.",
         "actions": "Win-back campaign where the expected value pays for it; otherwise stop contacting.",
@@ -239,7 +241,7 @@ LIFECYCLE_STAGES = [
 #: whole target market); it is described but never assigned.
 LOYALTY_LADDER = [
     {
-        "name": "suspect",
+        "name": "suspect", "color": "#e6e6e6",
         "rung": 0, "observable": False,
         "min_purchases": None, "max_purchases": None,
         "requires_active": False, "requires_advocacy": False,
@@ -248,7 +250,7 @@ LOYALTY_LADDER = [
         "source": "griffin1995",
     },
     {
-        "name": "prospect",
+        "name": "prospect", "color": "#c7c7c7",
         "rung": 1, "observable": True,
         "min_purchases": 0, "max_purchases": 0,
         "requires_active": False, "requires_advocacy": False,
@@ -257,7 +259,7 @@ LOYALTY_LADDER = [
         "source": "griffin1995",
     },
     {
-        "name": "first-time customer",
+        "name": "first-time customer", "color": "#8fd694",
         "rung": 2, "observable": True,
         "min_purchases": 1, "max_purchases": 1,
         "requires_active": False, "requires_advocacy": False,
@@ -266,7 +268,7 @@ LOYALTY_LADDER = [
         "source": "griffin1995",
     },
     {
-        "name": "repeat customer",
+        "name": "repeat customer", "color": "#6c8ebf",
         "rung": 3, "observable": True,
         "min_purchases": 2, "max_purchases": None,
         "requires_active": False, "requires_advocacy": False,
@@ -275,7 +277,7 @@ LOYALTY_LADDER = [
         "source": "griffin1995",
     },
     {
-        "name": "client",
+        "name": "client", "color": "#30638e",
         "rung": 4, "observable": True,
         "min_purchases": 3, "max_purchases": None,
         "requires_active": True, "requires_advocacy": False,
@@ -284,7 +286,7 @@ LOYALTY_LADDER = [
         "source": "christopher1991",
     },
     {
-        "name": "advocate",
+        "name": "advocate", "color": "#00798c",
         "rung": 5, "observable": True,
         "min_purchases": 2, "max_purchases": None,
         "requires_active": False, "requires_current": True, "requires_advocacy": True,
@@ -390,27 +392,27 @@ LIFECYCLE_PHASES = [
 # Relationship groups (Reinartz & Kumar, 2002)
 # ---------------------------------------------------------------------------------------------------
 RELATIONSHIP_GROUPS = [
-    {"name": "Strangers", "profitability": "low", "duration": "short",
+    {"name": "Strangers", "color": "#9e9e9e", "profitability": "low", "duration": "short",
      "definition": "Little fit between what the company offers and what they need; few, small, "
      "short-lived purchases.",
      "strategy": "No relationship investment",
      "source": "reinartz_kumar2002",
      "actions": "Make every transaction profitable; no loyalty spend, no proactive contact; "
      "self-service only."},
-    {"name": "Butterflies", "profitability": "high", "duration": "short",
+    {"name": "Butterflies", "color": "#edae49", "profitability": "high", "duration": "short",
      "definition": "Good fit, high spend, but they buy where the deal is and do not stay.",
      "strategy": "Harvest while they are here",
      "source": "reinartz_kumar2002",
      "actions": "Enjoy the transactions, sell intensively in the short window; stop investing "
      "as soon as they go quiet; do not try to convert them into loyalists."},
-    {"name": "Barnacles", "profitability": "low", "duration": "long",
+    {"name": "Barnacles", "color": "#6c8ebf", "profitability": "low", "duration": "long",
      "definition": "Loyal but not profitable: a small wallet, or a small share of a larger wallet, "
      "often served at high cost.",
      "strategy": "Find out: small wallet or small share?",
      "source": "reinartz_kumar2002",
      "actions": "Size of wallet small: cut cost to serve (self-service, automated channels). "
      "Share of wallet small: up-sell and cross-sell."},
-    {"name": "True Friends", "profitability": "high", "duration": "long",
+    {"name": "True Friends", "color": "#00798c", "profitability": "high", "duration": "long",
      "definition": "Good fit and steady, profitable buying over a long time.",
      "strategy": "Reward and nurture",
      "source": "reinartz_kumar2002",

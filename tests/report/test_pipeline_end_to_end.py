@@ -39,9 +39,9 @@ def test_html_and_pdf_are_real(run):
 
 
 @pytest.mark.slow
-def test_headlines_carry_the_numbers(run):
+def test_headlines_carry_the_numbers(run, sample):
     out, results = run
-    ds = data.load_all()
+    ds = sample
     check = next(r for r in results if r.notebook.startswith("00_"))
     rows = f"{len(ds.transactions):,}"
     assert rows in check.headline

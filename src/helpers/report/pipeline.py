@@ -1,37 +1,19 @@
-"""Run every notebook on a data set and publish HTML (code hidden) + PDF reports and an index page.
+"""The report pipeline: run each notebook with papermill, render it, check the CRM export, write the
+index; and refresh the stored notebooks in place.
 
-Usage::
+For each ``notebooks/NN_*.ipynb`` :func:`run_all`
 
-    python -m helpers.report --config data/sample/config.yml --out reports
-    python -m helpers.report --refresh          # re-execute notebooks/ in place (stored outputs)
-
-For each ``notebooks/NN_*.ipynb`` the pipeline
-
-1. executes it with papermill, passing ``config_path`` (the notebook reads its thresholds from the
+1. skips it when its metadata ``reports.requires`` names an input the run configuration does not
+   give (and says so on the index page);
+2. executes it with papermill, passing ``config_path`` (the notebook reads its thresholds from the
    config), into ``<out>/executed/NN_name.ipynb``;
-2. renders ``<out>/NN_name.html`` with nbconvert's lab template, input cells hidden (readers are
-   managers), no script or font loaded from the internet, and a print stylesheet (A4, tables that
-   wrap instead of overflowing);
-3. prints that HTML to ``<out>/NN_name.pdf`` with WeasyPrint;
-4. writes ``<out>/index.html`` linking every report with its one-line headline: the text output of the
-   notebook's cell tagged ``headline``.
-
-When the customer-actions notebook (``NN_customer_actions``) ran, the pipeline also writes the CRM
-import file ``<out>/customer_actions.csv`` (one row per customer: id, action, priority, owner,
-reason, rules, segments) with :func:`helpers.actions.export_customer_actions`. The pipeline writes it,
-not the notebook, because only the pipeline knows the output folder: notebooks stay free of side
-effects, so refreshing them or validating them with nbval writes no file. Ids are replaced by keyed
-hashes when the environment variable ``CRM_PSEUDONYMISE_KEY`` or the config's
-``actions: {pseudonymise_key: ...}`` is set.
-
-A notebook that fails keeps its partially executed copy; the command names the notebook and the cell
-that failed, still writes every other report and the index, and exits with status 1.
+3. renders ``<out>/NN_name.html`` and prints ``<out>/NN_name.pdf`` (:mod:`helpers.report.render`);
+4. checks the CRM import file ``<out>/customer_actions.csv`` written by the customer-actions notebook;
+5. writes ``<out>/index.html`` (:mod:`helpers.report.index`) and ``<out>/run.json``.
 """
 
 from __future__ import annotations
 
-import argparse
-import html
 import json
 import os
 import sys
@@ -41,13 +23,16 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from helpers.paths import NOTEBOOKS_DIR, PROJ_ROOT, REPORTS_DIR, SAMPLE_CONFIG, resolve
+from helpers.paths import NOTEBOOKS_DIR, REPORTS_DIR, SAMPLE_CONFIG, resolve
+from helpers.report.index import write_index
+from helpers.report.render import _clean_for_storage, html_to_pdf, render_html
 
-__all__ = ["ReportResult", "list_notebooks", "run_notebook", "render_html", "html_to_pdf",
-           "write_index", "run_all", "refresh_notebooks", "required_inputs", "main"]
+__all__ = ["KERNEL", "ACTIONS_EXPORT", "ReportResult", "list_notebooks", "required_inputs",
+           "run_notebook", "run_all", "refresh_notebooks"]
 
+#: Jupyter kernel that runs the notebooks.
 KERNEL = "python3"
-#: The CRM import file written next to the reports (see the module docstring).
+#: The CRM import file written next to the reports by the customer-actions notebook.
 ACTIONS_EXPORT = "customer_actions.csv"
 
 
@@ -55,30 +40,6 @@ def _inline_figures():
     """Kernels inherit the environment: a non-inline MPLBACKEND (e.g. Agg from a test run) would
     leave figures out of the reports and the stored notebooks."""
     os.environ.pop("MPLBACKEND", None)
-
-#: Appended to the lab template's <head>, after its own styles, so that it wins.
-PRINT_CSS = """
-<style>
-  body { max-width: 1100px; margin: 0 auto; }
-  .jp-Notebook { padding: 0 1rem; }
-  .jp-OutputArea-output table { font-size: 11px; }
-  .jp-RenderedHTMLCommon table { table-layout: auto; }
-  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; }
-  .report-footer { color: #777; font-size: 11px; margin: 2rem 1rem; }
-  @page { size: A4; margin: 14mm 12mm 16mm 12mm;
-          @bottom-right { content: counter(page) " / " counter(pages); font-size: 9px; color: #777; } }
-  @media print {
-    body { max-width: none; }
-    .jp-Cell, .jp-OutputArea-child, img, table, tr { break-inside: avoid; }
-    h1, h2, h3 { break-after: avoid; }
-    .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
-    .jp-RenderedHTMLCommon table { font-size: 8.5px; width: 100% !important; max-width: 100%; }
-    .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 2px 4px; word-break: break-word; }
-    img { max-width: 100% !important; height: auto !important; }
-    pre { white-space: pre-wrap; word-break: break-word; font-size: 8.5px; }
-  }
-</style>
-"""
 
 
 @dataclass
@@ -214,80 +175,6 @@ def _failure(nb) -> str:
                         f"{out.get('ename')}: {out.get('evalue')}")
     return ""
 
-
-def render_html(nb, title: str) -> str:
-    """Render an executed notebook as a self-contained HTML report with the code hidden.
-
-    Parameters
-    ----------
-    nb : nbformat.NotebookNode
-        An executed notebook.
-    title : str
-        The page title.
-
-    Returns
-    -------
-    str
-        HTML that loads nothing from the internet (no MathJax, no require.js).
-
-    Examples
-    --------
-    >>> import nbformat, re
-    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Hi")])
-    >>> re.search(r'<script[^>]+src="https?://', render_html(nb, "Hi")) is None
-    True
-    """
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    exporter.mathjax_url = ""
-    exporter.require_js_url = ""
-    exporter.jquery_url = ""
-    exporter.mermaid_js_url = ""
-    exporter.mermaid_layout_elk_js_url = ""
-    exporter.jupyter_widgets_base_url = ""
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    # drop any <script src=...> left by the template (e.g. widget or MathJax loaders with blank URLs)
-    import re
-
-    body = re.sub(r'<script[^>]*\bsrc="[^"]*"[^>]*>\s*</script>', "", body)
-    body = re.sub(r"<script[^>]*>\s*</script>", "", body)
-    return body.replace("</head>", PRINT_CSS + "</head>", 1)
-
-
-def html_to_pdf(html_path, pdf_path) -> Path:
-    """Print an HTML report to an A4 PDF with WeasyPrint.
-
-    Parameters
-    ----------
-    html_path : str or Path
-    pdf_path : str or Path
-
-    Returns
-    -------
-    Path
-        ``pdf_path``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "a.html").write_text("<h1>Report</h1>")
-    >>> html_to_pdf(d / "a.html", d / "a.pdf").read_bytes()[:4]
-    b'%PDF'
-    """
-    import logging
-
-    import weasyprint
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    html_path, pdf_path = Path(html_path), Path(pdf_path)
-    weasyprint.HTML(filename=str(html_path), base_url=str(html_path.parent)).write_pdf(str(pdf_path))
-    return pdf_path
-
-
 def run_notebook(notebook, config, out_dir, *, pdf=True, parameters=None) -> ReportResult:
     """Execute one notebook with papermill and write its executed copy, HTML and PDF.
 
@@ -351,66 +238,6 @@ def run_notebook(notebook, config, out_dir, *, pdf=True, parameters=None) -> Rep
                 result.pdf = html_to_pdf(page, out_dir / f"{notebook.stem}.pdf").name
     result.seconds = round(time.perf_counter() - start, 1)
     return result
-
-
-def write_index(results, out_dir, *, config=None, title="Customer relationship reports") -> Path:
-    """Write ``index.html`` linking every report with its headline (and any failure).
-
-    Parameters
-    ----------
-    results : list of ReportResult
-    out_dir : str or Path
-    config : dict, optional
-        The run configuration; its ``name`` is shown.
-    title : str
-
-    Returns
-    -------
-    Path
-        The index file.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> p = write_index([ReportResult("00_x.ipynb", ok=True, title="X", html="00_x.html")],
-    ...                 tempfile.mkdtemp())
-    >>> "00_x.html" in p.read_text()
-    True
-    """
-    out_dir = resolve(out_dir)
-    esc = html.escape
-    rows = []
-    for r in results:
-        links = " · ".join(f'<a href="{esc(p)}">{label}</a>' for label, p in
-                           (("HTML", r.html), ("PDF", r.pdf), ("notebook", r.executed),
-                            ("CSV for the CRM", r.extra.get("export"))) if p)
-        status = "" if r.ok else f'<p class="fail">Failed: {esc(r.error)}</p>'
-        if r.skipped:
-            status = f'<p class="skip">Not run: {esc(r.skipped)}</p>'
-        name = esc(r.title or r.notebook)
-        head = f'<a href="{esc(r.html)}">{name}</a>' if r.html else name
-        rows.append(f"<li><h2>{head}</h2><p class=\"headline\">{esc(r.headline)}</p>{status}"
-                    f"<p class=\"links\">{links}</p></li>")
-    data_name = esc(str((config or {}).get("name", "")))
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
-<style>
- body {{ font-family: -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; max-width: 820px;
-        margin: 2rem auto; padding: 0 1rem; color: #222; }}
- h1 {{ margin-bottom: .2rem; }} .sub {{ color: #666; margin-top: 0; }}
- ul {{ list-style: none; padding: 0; }} li {{ border-top: 1px solid #ddd; padding: .6rem 0; }}
- h2 {{ font-size: 1.15rem; margin: .2rem 0; }} a {{ color: #30638e; }}
- .headline {{ margin: .2rem 0; }} .links {{ font-size: .9rem; color: #666; margin: .2rem 0; }}
- .fail {{ color: #b00020; font-weight: bold; }} .skip {{ color: #666; font-style: italic; }}
-</style></head>
-<body><h1>{esc(title)}</h1><p class="sub">{data_name}</p>
-<ul>
-{chr(10).join(rows)}
-</ul></body></html>
-"""
-    path = out_dir / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
 
 
 def _progress(iterable, total, desc):
@@ -517,21 +344,6 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
     return ordered
 
 
-def _clean_for_storage(nb):
-    """Strip run-specific metadata (papermill timings, editor state) so stored notebooks diff cleanly."""
-    nb.metadata.pop("papermill", None)
-    nb.metadata.pop("widgets", None)
-    for cell in nb.cells:
-        md = cell.get("metadata", {})
-        md.pop("papermill", None)
-        md.pop("execution", None)
-        md.pop("collapsed", None)
-        md.pop("scrolled", None)
-        if "tags" in md and not md["tags"]:
-            md.pop("tags")
-    return nb
-
-
 def refresh_notebooks(notebooks=None) -> list[ReportResult]:
     """Re-execute the notebooks in place on the sample data so that stored outputs are pipeline-made.
 
@@ -548,6 +360,10 @@ def refresh_notebooks(notebooks=None) -> list[ReportResult]:
     ------
     RuntimeError
         If any notebook fails (its file is left unchanged).
+
+    Examples
+    --------
+    >>> results = refresh_notebooks()  # doctest: +SKIP
     """
     import tempfile
 
@@ -574,59 +390,3 @@ def refresh_notebooks(notebooks=None) -> list[ReportResult]:
     if failed:
         raise RuntimeError("notebooks failed (left unchanged):\n" + "\n".join(failed))
     return results
-
-
-def main(argv=None) -> int:
-    """Command line: ``python -m helpers.report --config C --out D`` (or ``--refresh``).
-
-    Parameters
-    ----------
-    argv : list of str, optional
-
-    Returns
-    -------
-    int
-        0 when every notebook ran, 1 otherwise.
-    """
-    parser = argparse.ArgumentParser(prog="python -m helpers.report", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", default=str(SAMPLE_CONFIG.relative_to(PROJ_ROOT)),
-                        help="run configuration (YAML); default: the sample data")
-    parser.add_argument("--out", default="reports", help="output folder (default: reports)")
-    parser.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel")
-    parser.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
-    parser.add_argument("--only", nargs="*", help="notebook names to run (default: all)")
-    parser.add_argument("--refresh", action="store_true",
-                        help="re-execute notebooks/ in place on the sample data (stored outputs)")
-    args = parser.parse_args(argv)
-    chosen = None
-    if args.only:
-        chosen = [p for p in list_notebooks() if any(p.name.startswith(o) for o in args.only)]
-    if args.refresh:
-        try:
-            for r in refresh_notebooks(chosen):
-                print(f"  {r.notebook}: refreshed in {r.seconds:.1f} s")
-        except RuntimeError as exc:
-            print(exc, file=sys.stderr)
-            return 1
-        return 0
-    start = time.perf_counter()
-    results = run_all(resolve(args.config, base=Path.cwd()), resolve(args.out, base=Path.cwd()),
-                      notebooks=chosen, jobs=args.jobs, pdf=not args.no_pdf)
-    out = resolve(args.out, base=Path.cwd())
-    for r in results:
-        mark = "skip" if r.skipped else "ok  " if r.ok else "FAIL"
-        print(f"{mark} {r.notebook:32s} {r.seconds:5.1f} s  {r.skipped or r.headline or r.error}")
-        if r.extra.get("export"):
-            print(f"     {out / r.extra['export']}" + (" (pseudonymised ids)" if r.extra["pseudonymised"]
-                                                       else ""))
-    failed = [r for r in results if not r.ok]
-    print(f"{len(results) - len(failed)}/{len(results)} reports in {out} "
-          f"({time.perf_counter() - start:.0f} s); open {out / 'index.html'}")
-    for r in failed:
-        print(f"FAILED {r.notebook}: {r.error}\n  partial notebook: {out / (r.executed or '')}",
-              file=sys.stderr)
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,62 +1,13 @@
-"""helpers.report: rendering, index, failure handling (tiny notebooks, a real kernel)."""
+"""helpers.report.pipeline: failure handling and skipped notebooks (tiny notebooks, a real kernel)."""
 
 import json
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from helpers import report
-from helpers.report import ReportResult
-
-
-def make_nb(path, cells):
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
-
-
-def params_cell(src='config_path = "data/sample/config.yml"'):
-    cell = new_code_cell(src)
-    cell.metadata["tags"] = ["parameters"]
-    return cell
-
-
-def headline_cell(src):
-    cell = new_code_cell(src)
-    cell.metadata["tags"] = ["headline"]
-    return cell
-
-
-@pytest.fixture
-def tiny_config(tmp_path):
-    from pathlib import Path
-
-    bad = Path(__file__).parent / "data" / "bad"
-    (tmp_path / "tx.csv").write_bytes((bad / "refunds.csv").read_bytes())
-    (tmp_path / "c.yml").write_text("name: tiny\ninputs: {transactions: tx.csv}\n")
-    return tmp_path / "c.yml"
-
-
-def test_render_html_hides_code_and_loads_nothing_remote():
-    nb = new_notebook(cells=[new_markdown_cell("# Title"), new_code_cell("x = 'SECRET_CODE'")])
-    page = report.render_html(nb, "Title")
-    assert "SECRET_CODE" not in page
-    assert '<script src="http' not in page and "cdn.jsdelivr" not in page and "cdnjs" not in page
-    assert "@page" in page  # print stylesheet
-
-
-def test_index_escapes_and_links(tmp_path):
-    results = [ReportResult("00_a.ipynb", ok=True, title="A <b>", headline="NPS +5 <script>x</script>",
-                            html="00_a.html", pdf="00_a.pdf", executed="executed/00_a.ipynb"),
-               ReportResult("01_b.ipynb", ok=False, title="B", error="cell 3 raised KeyError: 'x'",
-                            executed="executed/01_b.ipynb")]
-    page = report.write_index(results, tmp_path, config={"name": "Shop & Co"}).read_text()
-    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
-    assert 'href="00_a.pdf"' in page and 'href="executed/01_b.ipynb"' in page
-    assert "Failed: cell 3 raised KeyError" in page
-    assert "Shop &amp; Co" in page
+from tests.report.tiny import headline_cell, make_nb, params_cell
 
 
 @pytest.mark.slow
@@ -88,25 +39,6 @@ def test_failure_keeps_partial_copy_names_cell_and_other_reports_still_written(t
     assert injected and "c.yml" in injected[0].source
     run = json.loads((out / "run.json").read_text())
     assert [r["ok"] for r in run] == [True, False]
-
-
-@pytest.mark.slow
-def test_cli_exit_code_is_1_on_failure(tmp_path, monkeypatch, tiny_config):
-    nbdir = tmp_path / "nbs"
-    nbdir.mkdir()
-    make_nb(nbdir / "00_bad.ipynb", [new_markdown_cell("# Bad"), params_cell(), new_code_cell("1/0")])
-    monkeypatch.setattr(report, "NOTEBOOKS_DIR", nbdir)
-    monkeypatch.setattr(report, "list_notebooks", lambda folder=nbdir: sorted(nbdir.glob("*.ipynb")))
-    assert report.main(["--config", str(tiny_config), "--out", str(tmp_path / "o"), "--no-pdf",
-                        "--jobs", "1"]) == 1
-
-
-def test_clean_for_storage_strips_run_metadata():
-    nb = new_notebook(cells=[new_code_cell("1")])
-    nb.metadata["papermill"] = {"duration": 1.0}
-    nb.cells[0].metadata.update({"papermill": {"duration": 0.1}, "execution": {"x": 1}, "tags": []})
-    cleaned = report._clean_for_storage(nb)
-    assert "papermill" not in cleaned.metadata and cleaned.cells[0].metadata == {}
 
 
 def test_notebook_needing_a_missing_input_is_skipped_and_said(tmp_path):
