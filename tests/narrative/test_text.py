@@ -60,3 +60,9 @@ def test_join_words():
 def test_bullets():
     assert text.bullets(["one", "two"]) == "- one\n- two"
     assert text.bullets([]) == ""
+
+
+def test_escape_underscores_only_where_markdown_reads_them():
+    assert text.escape("acquisition_channel") == "acquisition_channel"
+    assert text.escape("_private_ name") == "&#95;private&#95; name"
+    assert text.escape("a __b__") == "a &#95;&#95;b&#95;&#95;"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable
 
 __all__ = ["escape", "signed", "pct", "join_words", "bullets", "MISSING"]
@@ -23,13 +24,14 @@ _MARKDOWN_ENTITIES = {
     "\\": "&#92;",
     "`": "&#96;",
     "*": "&#42;",
-    "_": "&#95;",
     "[": "&#91;",
     "]": "&#93;",
     "|": "&#124;",
     "~": "&#126;",
 }
 _MARKDOWN_TABLE = str.maketrans(_MARKDOWN_ENTITIES)
+# An underscore between two letters or digits (``rfm_scores``) is never markup.
+_LOOSE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 
 
 def _missing(x) -> bool:
@@ -46,9 +48,10 @@ def escape(text) -> str:
 
     ``&``, ``<`` and ``>`` become HTML character references (quotes are kept,
     as in ``html.escape(text, quote=False)``), and the characters that Markdown
-    reads as markup (backslash, backtick, ``*``, ``_``, ``[``, ``]``, ``|``,
-    ``~``) become numeric character references, which both Markdown and HTML
-    render as the character itself. Plain words come back unchanged.
+    reads as markup (backslash, backtick, ``*``, ``[``, ``]``, ``|``, ``~``, and
+    ``_`` unless it sits between two letters or digits) become numeric
+    character references, which both Markdown and HTML render as the character
+    itself. Plain words and column names (``rfm_scores``) come back unchanged.
 
     Parameters
     ----------
@@ -66,10 +69,11 @@ def escape(text) -> str:
     'At risk'
     >>> escape("<b>R&D</b>")
     '&lt;b&gt;R&amp;D&lt;/b&gt;'
-    >>> escape("plan_*gold*")
-    'plan&#95;&#42;gold&#42;'
+    >>> escape("plan_*gold*"), escape("rfm_scores")
+    ('plan&#95;&#42;gold&#42;', 'rfm_scores')
     """
-    return html.escape(str(text), quote=False).translate(_MARKDOWN_TABLE)
+    text = html.escape(str(text), quote=False).translate(_MARKDOWN_TABLE)
+    return _LOOSE_UNDERSCORE.sub("&#95;", text)
 
 
 def signed(x, decimals: int = 0) -> str:
