@@ -66,3 +66,10 @@ def test_escape_underscores_only_where_markdown_reads_them():
     assert text.escape("acquisition_channel") == "acquisition_channel"
     assert text.escape("_private_ name") == "&#95;private&#95; name"
     assert text.escape("a __b__") == "a &#95;&#95;b&#95;&#95;"
+
+
+def test_p_value():
+    assert text.p_value(0.0009) == "< 0.001"
+    assert text.p_value(0.001) == "= 0.001"
+    assert text.p_value(0.5) == "= 0.500"
+    assert text.p_value(math.nan) == "n/a"

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable
 
-__all__ = ["escape", "signed", "pct", "join_words", "bullets", "MISSING"]
+__all__ = ["escape", "signed", "pct", "p_value", "join_words", "bullets", "MISSING"]
 
 #: What a number that is missing (None, NaN) is shown as: never "nan".
 MISSING = "n/a"
@@ -146,6 +146,29 @@ def pct(x, decimals: int = 0) -> str:
     if _missing(x):
         return MISSING
     return f"{float(x):.{decimals}%}"
+
+
+def p_value(p) -> str:
+    """A p-value with its relation sign, as reports quote it: ``< 0.001`` or ``= 0.042``.
+
+    Parameters
+    ----------
+    p : float or None
+        The p-value.
+
+    Returns
+    -------
+    str
+        ``"< 0.001"`` below 0.001, else ``"= "`` and three decimals; ``"n/a"`` when missing.
+
+    Examples
+    --------
+    >>> p_value(0.0002), p_value(0.0416), p_value(None)
+    ('< 0.001', '= 0.042', 'n/a')
+    """
+    if _missing(p):
+        return MISSING
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
 
 def join_words(items: Iterable) -> str:
