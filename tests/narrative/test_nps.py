@@ -156,3 +156,12 @@ def test_act_without_behaviour_and_other_negative_feature():
 def test_act_nothing():
     assert nps.act(None, None) == nps.NOTHING_TO_ACT_ON
     assert nps.act(_drivers().assign(p_value=0.9), _words().iloc[:2]) == nps.NOTHING_TO_ACT_ON
+
+
+def test_drivers_table():
+    table = nps.drivers_table(_drivers())
+    assert table.columns.tolist() == ["feature", "level", "scale", "odds_ratio", "ci_low",
+                                      "ci_high", "p_value"]
+    assert table["level"].tolist()[:2] == ["Premium", ""]
+    assert table["p_value"].tolist()[-1] == "0.520"
+    assert table["p_value"].tolist()[0] == "<0.001"

@@ -14,7 +14,7 @@ strings to show one by one). The submodules:
   evidence per phase, report tables, Interpret, Act, headline
 """
 
-from helpers.narrative import data_check, nps, text
+from helpers.narrative import data_check, lifecycle, nps, text
 from helpers.narrative.text import bullets, escape, join_words, p_value, pct, signed
 
-__all__ = ["text", "data_check", "nps", "escape", "signed", "pct", "p_value", "join_words", "bullets"]
+__all__ = ["text", "data_check", "nps", "lifecycle", "escape", "signed", "pct", "p_value", "join_words", "bullets"]

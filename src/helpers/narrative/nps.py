@@ -12,14 +12,17 @@ import pandas as pd
 
 from helpers.narrative.text import escape, p_value, signed
 
-__all__ = ["data_line", "year_on_year_notes", "driver_notes", "driver_name", "interpret", "act",
-           "OPPOSITE_DIRECTIONS", "NOTHING_TO_ACT_ON"]
+__all__ = ["data_line", "year_on_year_notes", "driver_notes", "drivers_table", "driver_name",
+           "interpret", "act", "OPPOSITE_DIRECTIONS", "NOTHING_TO_ACT_ON", "NO_COMMENTS"]
 
 #: Said when the two year-on-year answers are both significant and point opposite ways.
 OPPOSITE_DIRECTIONS = (
     "The two year-on-year answers point in opposite directions: the overall change comes from "
     "*who* answered (a different mix of customers), while the customers who answered twice "
     "changed their minds the other way. Report the panel change as the change of opinion.")
+
+#: Said instead of the words table when the survey has no comments.
+NO_COMMENTS = "The survey has no comment column, so there are no words to compare."
 
 #: Act, when neither a driver nor a word stands out.
 NOTHING_TO_ACT_ON = "No driver or word stands out to act on."
@@ -120,6 +123,36 @@ def driver_notes(drivers_by, segment_features, *, n_linked, n_answers, has_link,
     if not modelled:
         notes.append("No driver can be modelled: no segment column and no link to purchases.")
     return " ".join(notes)
+
+
+def drivers_table(drivers) -> pd.DataFrame:
+    """The drivers table as the report shows it.
+
+    Parameters
+    ----------
+    drivers : DataFrame
+        ``nps.drivers``: ``feature``, ``level``, ``scale``, ``odds_ratio``, ``ci_low``,
+        ``ci_high``, ``p_value``.
+
+    Returns
+    -------
+    DataFrame
+        Those columns; ``level`` blank for numeric features, ``p_value`` as text
+        (``"<0.001"`` or three decimals), numbers rounded to 2 decimals.
+
+    Examples
+    --------
+    >>> drv = pd.DataFrame({"feature": ["orders"], "level": [None], "scale": ["per doubling"],
+    ...                     "odds_ratio": [1.578], "ci_low": [1.4], "ci_high": [1.7],
+    ...                     "p_value": [1e-9]})
+    >>> print(drivers_table(drv).to_string(index=False))
+    feature level        scale  odds_ratio  ci_low  ci_high p_value
+     orders       per doubling        1.58     1.4      1.7  <0.001
+    """
+    p_text = drivers["p_value"].map(lambda p: "<0.001" if p < 0.001 else f"{p:.3f}")
+    return (drivers.assign(level=drivers["level"].fillna(""), p_value=p_text)
+            [["feature", "level", "scale", "odds_ratio", "ci_low", "ci_high", "p_value"]]
+            .round(2))
 
 
 def driver_name(row) -> str:
