@@ -12,9 +12,13 @@ strings to show one by one). The submodules:
   notes, Interpret, Act
 - :mod:`helpers.narrative.lifecycle`   02_lifecycle: data and computation notes,
   evidence per phase, report tables, Interpret, Act, headline
+
+Notebooks call them through the package: ``from helpers import narrative`` then
+``display(Markdown(narrative.lifecycle.interpret(...)))``.
 """
 
 from helpers.narrative import data_check, lifecycle, nps, text
 from helpers.narrative.text import bullets, escape, join_words, p_value, pct, signed
 
-__all__ = ["text", "data_check", "nps", "lifecycle", "escape", "signed", "pct", "p_value", "join_words", "bullets"]
+__all__ = ["text", "data_check", "nps", "lifecycle",
+           "escape", "signed", "pct", "p_value", "join_words", "bullets"]

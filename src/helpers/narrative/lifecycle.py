@@ -400,7 +400,8 @@ def interpret(view, by_stage, by_segment, by_rung, moves, cohorts, surv, surv_al
     str
         A Markdown list: buyers by stage with their revenue share, the top RFM segment,
         the quiet once-frequent buyers, the ladder, the transitions, the cohorts' repeat
-        rates and the time to lapse.
+        rates and the time to lapse. Examples with hand-built inputs are in
+        ``tests/narrative/test_lifecycle.py``.
     """
     th = view.attrs["thresholds"]
     n_buyers = len(_buyers(view))
@@ -501,6 +502,16 @@ def headline(view, by_stage, surv_all) -> str:
     -------
     str
         Markdown.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> view = pd.DataFrame({"n_purchase_days": [0, 1, 4, 2]})
+    >>> stages = pd.DataFrame({"customers": [1, 2], "revenue_12m_share": [0.25, 0.0]},
+    ...                       index=["at risk", "lapsed"])
+    >>> surv_all = SimpleNamespace(medians=pd.DataFrame({"median": [150.0]}))
+    >>> headline(view, stages, surv_all)  # doctest: +ELLIPSIS
+    "1 customers at risk hold 25% of ...; 2 of 3 buyers (67%) have lapsed; ... lapse 150 days."
     """
     stage_n = by_stage["customers"]
     n_buyers = len(_buyers(view))
