@@ -1,0 +1,127 @@
+"""The sentences of ``00_data_check``: what was loaded, what the log says, what to read first."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.narrative.text import bullets, escape
+
+__all__ = ["dataset_line", "log_examples", "warnings_text", "headline"]
+
+NO_WARNINGS = "No warnings: the inputs are complete enough for every report."
+
+
+def dataset_line(name, observation_end, currency) -> str:
+    """One line naming the data set, its observation end and its currency.
+
+    Parameters
+    ----------
+    name : str
+        The data set's name (``config["name"]``).
+    observation_end : datetime-like
+        The "as of" date of the run.
+    currency : str
+        The currency of the amounts.
+
+    Returns
+    -------
+    str
+        Markdown: ``**name**, as of **YYYY-MM-DD**; amounts in EUR.``
+
+    Examples
+    --------
+    >>> dataset_line("Shop", pd.Timestamp("2025-12-31"), "EUR")
+    '**Shop**, as of **2025-12-31**; amounts in EUR.'
+    """
+    return (f"**{escape(name)}**, as of **{pd.Timestamp(observation_end):%Y-%m-%d}**; "
+            f"amounts in {escape(currency)}.")
+
+
+def log_examples(log) -> list[str]:
+    """One Markdown block per data-quality log entry that has example rows.
+
+    Parameters
+    ----------
+    log : DataFrame
+        The data-quality log as a table (``Dataset.log.to_frame()``): columns ``input``,
+        ``reason``, ``count`` and ``examples`` (the example rows as text; ``""`` for none).
+
+    Returns
+    -------
+    list of str
+        For each entry with examples, in log order: a bold title (input, reason, row count)
+        and the example rows in a code block, as they stand in the file.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"input": ["survey"], "reason": ["blank answer"], "count": [1200],
+    ...                     "examples": ["line 3  R1  ..."]})
+    >>> print(log_examples(log)[0])
+    **survey: blank answer** (1,200 rows)
+    <BLANKLINE>
+    ```
+    line 3  R1  ...
+    ```
+    """
+    return [f"**{escape(entry['input'])}: {escape(entry['reason'])}** ({entry['count']:,} rows)"
+            f"\n\n```\n{entry['examples']}\n```"
+            for _, entry in log[log["examples"] != ""].iterrows()]
+
+
+def warnings_text(warnings) -> str:
+    """The data warnings as a Markdown list, or a sentence saying there are none.
+
+    Parameters
+    ----------
+    warnings : list of str
+        Plain sentences (``data.data_warnings(ds)``).
+
+    Returns
+    -------
+    str
+        Markdown.
+
+    Examples
+    --------
+    >>> warnings_text(["Only 12 survey responses."])
+    '- Only 12 survey responses.'
+    >>> warnings_text([])
+    'No warnings: the inputs are complete enough for every report.'
+    """
+    return bullets(escape(w) for w in warnings) if len(warnings) else NO_WARNINGS
+
+
+def headline(transactions, n_survey, observation_end, dropped, n_warnings) -> str:
+    """The one-line summary of the inputs, for the report index.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The loaded transactions (``customer_id``, ``order_date``).
+    n_survey : int
+        Number of survey responses loaded.
+    observation_end : datetime-like
+        The "as of" date of the run.
+    dropped : int
+        Rows dropped by the loaders (all inputs).
+    n_warnings : int
+        Number of data warnings.
+
+    Returns
+    -------
+    str
+        Markdown.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"],
+    ...                    "order_date": pd.to_datetime(["2024-01-02", "2024-03-01", "2024-02-01"])})
+    >>> headline(tx, 1500, pd.Timestamp("2024-12-31"), 2, 0)
+    '3 transaction rows from 2 customers (2024-01-02 to 2024-12-31), 1,500 survey responses; 2 rows dropped, 0 warning(s).'
+    """
+    start = transactions["order_date"].min()
+    start_text = f"{start:%Y-%m-%d}" if pd.notna(start) else "no purchase"
+    return (f"{len(transactions):,} transaction rows from "
+            f"{transactions['customer_id'].nunique():,} customers "
+            f"({start_text} to {pd.Timestamp(observation_end):%Y-%m-%d}), "
+            f"{n_survey:,} survey responses; {dropped:,} rows dropped, {n_warnings} warning(s).")

@@ -1,0 +1,359 @@
+"""The sentences of ``01_nps``: data line, year-on-year and driver notes, Interpret and Act.
+
+Inputs are the results the notebook computed with :mod:`helpers.nps`: the overall summary
+(``nps_summary``), the segment comparison (``compare_segments``), the year-on-year table
+(``compare_periods``), the drivers table (``drivers``) and the distinguishing words
+(``distinguishing_words``). Every name taken from the data is escaped.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.narrative.text import escape, p_value, signed
+
+__all__ = ["data_line", "year_on_year_notes", "driver_notes", "drivers_table", "driver_name",
+           "interpret", "act", "OPPOSITE_DIRECTIONS", "NOTHING_TO_ACT_ON", "NO_COMMENTS"]
+
+#: Said when the two year-on-year answers are both significant and point opposite ways.
+OPPOSITE_DIRECTIONS = (
+    "The two year-on-year answers point in opposite directions: the overall change comes from "
+    "*who* answered (a different mix of customers), while the customers who answered twice "
+    "changed their minds the other way. Report the panel change as the change of opinion.")
+
+#: Said instead of the words table when the survey has no comments.
+NO_COMMENTS = "The survey has no comment column, so there are no words to compare."
+
+#: Act, when neither a driver nor a word stands out.
+NOTHING_TO_ACT_ON = "No driver or word stands out to act on."
+
+_Z_CLEAR = 1.96  # |z| of a word that stands out clearly (two-sided 5%)
+
+
+def data_line(survey) -> str:
+    """How many answers the survey holds and over which dates.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        The loaded survey (``response_date``).
+
+    Returns
+    -------
+    str
+        Markdown: ``"3,940 answers from 2023-01-12 to 2025-12-31."``
+
+    Examples
+    --------
+    >>> data_line(pd.DataFrame({"response_date": pd.to_datetime(["2024-03-01", "2024-01-05"])}))
+    '2 answers from 2024-01-05 to 2024-03-01.'
+    """
+    if not len(survey):
+        return "No answers."
+    dates = survey["response_date"]
+    return f"{len(survey):,} answers from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}."
+
+
+def year_on_year_notes(yoy=None, error=None) -> list[str]:
+    """What to say before the year-on-year table: why it is missing, or its notes.
+
+    Parameters
+    ----------
+    yoy : DataFrame or None
+        The result of ``nps.compare_periods`` (its ``attrs["notes"]`` are plain sentences).
+    error : Exception or str, optional
+        Why ``compare_periods`` could not compare (then ``yoy`` is None).
+
+    Returns
+    -------
+    list of str
+        Markdown lines, one per displayed block (empty when there is nothing to say).
+
+    Examples
+    --------
+    >>> year_on_year_notes(error=ValueError("fewer than 2 answers in 2024"))
+    ['No year-on-year comparison: fewer than 2 answers in 2024.']
+    """
+    if yoy is None:
+        return [f"No year-on-year comparison: {escape(error)}."] if error is not None else []
+    return [f"Note: {escape(note)}." for note in yoy.attrs.get("notes", [])]
+
+
+def driver_notes(drivers_by, segment_features, *, n_linked, n_answers, has_link,
+                 modelled) -> str:
+    """What the drivers model uses, and what it had to leave out.
+
+    Parameters
+    ----------
+    drivers_by : list of str
+        The survey columns asked for as drivers.
+    segment_features : list of str
+        Those of them the survey has.
+    n_linked : int
+        Answers linked to a customer (used for the model).
+    n_answers : int
+        All answers.
+    has_link : bool
+        Whether any answer links to a customer (purchase behaviour can be used).
+    modelled : bool
+        Whether a drivers model was fitted.
+
+    Returns
+    -------
+    str
+        Markdown, one sentence per fact.
+
+    Examples
+    --------
+    >>> driver_notes(["region", "tier"], ["region"], n_linked=80, n_answers=100, has_link=True,
+    ...              modelled=True)  # doctest: +ELLIPSIS
+    'The survey has no column tier; left out of the drivers. 80 of 100 answers are linked ...'
+    """
+    notes = []
+    if missing := sorted(set(drivers_by) - set(segment_features)):
+        notes.append(f"The survey has no column {', '.join(escape(m) for m in missing)}; left out "
+                     "of the drivers.")
+    if has_link:
+        notes.append(f"{n_linked:,} of {n_answers:,} answers are linked to a customer and used "
+                     "below; behaviour enters per doubling (log2 scale), segments against their "
+                     "most common level.")
+    else:
+        notes.append("The survey is not linked to customers, so purchase behaviour cannot be "
+                     "used.")
+    if not modelled:
+        notes.append("No driver can be modelled: no segment column and no link to purchases.")
+    return " ".join(notes)
+
+
+def drivers_table(drivers) -> pd.DataFrame:
+    """The drivers table as the report shows it.
+
+    Parameters
+    ----------
+    drivers : DataFrame
+        ``nps.drivers``: ``feature``, ``level``, ``scale``, ``odds_ratio``, ``ci_low``,
+        ``ci_high``, ``p_value``.
+
+    Returns
+    -------
+    DataFrame
+        Those columns; ``level`` blank for numeric features, ``p_value`` as text
+        (``"<0.001"`` or three decimals), numbers rounded to 2 decimals.
+
+    Examples
+    --------
+    >>> drv = pd.DataFrame({"feature": ["orders"], "level": [None], "scale": ["per doubling"],
+    ...                     "odds_ratio": [1.578], "ci_low": [1.4], "ci_high": [1.7],
+    ...                     "p_value": [1e-9]})
+    >>> print(drivers_table(drv).to_string(index=False))
+    feature level        scale  odds_ratio  ci_low  ci_high p_value
+     orders       per doubling        1.58     1.4      1.7  <0.001
+    """
+    p_text = drivers["p_value"].map(lambda p: "<0.001" if p < 0.001 else f"{p:.3f}")
+    return (drivers.assign(level=drivers["level"].fillna(""), p_value=p_text)
+            [["feature", "level", "scale", "odds_ratio", "ci_low", "ci_high", "p_value"]]
+            .round(2))
+
+
+def driver_name(row) -> str:
+    """A driver as a reader names it: ``"plan Premium (vs Basic)"``, ``"orders (per doubling)"``.
+
+    Parameters
+    ----------
+    row : Series or dict
+        One row of the drivers table: ``feature``, ``level`` (missing for numeric features)
+        and ``scale``.
+
+    Returns
+    -------
+    str
+        Escaped text.
+
+    Examples
+    --------
+    >>> driver_name({"feature": "plan", "level": "Plus", "scale": "vs Basic"})
+    'plan Plus (vs Basic)'
+    >>> driver_name({"feature": "orders", "level": None, "scale": "per doubling"})
+    'orders (per doubling)'
+    """
+    if pd.isna(row["level"]):
+        return f"{escape(row['feature'])} ({escape(row['scale'])})"
+    return f"{escape(row['feature'])} {escape(row['level'])} ({escape(row['scale'])})"
+
+
+def _segment_lines(by_segment, segment):
+    seg_col = segment if segment in by_segment.columns else "segment"
+    sig = by_segment[by_segment["significant"].eq(True)]
+    lines = [f"- {escape(row[seg_col])}: NPS {signed(row['nps'])}, differs from the rest "
+             f"(Holm-adjusted p {p_value(row['p_adj'])})." for _, row in sig.iterrows()]
+    if sig.empty:
+        lines.append(f"- No {escape(segment)} differs significantly from the rest after Holm "
+                     "adjustment.")
+    return lines
+
+
+def _year_on_year_lines(yoy):
+    lines = []
+    for kind, row in yoy.iterrows():
+        who = ("all answers" if kind == "all answers"
+               else f"the {int(row['n_pairs']):,} customers who answered in both years")
+        verdict = "a real change" if row["p_value"] < row["alpha"] else "within noise"
+        lines.append(f"- Year on year ({who}): NPS {signed(row['nps_a'])} against "
+                     f"{signed(row['nps_b'])}, change {signed(row['diff'], 1)} points (95% CI "
+                     f"{signed(row['ci_low'], 1)} to {signed(row['ci_high'], 1)}, "
+                     f"p {p_value(row['p_value'])}): {verdict}.")
+    significant = yoy["p_value"] < yoy["alpha"]
+    if len(yoy) == 2 and significant.all() and \
+            (yoy["diff"].iloc[0] > 0) != (yoy["diff"].iloc[1] > 0):
+        lines.append(f"- {OPPOSITE_DIRECTIONS}")
+    return lines
+
+
+def _significant_drivers(drv):
+    return drv[drv["p_value"] < drv.attrs["alpha"]]
+
+
+def _driver_lines(drv):
+    level = f"{100 * (1 - drv.attrs['alpha']):g}%"
+    sig_drv = _significant_drivers(drv)
+    lines = [f"- **Drivers** (ordinal logit on {drv.attrs['n']:,} answers; each odds ratio "
+             "holds the other features fixed):"]
+    for _, row in sig_drv.iterrows():
+        way = "higher" if row["odds_ratio"] > 1 else "lower"
+        lines.append(f"    - {driver_name(row)}: {way} scores, odds of a higher class "
+                     f"×{row['odds_ratio']:.2f} ({level} CI {row['ci_low']:.2f} to "
+                     f"{row['ci_high']:.2f}).")
+    if sig_drv.empty:
+        lines.append("    - None of the features goes clearly with the score.")
+    flat = [driver_name(row) for _, row in drv[drv["p_value"] >= drv.attrs["alpha"]].iterrows()]
+    if flat:
+        lines.append(f"    - No clear effect: {', '.join(flat)}.")
+    return lines
+
+
+def _word_lines(words):
+    lines = []
+    for grp in ("promoter", "detractor"):
+        w = words[(words["group"] == grp) & (words["z"].abs() >= _Z_CLEAR)]["word"].head(5)
+        lines.append(f"- Words of {grp}s: "
+                     + (", ".join(f"*{escape(x)}*" for x in w) if len(w)
+                        else "none stands out clearly") + ".")
+    return lines
+
+
+def interpret(overall, by_segment, segment, *, needed, margin, yoy=None, drivers=None,
+              words=None) -> str:
+    """The Interpret section of the NPS report.
+
+    Parameters
+    ----------
+    overall : dict or Series
+        ``nps.nps_summary`` of all answers (``nps``, ``ci_low``, ``ci_high``, ``n``).
+    by_segment : DataFrame
+        ``nps.compare_segments``: one row per segment with the segment column (named
+        ``segment`` or after the segment), ``nps``, ``p_adj`` and ``significant``.
+    segment : str
+        The segment column's name (as the reader knows it).
+    needed : int
+        Answers the next survey needs for the wanted margin (``nps.sample_size(margin)``).
+    margin : float
+        The wanted margin of error, in NPS points.
+    yoy : DataFrame, optional
+        ``nps.compare_periods`` (index ``"all answers"`` and the paired panel): ``nps_a``,
+        ``nps_b``, ``diff``, ``ci_low``, ``ci_high``, ``p_value``, ``alpha``, ``n_pairs``.
+    drivers : DataFrame, optional
+        ``nps.drivers``: ``feature``, ``level``, ``scale``, ``odds_ratio``, ``ci_low``,
+        ``ci_high``, ``p_value``; ``attrs`` ``alpha`` and ``n``.
+    words : DataFrame, optional
+        ``nps.distinguishing_words``: ``group`` (promoter/detractor), ``word``, ``z``.
+
+    Returns
+    -------
+    str
+        A Markdown list: the overall score, the segments that differ (or that none does),
+        each year-on-year answer with "a real change" only when its test is significant,
+        the survey size needed, the drivers and the words that stand out.
+
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"segment": ["East", "West"], "nps": [-22.4, 13.0],
+    ...                     "p_adj": [0.0004, 0.2], "significant": [True, False]})
+    >>> print(interpret({"nps": 5.2, "ci_low": 2.6, "ci_high": 7.9, "n": 3940}, seg, "region",
+    ...                 needed=1534, margin=5.0))
+    - Overall: **NPS +5 (95% CI +3 to +8, n = 3,940)**.
+    - East: NPS -22, differs from the rest (Holm-adjusted p < 0.001).
+    - For a margin of error of ±5 points the next survey needs 1,534 answers.
+    """
+    from helpers.nps import nps_headline
+
+    lines = [f"- Overall: **{nps_headline(overall)}**."]
+    lines += _segment_lines(by_segment, segment)
+    if yoy is not None:
+        lines += _year_on_year_lines(yoy)
+    lines.append(f"- For a margin of error of ±{margin:g} points the next survey needs "
+                 f"{needed:,} answers.")
+    if drivers is not None:
+        lines += _driver_lines(drivers)
+    if words is not None and len(words):
+        lines += _word_lines(words)
+    return "\n".join(lines)
+
+
+def act(drivers=None, words=None, *, behaviour_used=True) -> str:
+    """The Act section of the NPS report: what the drivers and the words point at.
+
+    Parameters
+    ----------
+    drivers : DataFrame, optional
+        ``nps.drivers`` (see :func:`interpret`); only significant drivers lead to an action.
+    words : DataFrame, optional
+        ``nps.distinguishing_words``; the detractors' three clearest words are named.
+    behaviour_used : bool, default True
+        Whether purchase behaviour was in the drivers model (then a segment's effect holds
+        "even at the same purchases").
+
+    Returns
+    -------
+    str
+        A Markdown list, or a sentence saying nothing stands out.
+
+    Examples
+    --------
+    >>> act()
+    'No driver or word stands out to act on.'
+    """
+    acts = []
+    if drivers is not None:
+        sig_drv = _significant_drivers(drivers)
+        for _, row in sig_drv[sig_drv["level"].notna()].iterrows():
+            ref = escape(row["scale"].removeprefix("vs "))
+            name = f"{escape(row['feature'])} {escape(row['level'])}"
+            if row["odds_ratio"] < 1:
+                same = " even at the same purchases" if behaviour_used else ""
+                acts.append(f"- Start the detractor call-backs in {name}: its answers score lower "
+                            f"than {ref}'s{same}; find out what differs there.")
+            else:
+                acts.append(f"- Learn from {name}: what do these customers get that {ref} does "
+                            "not?")
+        numeric = sig_drv[sig_drv["level"].isna()]
+        up = [escape(f) for f in numeric.loc[numeric["odds_ratio"] > 1, "feature"]]
+        down = [escape(f) for f in numeric.loc[numeric["odds_ratio"] < 1, "feature"]]
+        if up:
+            acts.append(f"- More {' and more '.join(up)} go with higher scores. Moving customers "
+                        "to their next purchase (the loyalty ladder in `02_lifecycle`) is the "
+                        "lever this data points to; the link runs both ways, so measure it with "
+                        "a test group.")
+        if "tenure" in down:
+            acts.append("- At the same orders, a longer tenure goes with lower scores: customers "
+                        "who buy rarely over a long time are cooling. Check them against the "
+                        "*at risk* stage in `02_lifecycle`.")
+        if other_down := [f for f in down if f != "tenure"]:
+            acts.append(f"- More {' and more '.join(other_down)} go with lower scores at the same "
+                        "other features: read these customers' comments before pushing for more "
+                        "of it.")
+    if words is not None and len(words):
+        det = words[(words["group"] == "detractor") & (words["z"] <= -_Z_CLEAR)]["word"].head(3)
+        if len(det):
+            acts.append(f"- Detractors' comments point at {', '.join(escape(w) for w in det)}: "
+                        "read the comments with these words first.")
+    return "\n".join(acts) if acts else NOTHING_TO_ACT_ON
