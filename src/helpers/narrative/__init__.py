@@ -12,13 +12,17 @@ strings to show one by one). The submodules:
   notes, Interpret, Act
 - :mod:`helpers.narrative.lifecycle`   02_lifecycle: data and computation notes,
   evidence per phase, report tables, Interpret, Act, headline
+- :mod:`helpers.narrative.relationship` 03_relationship_groups: model and spend checks, axes,
+  value, migration, NPS per group, strategies, headline
+- :mod:`helpers.narrative.actions`     04_customer_actions: the view, NPS per segment, value,
+  actions, urgency, headline
 
 Notebooks call them through the package: ``from helpers import narrative`` then
 ``display(Markdown(narrative.lifecycle.interpret(...)))``.
 """
 
-from helpers.narrative import data_check, lifecycle, nps, text
+from helpers.narrative import actions, data_check, lifecycle, nps, relationship, text
 from helpers.narrative.text import bullets, escape, join_words, p_value, pct, signed
 
-__all__ = ["text", "data_check", "nps", "lifecycle",
+__all__ = ["text", "data_check", "nps", "lifecycle", "relationship", "actions",
            "escape", "signed", "pct", "p_value", "join_words", "bullets"]

@@ -1,0 +1,404 @@
+"""Sentences of the customer-actions report (``04_customer_actions``).
+
+Each function takes results the notebook has computed (the customer view of
+:func:`helpers.actions.customer_view`, the value-at-stake table, NPS tables, dicts, numbers) and
+returns Markdown. Text that comes from the data or the playbook (action labels, segment names,
+warning messages) is escaped with :func:`helpers.narrative.text.escape`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.narrative.relationship import model_name
+from helpers.narrative.text import escape
+
+__all__ = ["data_summary", "nps_reason", "segment_nps_reason", "no_nps_chart", "value_summary",
+           "largest_cell", "nps_lines", "top_actions", "volume_and_value", "urgent", "headline"]
+
+_TIME_UNITS = {"D": "days", "W": "weeks", "M": "months"}
+_COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _share(part, whole) -> float | None:
+    """part / whole, or None when whole is zero or missing."""
+    return part / whole if whole and not pd.isna(whole) else None
+
+
+def data_summary(view, observation_end, notes=()) -> str:
+    """Who is in the customer view, where they are known from, and the notes of the computation.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        One row per customer: ``in_customers``, ``in_transactions``, ``in_survey`` (bool),
+        ``n_orders``, ``nps_class``.
+    observation_end : date-like
+        The "as of" date of the view.
+    notes : iterable of str, optional
+        Warning messages raised while the view was computed; escaped, repeated ones said once,
+        sorted.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"in_customers": [True, True], "in_transactions": [True, False],
+    ...                   "in_survey": [True, False], "n_orders": [3, 0],
+    ...                   "nps_class": ["promoter", None]}, index=["a", "b"])
+    >>> print(data_summary(v, pd.Timestamp("2025-12-31"), ["few <rows>", "few <rows>"]))
+    As of **2025-12-31**: **2 customers**, each in exactly one row (yes: ids unique). Known from the customer list: 2; from the transactions: 1; with a linked survey answer: 1. 1 have never bought and 1 have no survey answer; they keep their row and get an action like everyone else.
+    <BLANKLINE>
+    Notes from the computation:
+    <BLANKLINE>
+    - few &lt;rows&gt;
+    """
+    notes = sorted({escape(m) for m in notes})
+    n = len(view)
+    if view.index.is_unique:
+        rows = f"**{n:,} customers**, each in exactly one row (yes: ids unique)"
+    else:
+        rows = (f"**{n:,} rows** but only {view.index.nunique():,} customers (NO: ids are not "
+                "unique)")
+    return (f"As of **{observation_end:%Y-%m-%d}**: {rows}. Known from the customer list: "
+            f"{view['in_customers'].sum():,}; from the transactions: {view['in_transactions'].sum():,}; "
+            f"with a linked survey answer: {view['in_survey'].sum():,}. "
+            f"{(view['n_orders'] == 0).sum():,} have never bought and "
+            f"{view['nps_class'].isna().sum():,} have no survey answer; they keep their row and get an "
+            "action like everyone else.\n\n"
+            + ("Notes from the computation:\n\n" + "\n".join(f"- {m}" for m in notes) if notes else ""))
+
+
+def nps_reason(n_answers, n_linked) -> str:
+    """Why there is no NPS by group or stage at all, or ``""`` when there is.
+
+    Parameters
+    ----------
+    n_answers : int
+        Survey answers in the run (0: no survey).
+    n_linked : int
+        Customers of the view with a linked answer.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> nps_reason(0, 0)
+    'No survey in this run configuration, so there is no NPS by group or stage.'
+    >>> nps_reason(10, 4)
+    ''
+    """
+    if not n_answers:
+        return "No survey in this run configuration, so there is no NPS by group or stage."
+    if not n_linked:
+        return (f"No survey answer is linked to a customer (none of the {n_answers:,} answers "
+                "carries a known customer id), so there is no NPS by group or stage; `01_nps` has "
+                "the overall NPS.")
+    return ""
+
+
+def segment_nps_reason(segments, label, reason="") -> str:
+    """Why there is no NPS per segment (group or stage) to compare, or ``""`` when there is.
+
+    Parameters
+    ----------
+    segments : pandas.Series
+        The segment of each customer who answered the survey.
+    label : str
+        What a segment is, e.g. ``"relationship group"``.
+    reason : str, default ""
+        The reason when no customer answered (:func:`nps_reason`); returned as it is then.
+
+    Returns
+    -------
+    str
+        ``""`` when the answers fall in at least two segments.
+
+    Examples
+    --------
+    >>> segment_nps_reason(pd.Series(["new", "new"]), "lifecycle stage")
+    'All 2 customers who answered the survey are in one lifecycle stage, so there is no NPS by lifecycle stage to compare.'
+    >>> segment_nps_reason(pd.Series(["new", "active"]), "lifecycle stage")
+    ''
+    """
+    if not len(segments):
+        return reason
+    if segments.nunique() < 2:
+        return (f"All {len(segments):,} customers who answered the survey are in one "
+                f"{label}, so there is no NPS by {label} to compare.")
+    return ""
+
+
+def no_nps_chart(*reasons) -> str:
+    """Why no NPS chart is drawn: the first non-empty reason, in one sentence.
+
+    Parameters
+    ----------
+    *reasons : str
+        Candidate reasons (e.g. :func:`nps_reason`, then the group and stage reasons of
+        :func:`segment_nps_reason`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> no_nps_chart("", "All 5 customers who answered the survey are in one relationship group.")
+    'No NPS chart: all 5 customers who answered the survey are in one relationship group.'
+    """
+    reason = next((r for r in reasons if r), "there are no NPS results to show.")
+    return f"No NPS chart: {reason[0].lower()}{reason[1:]}"
+
+
+def value_summary(total, view, *, settings, value_split, currency) -> str:
+    """Predicted value of all customers with its intervals, the model settings and the value split.
+
+    Parameters
+    ----------
+    total : dict
+        ``estimate``, ``lower``, ``upper``: predicted value of all customers with its exact
+        interval.
+    view : pandas.DataFrame
+        The customer view, with each customer's bounds ``clv_lower`` and ``clv_upper``.
+    settings : dict
+        Relationship settings: ``value_horizon``, ``time_unit``, ``annual_discount_rate``,
+        ``model``.
+    value_split : dict
+        ``threshold`` (amount) and ``rule`` (as configured) of "high value".
+    currency : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"clv_lower": [1.0, 2.0], "clv_upper": [3.0, 4.0]})
+    >>> print(value_summary({"estimate": 5, "lower": 4, "upper": 6}, v,
+    ...                     settings={"value_horizon": 52, "time_unit": "W",
+    ...                               "annual_discount_rate": 0.1, "model": "pareto_nbd"},
+    ...                     value_split={"threshold": 56.2, "rule": "q0.75"}, currency="EUR"))
+    All customers together: EUR 5 (exact 95% interval 4 to 6; sum of the customers' bounds 3 to 7), over 52 weeks at 10% a year, Pareto/NBD lifetime model. High value means a predicted value of at least EUR 56 (split `q0.75`).
+    """
+    unit = _TIME_UNITS.get(settings["time_unit"], settings["time_unit"])
+    return (f"All customers together: {currency} {total['estimate']:,.0f} (exact 95% interval "
+            f"{total['lower']:,.0f} to {total['upper']:,.0f}; sum of the customers' bounds "
+            f"{view['clv_lower'].sum():,.0f} to {view['clv_upper'].sum():,.0f}), over "
+            f"{settings['value_horizon']} {unit} at {settings['annual_discount_rate']:.0%} a year, "
+            f"{model_name(settings['model'])} lifetime model. High value means a predicted value of "
+            f"at least {currency} {value_split['threshold']:,.0f} (split `{value_split['rule']}`).")
+
+
+def largest_cell(stage_x_group, n_customers) -> str:
+    """The largest lifecycle stage x relationship group cell, and the customers at risk.
+
+    Parameters
+    ----------
+    stage_x_group : pandas.DataFrame
+        Counts, rows = lifecycle stage, columns = relationship group; margins named ``"all"`` are
+        left out.
+    n_customers : int
+        All customers (the base of the share).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"Strangers": [5, 1], "True Friends": [2, 3]}, index=["lapsed", "at risk"])
+    >>> largest_cell(t, 11)
+    'The largest cell is **lapsed Strangers**: 5 customers (45%). 4 customers are at risk, of whom 3 are True Friends.'
+    """
+    cells = stage_x_group.drop(index="all", columns="all", errors="ignore")
+    big = cells.stack().sort_values(ascending=False)
+    (stage, group), n1 = big.index[0], int(big.iloc[0])
+    at_risk = int(cells.loc["at risk"].sum()) if "at risk" in cells.index else 0
+    tf_at_risk = (int(cells.loc["at risk", "True Friends"])
+                  if "at risk" in cells.index and "True Friends" in cells.columns else 0)
+    return (f"The largest cell is **{escape(stage)} {escape(group)}**: {n1:,} customers "
+            f"({n1 / n_customers:.0%}). {at_risk:,} customers are at risk, of whom {tf_at_risk:,} "
+            "are True Friends.")
+
+
+def nps_lines(nps_overall, by_group, by_stage, *, reason="", group_reason="", stage_reason="") -> list:
+    """What customers say: overall NPS, best and worst relationship group, stages that differ.
+
+    Parameters
+    ----------
+    nps_overall : dict or None
+        :func:`helpers.nps.nps_summary` of the customers who answered (``n``, ``nps``); None when
+        nobody answered.
+    by_group, by_stage : pandas.DataFrame or None
+        :func:`helpers.nps.compare_segments` per relationship group and per lifecycle stage
+        (``segment``, ``nps``, ``ci_low``, ``ci_high``, ``significant``); None when not computed.
+    reason, group_reason, stage_reason : str
+        Why there is no NPS at all, none by group, none by stage (said instead).
+
+    Returns
+    -------
+    list of str
+        One line (the reason) when nobody answered, else two: NPS and groups, stages.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"segment": ["Strangers", "True Friends"], "nps": [-43.3, 41.3],
+    ...                   "ci_low": [-48.2, 36.6], "ci_high": [-38.1, 45.8],
+    ...                   "significant": [True, False]})
+    >>> for line in nps_lines({"n": 1597, "nps": 2.4}, g, None, stage_reason="No stages."):
+    ...     print(line)
+    NPS among the 1,597 customers who answered is +2. True Friends score highest (+41, 95% CI +37 to +46) and Strangers lowest (-43, -48 to -38); Strangers differ significantly from the rest.
+    No stages.
+    """
+    if nps_overall is None:
+        return [reason]
+    line = f"NPS among the {int(nps_overall['n']):,} customers who answered is {nps_overall['nps']:+.0f}. "
+    if by_group is not None:
+        best, worst = by_group.loc[by_group["nps"].idxmax()], by_group.loc[by_group["nps"].idxmin()]
+        sig = by_group[by_group["significant"].eq(True)]
+        line += (
+            f"{escape(best['segment'])} score highest ({best['nps']:+.0f}, 95% CI "
+            f"{best['ci_low']:+.0f} to {best['ci_high']:+.0f}) and {escape(worst['segment'])} lowest "
+            f"({worst['nps']:+.0f}, {worst['ci_low']:+.0f} to {worst['ci_high']:+.0f}); "
+            + (f"{', '.join(escape(s) for s in sig['segment'])} differ significantly from the rest."
+               if len(sig) else "no group differs significantly from the rest."))
+    else:
+        line += group_reason
+    stage_line = stage_reason
+    if by_stage is not None:
+        sig = by_stage[by_stage["significant"].eq(True)]
+        stage_line = "By lifecycle stage, " + (
+            f"{', '.join(f'{escape(r.segment)} ({r.nps:+.0f})' for r in sig.itertuples())} "
+            "differ significantly from the rest." if len(sig)
+            else "no stage differs significantly from the rest.")
+    return [line, stage_line]
+
+
+def top_actions(stake, *, currency, n=3) -> str:
+    """The actions with the most predicted value at stake and their share of all of it.
+
+    Parameters
+    ----------
+    stake : pandas.DataFrame
+        :func:`helpers.actions.value_at_stake`, largest value first: ``label``, ``value``,
+        ``customers``, ``value_share``.
+    currency : str
+    n : int, default 3
+        How many actions to name (fewer when there are fewer).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"label": ["Call", "Mail", "Nothing"], "value": [60.0, 30.0, 10.0],
+    ...                   "customers": [2, 5, 9], "value_share": [0.6, 0.3, 0.1]})
+    >>> top_actions(s, currency="EUR", n=2)
+    'The two actions with the most value at stake hold 90% of all predicted value: **Call** (EUR 60, 2 customers); **Mail** (EUR 30, 5 customers).'
+    """
+    top = stake.head(n)
+    if top["value_share"].isna().all():
+        return "No customer has a predicted value, so no action has value at stake."
+    count = _COUNT_WORDS.get(len(top), f"{len(top):,}")
+    subject = ("The action" if len(top) == 1 else f"The {count} actions") + " with the most value at stake"
+    verb = "holds" if len(top) == 1 else "hold"
+    return (f"{subject} {verb} {top['value_share'].sum():.0%} of all predicted value: "
+            + "; ".join(f"**{escape(r.label)}** ({currency} {r.value:,.0f}, {r.customers:,} customers)"
+                        for r in top.itertuples()) + ".")
+
+
+def volume_and_value(stake) -> str:
+    """The action for the most customers and its share of the predicted value.
+
+    Parameters
+    ----------
+    stake : pandas.DataFrame
+        :func:`helpers.actions.value_at_stake`, largest value first: ``label``, ``customers``,
+        ``value_share``.
+
+    Returns
+    -------
+    str
+        Says that volume and value point to different work only when the action for the most
+        customers is not also the one with the most value.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"label": ["Call", "Mail"], "customers": [2, 9], "value_share": [0.9, 0.1]})
+    >>> volume_and_value(s)
+    'The action for the most customers, **Mail** (9 customers), covers 10.0% of the predicted value: volume and value point to different work.'
+    """
+    order = stake["customers"].sort_values(ascending=False, kind="stable").index
+    most = stake.loc[order[0]]
+    text = (f"The action for the most customers, **{escape(most['label'])}** "
+            f"({int(most['customers']):,} customers), covers ")
+    text += (f"{most['value_share']:.1%} of the predicted value" if not pd.isna(most["value_share"])
+             else "no predicted value")
+    if order[0] == stake.index[0] and not pd.isna(most["value_share"]):
+        return text + ": it also has the most value at stake."
+    return text + ": volume and value point to different work."
+
+
+def urgent(view, *, max_priority=2) -> str:
+    """How many customers have an urgent action and their share of the predicted value.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        The customer view: ``priority`` of the primary action and predicted value ``clv``.
+    max_priority : int, default 2
+        Priorities up to this one are urgent (personal contact within days).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"priority": [1, 2, 5, 9], "clv": [30.0, 10.0, 50.0, None]})
+    >>> urgent(v)
+    '2 customers have a priority 1 or 2 action (personal contact within days); they hold 44% of the predicted value.'
+    """
+    hit = view[view["priority"] <= max_priority]
+    levels = " or ".join(str(p) for p in range(1, max_priority + 1))
+    share = _share(hit["clv"].sum(), view["clv"].sum())
+    return (f"{len(hit):,} customers have a priority {levels} action (personal contact within days); "
+            + (f"they hold {share:.0%} of the predicted value." if share is not None
+               else "no customer has a predicted value."))
+
+
+def headline(stake, total, *, currency, n=3) -> str:
+    """One line for the index page: the top actions by value at stake and the total.
+
+    Parameters
+    ----------
+    stake : pandas.DataFrame
+        :func:`helpers.actions.value_at_stake`, largest value first: ``label``, ``value``,
+        ``customers``.
+    total : dict
+        ``estimate``: predicted value of all customers.
+    currency : str
+    n : int, default 3
+        Actions named.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"label": ["Call", "Mail"], "value": [86000.0, 54000.0],
+    ...                   "customers": [582, 279]})
+    >>> headline(s, {"estimate": 270000}, currency="EUR")
+    'Top actions by value at stake: Call (EUR 86k, 582 customers); Mail (EUR 54k, 279 customers) of EUR 270k predicted profit.'
+    """
+    return ("Top actions by value at stake: " + "; ".join(
+        f"{escape(r.label)} ({currency} {r.value / 1000:,.0f}k, {r.customers:,} customers)"
+        for r in stake.head(n).itertuples())
+        + f" of {currency} {total['estimate'] / 1000:,.0f}k predicted profit.")

@@ -1,0 +1,156 @@
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.narrative import actions as na
+
+
+def no_nan(text):
+    assert not re.search(r"\bnan\b", text, flags=re.IGNORECASE), text
+    return text
+
+
+@pytest.fixture
+def view():
+    return pd.DataFrame({"in_customers": [True, True, True, False],
+                         "in_transactions": [True, True, False, True],
+                         "in_survey": [True, False, False, True],
+                         "n_orders": [4, 1, 0, 2],
+                         "nps_class": ["promoter", None, None, "detractor"],
+                         "priority": [1, 2, 5, 9],
+                         "clv": [60.0, 20.0, np.nan, 20.0],
+                         "clv_lower": [50.0, 15.0, np.nan, 10.0],
+                         "clv_upper": [70.0, 25.0, np.nan, 30.0]},
+                        index=["a", "b", "c", "d"])
+
+
+@pytest.fixture
+def stake():
+    """value_at_stake-like table, largest value first."""
+    return pd.DataFrame({"label": ["Call *now*", "Mail", "Nothing"], "value": [6000.0, 3000.0, 1000.0],
+                         "customers": [2, 50, 9], "value_share": [0.6, 0.3, 0.1]})
+
+
+def test_data_summary_counts_each_source(view):
+    text = na.data_summary(view, pd.Timestamp("2025-12-31"))
+    assert text.startswith("As of **2025-12-31**: **4 customers**, each in exactly one row (yes: "
+                           "ids unique).")
+    assert "customer list: 3; from the transactions: 3; with a linked survey answer: 2." in text
+    assert "1 have never bought and 2 have no survey answer" in text
+    assert "Notes" not in text
+
+
+def test_data_summary_notes_once_sorted_escaped(view):
+    text = na.data_summary(view, pd.Timestamp("2025-12-31"),
+                           [UserWarning("b_note"), "a <note>", "b_note"])
+    assert text.endswith("Notes from the computation:\n\n- a &lt;note&gt;\n- b\\_note")
+
+
+def test_data_summary_says_when_ids_repeat(view):
+    text = na.data_summary(view.set_axis(["a", "a", "b", "c"]), pd.Timestamp("2025-12-31"))
+    assert "**4 rows** but only 3 customers" in text and "exactly one row" not in text
+
+
+def test_nps_reason_each_case():
+    assert na.nps_reason(0, 0).startswith("No survey in this run configuration")
+    assert "none of the 1,500 answers" in na.nps_reason(1500, 0)
+    assert na.nps_reason(1500, 3) == ""
+
+
+def test_segment_nps_reason_each_case():
+    assert na.segment_nps_reason(pd.Series([], dtype=object), "lifecycle stage", "No survey.") \
+        == "No survey."
+    one = na.segment_nps_reason(pd.Series(["new"] * 1200), "lifecycle stage")
+    assert one == ("All 1,200 customers who answered the survey are in one lifecycle stage, so there "
+                   "is no NPS by lifecycle stage to compare.")
+    assert na.segment_nps_reason(pd.Series(["new", "lapsed"]), "lifecycle stage") == ""
+
+
+def test_no_nps_chart_uses_the_first_reason():
+    assert na.no_nps_chart("No survey here.", "B") == "No NPS chart: no survey here."
+    assert na.no_nps_chart("", "", "All 3 in one stage.") == "No NPS chart: all 3 in one stage."
+    assert na.no_nps_chart("", "", "").startswith("No NPS chart: ")
+
+
+@pytest.mark.parametrize("unit, word", [("W", "weeks"), ("D", "days"), ("M", "months"), ("Q", "Q")])
+def test_value_summary_states_total_bounds_and_settings(view, unit, word):
+    text = na.value_summary({"estimate": 100.4, "lower": 95.0, "upper": 104.6}, view,
+                            settings={"value_horizon": 12, "time_unit": unit,
+                                      "annual_discount_rate": 0.08, "model": "bgnbd"},
+                            value_split={"threshold": 1234.5, "rule": "median"}, currency="EUR")
+    assert text.startswith("All customers together: EUR 100 (exact 95% interval 95 to 105; sum of "
+                           "the customers' bounds 75 to 125)")
+    assert f"over 12 {word} at 8% a year, BG/NBD lifetime model." in text
+    assert text.endswith("at least EUR 1,234 (split `median`).")
+
+
+def test_largest_cell_names_the_largest_cell():
+    t = pd.DataFrame({"Strangers": [3, 1, 4], "True Friends": [2, 9, 13], "all": [5, 10, 17]},
+                     index=["lapsed", "at risk", "all"])
+    text = na.largest_cell(t, 20)
+    assert text.startswith("The largest cell is **at risk True Friends**: 9 customers (45%).")
+    assert text.endswith("10 customers are at risk, of whom 9 are True Friends.")
+    t = pd.DataFrame({"Strangers": [3]}, index=["lapsed"])
+    assert na.largest_cell(t, 3).endswith("0 customers are at risk, of whom 0 are True Friends.")
+
+
+def nps_table(segments, scores, significant):
+    return pd.DataFrame({"segment": segments, "nps": scores, "ci_low": [s - 5 for s in scores],
+                         "ci_high": [s + 5 for s in scores], "significant": significant})
+
+
+def test_nps_lines_best_and_worst_are_the_extremes():
+    by_group = nps_table(["Strangers", "Barnacles", "True Friends"], [-10.0, -30.0, 25.0],
+                         [False, True, False])
+    by_stage = nps_table(["new", "lapsed"], [4.0, -20.0], [False, True])
+    line, stage = na.nps_lines({"n": 2500, "nps": -3.2}, by_group, by_stage)
+    assert line.startswith("NPS among the 2,500 customers who answered is -3. ")
+    assert "True Friends score highest (+25, 95% CI +20 to +30)" in line
+    assert "Barnacles lowest (-30, -35 to -25); Barnacles differ significantly" in line
+    assert stage == "By lifecycle stage, lapsed (-20) differ significantly from the rest."
+
+
+def test_nps_lines_nothing_significant_or_missing():
+    by_group = nps_table(["A", "B"], [1.0, 2.0], [False, False])
+    line, stage = na.nps_lines({"n": 10, "nps": 1.5}, by_group, None, stage_reason="One stage only.")
+    assert line.endswith("no group differs significantly from the rest.")
+    assert stage == "One stage only."
+    line, _ = na.nps_lines({"n": 10, "nps": 1.5}, None, None, group_reason="One group only.")
+    assert line.endswith("is +2. One group only.")
+    assert na.nps_lines(None, None, None, reason="No survey.") == ["No survey."]
+
+
+def test_top_actions_share_and_escaped_labels(stake):
+    text = na.top_actions(stake, currency="EUR")
+    assert text.startswith("The three actions with the most value at stake hold 100% of all "
+                           "predicted value: **Call \\*now\\*** (EUR 6,000, 2 customers); "
+                           "**Mail** (EUR 3,000, 50 customers);")
+    one = na.top_actions(stake.head(1), currency="EUR")
+    assert one.startswith("The action with the most value at stake holds 60% of all")
+    empty = no_nan(na.top_actions(stake.assign(value=0.0, value_share=np.nan), currency="EUR"))
+    assert "no action has value at stake" in empty
+
+
+def test_volume_and_value(stake):
+    text = na.volume_and_value(stake)
+    assert text == ("The action for the most customers, **Mail** (50 customers), covers 30.0% of the "
+                    "predicted value: volume and value point to different work.")
+    same = na.volume_and_value(stake.assign(customers=[90, 50, 9]))
+    assert "**Call \\*now\\*** (90 customers), covers 60.0%" in same
+    assert "different work" not in same
+
+
+def test_urgent_share_of_value(view):
+    text = na.urgent(view)
+    assert text == ("2 customers have a priority 1 or 2 action (personal contact within days); they "
+                    "hold 80% of the predicted value.")
+    assert "priority 1 action" in na.urgent(view, max_priority=1)
+    assert "no customer has a predicted value" in no_nan(na.urgent(view.assign(clv=np.nan)))
+
+
+def test_headline(stake):
+    text = na.headline(stake, {"estimate": 12500.0}, currency="USD")
+    assert text == ("Top actions by value at stake: Call \\*now\\* (USD 6k, 2 customers); Mail (USD 3k, "
+                    "50 customers); Nothing (USD 1k, 9 customers) of USD 12k predicted profit.")
