@@ -12,13 +12,13 @@ def test_latest_answers_last_dated_then_last_listed():
         "score": pd.array([3, 10, 6, 8, 9, 10, pd.NA], dtype="Int64"),
         "response_date": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-03-01", "2024-02-01",
                                          "2024-05-01", "2024-01-01", "2024-01-01"])})
-    out = actions.latest_answers(sv, as_of="2024-04-30")
+    out = actions.latest_answers(sv, observation_end="2024-04-30")
     assert out.index.tolist() == ["a", "b"]  # anonymous and blank answers cannot be linked
     assert out["nps_score"].tolist() == [6, 8] and out["nps_score"].dtype == "Int64"
     assert out["nps_class"].astype(str).tolist() == ["detractor", "passive"]
     assert out["n_answers"].tolist() == [3, 1]
     assert out["nps_response_date"].tolist() == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-02-01")]
-    assert actions.latest_answers(sv, as_of="2024-04-30", promoter_min=8).loc["b", "nps_class"] == "promoter"
+    assert actions.latest_answers(sv, observation_end="2024-04-30", promoter_min=8).loc["b", "nps_class"] == "promoter"
     with pytest.raises(ValueError, match="score"):
         actions.latest_answers(sv.drop(columns="score"))
 

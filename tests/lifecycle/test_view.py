@@ -70,7 +70,7 @@ def test_customer_lifecycle_hand_example(joined_inputs):
     assert view.index.is_unique and view.index.name == "customer_id"
     assert view.columns.tolist() == JOINED_COLUMNS
     assert view.attrs["thresholds"] == TH
-    assert view.attrs["as_of"] == pd.Timestamp("2024-06-30")
+    assert view.attrs["observation_end"] == pd.Timestamp("2024-06-30")
     assert view.attrs["observation_end"] == pd.Timestamp("2024-06-30")
     col = lambda name: view[name].astype(object).where(view[name].notna(), None).to_dict()
     assert col("stage") == {"a": "reactivated", "b": "new", "c": "lapsed", "d": "active",

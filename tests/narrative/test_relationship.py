@@ -187,7 +187,7 @@ def test_group_nps_marks_significant_groups():
 def test_helper_notes_escapes_and_ends_each_note():
     assert "raised no warning" in nr.helper_notes([])
     text = nr.helper_notes(["fit: slow convergence.", "a *b* <c>"])
-    assert text == "**Notes from the helpers.** fit: slow convergence. a \\*b\\* &lt;c&gt;."
+    assert text == "**Notes from the helpers.** fit: slow convergence. a &#42;b&#42; &lt;c&gt;."
 
 
 def test_strategies_in_vocabulary_order_with_nps_where_known(groups):

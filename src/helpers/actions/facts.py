@@ -245,7 +245,7 @@ def nps_facts(survey, *, observation_end=None, promoter_min=9, passive_min=7) ->
     >>> nps_facts(sv)["nps_class"].tolist()
     ['promoter']
     """
-    answers = latest_answers(survey, as_of=observation_end, promoter_min=promoter_min,
+    answers = latest_answers(survey, observation_end=observation_end, promoter_min=promoter_min,
                              passive_min=passive_min)
     return answers[list(_NPS_COLUMNS)]
 

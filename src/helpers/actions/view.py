@@ -78,7 +78,7 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     pandas.DataFrame
         Index ``customer_id``: the columns of :func:`helpers.actions.customer_facts`, then ``rule``,
         ``action``, ``priority``, ``owner``, ``reason``, ``matched`` of
-        :func:`helpers.actions.apply_playbook`. ``attrs``: ``as_of`` (the observation end),
+        :func:`helpers.actions.apply_playbook`. ``attrs``: ``observation_end``,
         ``value_split``, ``value_total`` (all customers' predicted value with its
         bootstrap interval), ``relationship`` (model settings), ``thresholds`` (stage windows),
         ``playbook`` (path), ``rules`` (the rules applied), ``value_by_rule`` (see
@@ -104,8 +104,8 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     # The NPS classes are fixed by the definition (9-10, 7-8, 0-6), as in every NPS statistic here.
     promoter_min, passive_min = 9, 7
     observation_end = ds.observation_end
-    # the data arguments, whichever name the as-of date parameter has, are not settings
-    data_args = ("transactions", "as_of", "observation_end")
+    # the data arguments are not settings
+    data_args = ("transactions", "observation_end")
     lc_kw = section_settings(cfg, "lifecycle", _lifecycle.customer_lifecycle,
                              skip=(*data_args, "customers", "survey"))
     lc_kw.setdefault("promoter_min", promoter_min)
@@ -126,7 +126,7 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
         rules = load_playbook(source)
     view = facts.join(apply_playbook(facts, rules))
     settings = {k: v for k, v in rel.settings.items() if k not in data_args}
-    view.attrs = {"as_of": observation_end, "value_split": value_split,
+    view.attrs = {"observation_end": observation_end, "value_split": value_split,
                   "value_total": rel.value.total.to_dict(), "relationship": settings,
                   "thresholds": dict(lc.attrs.get("thresholds", {})), "playbook": str(source),
                   "rules": rules, "value_by_rule": _value_by_rule(rel, view["rule"])}

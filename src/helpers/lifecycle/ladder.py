@@ -41,7 +41,7 @@ def _latest_scores(survey, as_of_day):
     """Latest survey score per customer_id up to ``as_of_day`` (undated responses: last row)."""
     if isinstance(survey, pd.DataFrame) and "response_date" not in survey.columns:
         _warn("survey has no response_date; each customer's last listed answer is used")
-    latest = nps.latest_answers(survey, as_of=_day_ts(as_of_day))
+    latest = nps.latest_answers(survey, observation_end=_day_ts(as_of_day))
     return latest["nps_score"].astype(float)
 
 

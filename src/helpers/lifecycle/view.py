@@ -117,7 +117,7 @@ def customer_lifecycle(transactions, observation_end=None, customers=None, surve
             "last_purchase", "days_since_last", "n_orders", "n_purchase_days", "revenue", "profit",
             "revenue_12m", "promoter", "referrals"]
     out = out[cols].sort_index()
-    out.attrs = {"observation_end": as_of_ts, "as_of": as_of_ts, "thresholds": th}
+    out.attrs = {"observation_end": as_of_ts, "thresholds": th}
     return out
 
 
