@@ -1,16 +1,20 @@
 """Customer relationship analytics helpers.
 
-The notebooks in ``notebooks/`` import everything they compute from here:
+The notebooks in ``notebooks/`` import everything they compute from here, one subpackage per
+framework (data flows one way, top to bottom):
 
-- :mod:`helpers.data`          load and validate transactions, survey and customers
-- :mod:`helpers.nps`           Net Promoter Score classes and statistics
-- :mod:`helpers.lifecycle`     RFM summary, lifecycle stages, loyalty ladder, cohorts, survival
-- :mod:`helpers.clv`           BG/NBD, Pareto/NBD and Gamma-Gamma models
+- :mod:`helpers.config`        the run configuration (YAML), validated up front
+- :mod:`helpers.io`            load and validate transactions, survey and customers; the quality log
+- :mod:`helpers.nps`           Net Promoter Score classes, intervals, comparisons, trend, drivers
+- :mod:`helpers.lifecycle`     RFM, lifecycle stages, loyalty ladder, transitions, cohorts, survival
+- :mod:`helpers.clv`           BG/NBD, Pareto/NBD and Gamma-Gamma models, customer value
 - :mod:`helpers.relationship`  Reinartz & Kumar relationship groups
-- :mod:`helpers.actions`       the joined per-customer view and the playbook
-- :mod:`helpers.frameworks`    the frameworks' vocabulary as data
-- :mod:`helpers.plots`         the house plotting style
-- :mod:`helpers.report`        notebooks -> HTML + PDF reports
+- :mod:`helpers.actions`       the rule engine, per-framework facts, the playbook, the CRM export
+- :mod:`helpers.narrative`     every generated sentence of the reports
+- :mod:`helpers.plots`         the house plotting style, one module per framework
+- :mod:`helpers.report`        notebooks -> HTML + PDF reports and the index
+- :mod:`helpers.frameworks`    the frameworks' vocabulary as data (names, definitions, colours)
+- :mod:`helpers.stats`         small shared statistics
 - :mod:`helpers.sample`        the seeded synthetic sample data
 """
 
