@@ -139,9 +139,8 @@ def _value_by_rule(rel, rule):
     A dict ``{rule: {estimate, lower, upper, customers}}``: pandas compares ``attrs`` when it
     propagates them, which a DataFrame value would break.
 
-    The draws are made again here (``customer_relationships`` made them once for the groups): this
-    is the one place to sum the rule's customers over the draws ``rel.value`` already holds, once
-    :class:`helpers.clv.CustomerValue` keeps them.
+    The sums use the parameter draws ``rel.value`` already holds (the same draws as the group
+    intervals of ``customer_relationships``), so the interval of a rule and of a group agree.
     """
     s = rel.settings
     if not s.get("n_boot"):
@@ -149,7 +148,8 @@ def _value_by_rule(rel, rule):
     return _clv.customer_value(rel.summary, rel.lifetime, rel.spend, horizon=s["value_horizon"],
                                time_unit=s["time_unit"], annual_discount_rate=s["annual_discount_rate"],
                                profit_col="repeat_profit", n_boot=s["n_boot"], seed=s.get("seed", 0),
-                               by=rule.reindex(rel.summary.index)).by_group.to_dict("index")
+                               by=rule.reindex(rel.summary.index),
+                               draws=rel.value.draws).by_group.to_dict("index")
 
 
 def _short(action: str) -> str:
