@@ -53,3 +53,17 @@ def test_section_settings_rejects_unknown_keys_and_lets_overrides_win():
         section_settings({"model": {"data": 1}}, "model", fit, skip=("data",))
     with pytest.raises(ValueError, match="must be a mapping"):
         section_settings({"model": [1]}, "model", fit)
+
+
+def test_renamed_settings_name_the_new_one(tmp_path):
+    def fit(transactions, observation_end=None, *, cutoff=0.5):
+        return cutoff
+
+    with pytest.raises(ValueError, match="'as_of' is now 'observation_end'"):
+        section_settings({"relationship": {"as_of": "2024-01-01"}}, "relationship", fit,
+                         skip=("transactions",))
+    cfg = tmp_path / "c.yml"
+    (tmp_path / "tx.csv").write_text("customer_id,order_date,amount\na,2024-01-01,5\n", encoding="utf-8")
+    cfg.write_text("inputs: {transactions: tx.csv}\nas_of: 2024-01-01\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="c.yml: renamed setting.*'as_of' is now 'observation_end'"):
+        load_config(cfg)

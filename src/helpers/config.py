@@ -22,6 +22,20 @@ from helpers.paths import SAMPLE_CONFIG, resolve
 __all__ = ["DEFAULT_CONFIG", "load_config", "section_settings"]
 
 #: Defaults of a run configuration; a config file overrides any key (nested dicts are merged).
+#: Setting names used before the package spoke of each idea with one word: a configuration that
+#: still uses one stops with the new name instead of an "unknown setting".
+RENAMED_SETTINGS = {"as_of": "observation_end", "end": "observation_end",
+                    "customer": "customer_id", "paired_on": "customer_id"}
+
+
+def _renamed(keys, where):
+    """Raise a ValueError naming the new name of any renamed setting among ``keys``."""
+    old = sorted(k for k in keys if k in RENAMED_SETTINGS)
+    if old:
+        hints = "; ".join(f"{k!r} is now {RENAMED_SETTINGS[k]!r}" for k in old)
+        raise ValueError(f"{where}: renamed setting(s): {hints}; rename them in the configuration")
+
+
 DEFAULT_CONFIG: dict = {
     "name": "Unnamed data set",
     "currency": "EUR",
@@ -83,6 +97,7 @@ def load_config(path=None) -> dict:
     if not isinstance(raw, dict):
         raise DataError(path, None, "the configuration is not a YAML mapping",
                         "start from data/sample/config.yml and edit the values")
+    _renamed(raw, path.name)
     unknown = sorted(set(raw) - set(DEFAULT_CONFIG))
     if unknown:
         warnings.warn(f"{path.name}: unknown configuration keys ignored: {unknown}", UserWarning,
@@ -176,6 +191,7 @@ def section_settings(config, section, func, *, skip=(), with_defaults=False, **o
     params = inspect.signature(func).parameters
     known = [k for k, p in params.items()
              if k not in set(skip) and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    _renamed(set(values) - set(known), f"config section {section!r}")
     unknown = sorted(set(values) - set(known))
     if unknown:
         raise ValueError(f"config section {section!r}: unknown setting(s) {unknown}; "
