@@ -82,7 +82,8 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
         :func:`helpers.actions.apply_playbook`. ``attrs``: ``observation_end``,
         ``value_split``, ``freshness_days`` (the window of ``fresh_answer``), ``value_total`` (all
         customers' predicted value with its bootstrap interval), ``relationship`` (model settings),
-        ``thresholds`` (stage windows), ``playbook`` (path), ``rules`` (the rules applied), ``value_by_rule`` (see
+        ``thresholds`` (stage windows), ``playbook`` (path), ``rules`` (the rules applied),
+        ``value_by_rule`` (see
         :func:`value_at_stake`).
 
     Raises
