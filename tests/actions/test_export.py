@@ -58,6 +58,8 @@ def test_sample_export_every_customer_once_and_pseudonymised(sample_view, tmp_pa
     plain = pd.read_csv(actions.export_actions(v, tmp_path / "plain.csv"), dtype={"customer_id": str})
     assert plain["customer_id"].is_unique and set(plain["customer_id"]) == ids
     assert list(plain.columns) == actions.EXPORT_COLUMNS
+    age = plain.set_index("customer_id")["answer_age_days"]
+    assert age.reindex(v.index).equals(v["answer_age_days"].astype(float).rename("answer_age_days"))
     k1 = actions.export_actions(v, tmp_path / "k1.csv", key="key-one").read_text()
     k1b = actions.export_actions(v, tmp_path / "k1b.csv", key="key-one").read_text()
     k2 = actions.export_actions(v, tmp_path / "k2.csv", key="key-two").read_text()
@@ -94,3 +96,15 @@ def test_pipeline_export_step(sample_view, tmp_path, monkeypatch):
     (tmp_path / "f").mkdir()
     report._export_actions(cfg, tmp_path / "f", [failed])
     assert not failed.ok and "customer_actions.csv not written" in failed.error
+
+
+def test_export_carries_answer_date_and_age(tmp_path):
+    v = view().assign(answer_date=pd.to_datetime(["2024-06-10", None, "2023-07-01"]),
+                      answer_age_days=pd.array([20, pd.NA, 365], dtype="Int64"))
+    out = pd.read_csv(actions.export_actions(v, tmp_path / "a.csv"), dtype=str, keep_default_na=False)
+    assert list(out.columns) == ["customer_id", "action", "priority", "owner", "reason", "answer_date",
+                                 "answer_age_days", "segments"]
+    assert out.set_index("customer_id")[["answer_date", "answer_age_days"]].to_dict("index") == {
+        "C1": {"answer_date": "", "answer_age_days": ""},
+        "C2": {"answer_date": "2024-06-10", "answer_age_days": "20"},
+        "<script>x</script>": {"answer_date": "2023-07-01", "answer_age_days": "365"}}

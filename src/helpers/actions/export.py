@@ -24,8 +24,12 @@ __all__ = ["KEY_ENV", "EXPORT_COLUMNS", "EXPORT_SEGMENTS", "pseudonymise", "pseu
 #: Environment variable holding the pseudonymisation key; it wins over ``actions.pseudonymise_key``.
 KEY_ENV = "CRM_PSEUDONYMISE_KEY"
 
-#: Columns of the CRM file, in order (``rule`` and ``matched`` only when the view has them).
-EXPORT_COLUMNS = ["customer_id", "action", "priority", "owner", "reason", "rule", "matched", "segments"]
+#: Columns of the CRM file, in order (``rule``, ``matched``, ``answer_date`` and ``answer_age_days``
+#: only when the view has them).
+#: ``answer_date`` (YYYY-MM-DD) and ``answer_age_days`` (days before the observation end) say how
+#: old the NPS answer behind an action is; both are empty for a customer without an answer.
+EXPORT_COLUMNS = ["customer_id", "action", "priority", "owner", "reason", "rule", "matched", "answer_date",
+                  "answer_age_days", "segments"]
 #: Facts written into the ``segments`` text of the export, in this order (those present).
 EXPORT_SEGMENTS = ("nps_class", "lifecycle_stage", "ladder_step", "rfm_segment", "relationship_group",
                    "buyer_type", "value_level")
@@ -72,9 +76,10 @@ def pseudonymise(ids, key: str, *, length=16) -> pd.Series:
 def export_actions(view: pd.DataFrame, path, *, key=None, segments=EXPORT_SEGMENTS) -> Path:
     """Write the CRM import file: one row per customer with its action and segments.
 
-    Columns: ``customer_id, action, priority, owner, reason, rule, matched, segments`` (``rule`` and
-    ``matched`` only when the view has them); ``segments`` reads ``nps_class=detractor;
-    lifecycle_stage=active; ...`` with missing facts left out.
+    Columns: ``customer_id, action, priority, owner, reason, rule, matched, answer_date,
+    answer_age_days, segments`` (``rule``, ``matched``, ``answer_date`` and ``answer_age_days`` only
+    when the view has them; the answer columns are empty without an answer); ``segments`` reads
+    ``nps_class=detractor; lifecycle_stage=active; ...`` with missing facts left out.
 
     Parameters
     ----------
@@ -116,6 +121,10 @@ def export_actions(view: pd.DataFrame, path, *, key=None, segments=EXPORT_SEGMEN
                      for row in seg.itertuples(index=False)]
     cols = [c for c in EXPORT_COLUMNS if c in v.columns]
     out = v[cols].copy()
+    if "answer_date" in out.columns:
+        out["answer_date"] = pd.to_datetime(out["answer_date"]).dt.strftime("%Y-%m-%d")
+    if "answer_age_days" in out.columns:
+        out["answer_age_days"] = pd.array(out["answer_age_days"], dtype="Int64")
     if key:  # before sorting, so that the row order says nothing about the real ids
         out["customer_id"] = pseudonymise(out["customer_id"], key).to_numpy()
     out = out.sort_values(["priority", "customer_id"], kind="stable")
