@@ -64,3 +64,13 @@ def test_sanitize_html_removes_handlers_and_script_urls_keeps_the_rest():
                                           '<a>j</a><img alt="a" src="data:image/png;base64,AA=="/><img/>')
     for h in HOSTILE_HTML:
         _assert_inert(report.sanitize_html(f"<div>{h}</div>"))
+
+
+def test_config_name_in_the_data_check_line_renders_as_text():
+    from helpers.narrative import data_check
+
+    name = '<img src=x onerror=alert(3)> <script>alert(1)</script> [a](javascript:alert(2))'
+    line = data_check.dataset_line(name, "2025-06-30", "EUR")
+    page = report.render_html(new_notebook(cells=[new_markdown_cell(line)]), "T")
+    _assert_inert(page)
+    assert "&lt;img src=x onerror=alert(3)&gt; &lt;script&gt;alert(1)&lt;/script&gt;" in page
