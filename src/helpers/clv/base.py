@@ -109,6 +109,11 @@ class LifetimeModel(Model):
         """Expected repeat purchases in ``(T, T + t]`` given ``(x, tx, T)``."""
         return self.scale(params, x, tx, T) * self.phi(params, x, T, t)
 
+    def remaining_life(self, params, x, tx, T, t):
+        """Expected time alive in ``(T, T + t]`` given ``(x, tx, T)``: P(alive) E[min(tau, t) | alive]."""
+        raise NotImplementedError(f"the expected remaining life has no closed form here for the "
+                                  f"{self.label}; use the Pareto/NBD or loyalty='expected_purchases'")
+
     def start(self, x, tx, T, w):
         """Starting values of the search (natural scale), from the data."""
         raise NotImplementedError
@@ -334,6 +339,49 @@ class LifetimeFit(_ModelFit):
         ux, utx, uT, inv = _triples(*_summary_arrays(summary))
         out = self.spec.conditional_expectation(self.params.to_numpy(), ux, utx, uT, tt)[inv]
         return pd.Series(out, index=summary.index, name="expected_purchases")
+
+    def expected_remaining_life(self, t, summary):
+        """Expected time each customer stays alive within the next ``t`` time units, given her history.
+
+        ``P(alive) x E[min(tau, t) | alive]``, with ``tau`` the remaining lifetime: a number between 0
+        and ``t`` that falls smoothly with the time since the last purchase. Closed form for the
+        Pareto/NBD (see :data:`helpers.clv.pareto_nbd.PARETO_NBD`), evaluated once per unique
+        ``(frequency, recency, T)`` triple.
+
+        Parameters
+        ----------
+        t : float
+            Horizon, > 0, in the time unit of the fit.
+        summary : pandas.DataFrame
+            One row per customer with ``frequency``, ``recency``, ``T``.
+
+        Returns
+        -------
+        pandas.Series
+            ``remaining_life``, indexed like ``summary``, in [0, t].
+
+        Raises
+        ------
+        ValueError, TypeError
+            On a negative ``t`` or a malformed ``summary``.
+        NotImplementedError
+            For a model without the closed form (BG/NBD).
+
+        Examples
+        --------
+        >>> from helpers.clv import fit_pareto_nbd, simulate_bgnbd
+        >>> fit = fit_pareto_nbd(simulate_bgnbd(2000, r=0.5, alpha=5, a=0.8, b=2.5, T=40, seed=2))
+        >>> s = pd.DataFrame({"frequency": [2, 2], "recency": [5.0, 35.0], "T": [40.0, 40.0]})
+        >>> life = fit.expected_remaining_life(52, s)
+        >>> bool(0 < life.iloc[0] < life.iloc[1] < 52)
+        True
+        """
+        if np.ndim(t) != 0:
+            raise ValueError("t must be one number (a horizon); call once per horizon")
+        tt = float(_check_time(t, "t"))
+        ux, utx, uT, inv = _triples(*_summary_arrays(summary))
+        out = self.spec.remaining_life(self.params.to_numpy(), ux, utx, uT, tt)[inv]
+        return pd.Series(out, index=summary.index, name="remaining_life")
 
     def predict(self, summary, t):
         """P(alive) and expected purchases over the next ``t`` time units for each customer.

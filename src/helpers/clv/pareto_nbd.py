@@ -72,6 +72,18 @@ class _ParetoNBD(LifetimeModel):
             return u
         return -np.expm1(-(s - 1) * u) / (s - 1)
 
+    def remaining_life(self, params, x, tx, T, t):
+        """P(alive) E[min(tau, t) | alive] = P(alive) (beta + T) Phi(t; x, T).
+
+        Given alive at ``T`` the dropout rate is ``mu ~ Gamma(s, beta + T)`` (the purchases carry no
+        information on ``mu`` beyond survival), and for ``tau ~ Exp(mu)``,
+        ``E[min(tau, t)] = (1 - exp(-mu t)) / mu``; its mean over the Gamma is
+        ``(beta + T) / (s - 1) (1 - ((beta + T) / (beta + T + t))^(s - 1))`` (the log form at
+        ``s = 1``), which is ``(beta + T) Phi(t; x, T)``.
+        """
+        beta = params[3]
+        return self.p_alive(params, x, tx, T) * (beta + T) * self.phi(params, x, T, t)
+
     def loglik(self, params, d, grad=False):
         """Weighted log-likelihood; the 2F1 terms are evaluated once per (x, tx) and (x, T) pair."""
         r, alpha, s, beta = params

@@ -44,6 +44,9 @@ class CustomerValue:
         ``"spend"``, each a DataFrame with one row per draw and one column per parameter (natural
         scale). Pass it as ``draws=`` to :func:`customer_value` to value the same customers by
         another grouping from the same draws.
+    customer_draws : numpy.ndarray or None
+        With ``keep_customer_draws``: each customer's value under each draw (customers in the order
+        of ``summary``, one column per draw, float32).
     """
 
     table: pd.DataFrame
@@ -51,6 +54,7 @@ class CustomerValue:
     settings: dict
     by_group: pd.DataFrame | None = None
     draws: dict | None = None
+    customer_draws: np.ndarray | None = None
 
 
 
@@ -82,7 +86,7 @@ def _draws(fit, n_boot, rng, what):
 
 def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W",
                    annual_discount_rate=0.10, margin_rate=None, profit_col=None, n_boot=200,
-                   ci=0.95, seed=0, chunk_size=10_000, by=None, draws=None):
+                   ci=0.95, seed=0, chunk_size=10_000, by=None, draws=None, keep_customer_draws=False):
     """Expected discounted profit of each customer over a horizon, with a bootstrap interval.
 
     Input: the customer summary (one row per customer, ``recency`` and ``T`` in ``time_unit``, the
@@ -148,6 +152,9 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     draws : dict, optional
         ``CustomerValue.draws`` of an earlier call with the same fits and ``n_boot``: reuse these
         parameter draws instead of drawing (``seed`` is then not used).
+    keep_customer_draws : bool, default False
+        Keep every customer's value under every draw (``CustomerValue.customer_draws``; customers x
+        ``n_boot`` 4-byte numbers), e.g. to place customers in groups draw by draw.
 
     Returns
     -------
@@ -257,7 +264,7 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     lower = np.full(n, np.nan)
     upper = np.full(n, np.nan)
     total_lo = total_hi = np.nan
-    kept = None
+    kept = cust = None
     if n_boot > 0:
         if draws is None:
             rng = np.random.default_rng(seed)
@@ -274,12 +281,15 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
         q = [(1 - ci) / 2, (1 + ci) / 2]
         totals = np.zeros(n_boot)
         group_totals = np.zeros((n_groups, n_boot)) if by is not None else None
+        cust = np.empty((n, n_boot), dtype=np.float32) if keep_customer_draws else None
         for start in range(0, n, chunk_size):
             sl = slice(start, min(start + chunk_size, n))
             xs, ms = x[sl, None], m[sl, None]
             sp = spend_model.conditional_spend(gg_draws.T[:, None, :], xs, ms)
             vb = dep_b[inv[sl]] * sp * margin[sl, None]
             lower[sl], upper[sl] = np.quantile(vb, q, axis=1)
+            if cust is not None:
+                cust[sl] = vb
             totals += vb.sum(axis=0)
             if group_totals is not None:
                 gc = gcodes[sl]
@@ -317,7 +327,8 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
         "discounting": "end of each period", "margin": margin_source, "n_boot": int(n_boot),
         "ci": ci, "seed": seed,
     }
-    return CustomerValue(table=table, total=total, settings=settings, by_group=by_group, draws=kept)
+    return CustomerValue(table=table, total=total, settings=settings, by_group=by_group, draws=kept,
+                         customer_draws=cust)
 
 
 def _check_draws(draws, lifetime_fit, spend_fit, n_boot):

@@ -13,7 +13,8 @@ import pandas as pd
 
 from helpers.frameworks import RELATIONSHIP_GROUPS
 
-__all__ = ["GROUPS", "TIE_WARN_SHARE", "split_value", "assign_groups", "group_summary"]
+__all__ = ["GROUPS", "TIE_WARN_SHARE", "BORDERLINE_BELOW", "split_value", "assign_groups", "group_summary",
+           "group_probabilities"]
 
 #: Group names in a fixed order (low/short first), as an ordered categorical's categories.
 GROUPS = ["Strangers", "Butterflies", "Barnacles", "True Friends"]
@@ -24,6 +25,11 @@ _BY_LEVELS = {(g["profitability"], g["duration"]): g["name"] for g in RELATIONSH
 #: at least two): they all go to the upper side, so the split no longer divides where it says (e.g. a
 #: median of 0 shared by most customers puts nearly everyone on the upper side).
 TIE_WARN_SHARE = 0.10
+
+
+#: A customer whose own group gets less than this share of the parameter draws is *borderline*: the
+#: model's uncertainty alone could place her in another group (:func:`group_probabilities`).
+BORDERLINE_BELOW = 0.8
 
 
 def split_value(values: pd.Series, split, name: str) -> float:
@@ -95,7 +101,8 @@ def assign_groups(df, *, profit="profit", loyalty="p_alive", profit_split=None, 
     -------
     pandas.DataFrame
         A copy of ``df`` with ``profit_level`` (low/high), ``duration_level`` (short/long) and
-        ``group`` (ordered categorical, :data:`GROUPS`). ``attrs["splits"]`` holds the split values.
+        ``group`` (ordered categorical, :data:`GROUPS`). ``attrs["splits"]`` holds the split values
+        and the share of customers exactly on each line (``profit_tied``, ``loyalty_tied``).
         Rows with a missing profit or loyalty value get no group (NA), with a warning.
 
     Raises
@@ -154,7 +161,9 @@ def assign_groups(df, *, profit="profit", loyalty="p_alive", profit_split=None, 
             warnings.warn(f"heavy tie on the {axis} split{tie_note}, so {share:.0%} are {level!r} "
                           "instead of about the share the split aims at; choose a measure with fewer "
                           "ties or another split", UserWarning, stacklevel=2)
-    out.attrs["splits"] = {"profit": ps, "loyalty": ls, "profit_col": profit, "loyalty_col": loyalty}
+    out.attrs["splits"] = {"profit": ps, "loyalty": ls, "profit_col": profit, "loyalty_col": loyalty,
+                           "profit_tied": float((p[ok] == ps).mean()),
+                           "loyalty_tied": float((loy[ok] == ls).mean())}
     return out
 
 
@@ -216,3 +225,66 @@ def group_summary(df, *, group="group", profit="profit", value=None, interval=No
     return out.reindex(GROUPS)
 
 
+
+
+def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=None, index=None):
+    """Probability of each relationship group per customer: the share of draws placing her there.
+
+    Each column of ``profit`` and ``loyalty`` is one draw of the model parameters (e.g. the
+    parametric-bootstrap draws of the value interval): in each draw the split lines are set again
+    by the same rule (a median moves with the draw; a number stays) and every customer is placed
+    as :func:`assign_groups` does (values on a line go to the upper side). A one-dimensional axis
+    (realised profit) is the same in every draw.
+
+    Parameters
+    ----------
+    profit, loyalty : array-like, shape (customers,) or (customers, draws)
+        The two axes, one column per draw (or one fixed value per customer). Missing values leave
+        the customer out of that draw.
+    profit_split, loyalty_split : None, "median", "qX" or float
+        The split rule of each axis (see :func:`split_value`).
+    index : pandas.Index, optional
+        Index of the result.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer, one column per group of :data:`GROUPS`: the share of the draws (with
+        both values) that placed the customer in that group (rows sum to 1; NaN without draws).
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not agree or a split cannot be read.
+
+    Examples
+    --------
+    >>> loy = np.array([[0.1, 0.2], [0.9, 0.8], [0.4, 0.6]])
+    >>> group_probabilities([1.0, 9.0, 1.0], loy, profit_split=5, loyalty_split=0.5).round(2).values.tolist()
+    [[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0], [0.5, 0.0, 0.5, 0.0]]
+    """
+    p = np.asarray(profit, dtype=float)
+    loy = np.asarray(loyalty, dtype=float)
+    p2 = p[:, None] if p.ndim == 1 else p
+    l2 = loy[:, None] if loy.ndim == 1 else loy
+    if p2.ndim != 2 or l2.ndim != 2 or len(p2) != len(l2):
+        raise ValueError(f"profit and loyalty must have one row per customer; got shapes {p.shape} and "
+                         f"{loy.shape}")
+    k = max(p2.shape[1], l2.shape[1])
+    if p2.shape[1] not in (1, k) or l2.shape[1] not in (1, k):
+        raise ValueError(f"profit and loyalty must have the same number of draws (or one); got "
+                         f"{p2.shape[1]} and {l2.shape[1]}")
+    counts = np.zeros((len(p2), len(GROUPS)))
+    for j in range(k):
+        pj = p2[:, min(j, p2.shape[1] - 1)]
+        lj = l2[:, min(j, l2.shape[1] - 1)]
+        ok = np.isfinite(pj) & np.isfinite(lj)
+        if not ok.any():
+            continue
+        ps = split_value(pd.Series(pj[ok]), profit_split, "profit")
+        ls = split_value(pd.Series(lj[ok]), loyalty_split, "loyalty")
+        code = 2 * (lj[ok] >= ls) + (pj[ok] >= ps)  # GROUPS order: short/long x low/high
+        counts[np.flatnonzero(ok), code] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prob = counts / counts.sum(axis=1, keepdims=True)
+    return pd.DataFrame(prob, columns=GROUPS, index=index)

@@ -10,18 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import warnings
+
+import numpy as np
 import pandas as pd
 
 from helpers import clv
-from helpers.clv.base import _check_unit
+from helpers.clv.base import _check_unit, _summary_arrays, _triples
 from helpers.lifecycle import rfm_summary
 from helpers.relationship.duration import projected_duration
-from helpers.relationship.groups import assign_groups, group_summary
+from helpers.relationship.groups import (BORDERLINE_BELOW, GROUPS, assign_groups, group_probabilities,
+                                         group_summary)
 
 __all__ = ["LOYALTY_MEASURES", "PROFIT_MEASURES", "Relationships", "customer_relationships"]
 
 #: Loyalty measures :func:`customer_relationships` offers (column of its table -> meaning).
 LOYALTY_MEASURES = {
+    "purchases_ahead": "expected purchases within the loyalty horizon given the customer's history "
+                       "(the lifetime model's conditional expectation)",
+    "remaining_life": "expected time still alive within the loyalty horizon: P(alive) x expected "
+                      "remaining lifetime, capped at the horizon (Pareto/NBD)",
     "lifetime": "projected relationship duration from the first purchase until P(alive) falls below "
                 "the cut-off (Reinartz & Kumar)",
     "duration": "projected remaining duration from the observation end until P(alive) falls below "
@@ -69,12 +77,14 @@ class Relationships:
     summary: pd.DataFrame
     settings: dict
     groups: pd.DataFrame | None = None
+    group_probabilities: pd.DataFrame | None = None
 
 
 def customer_relationships(transactions, observation_end=None, *, model="pareto_nbd", time_unit="W",
-                           loyalty="lifetime", profitability="profit_per_order", cutoff=0.5,
+                           loyalty="purchases_ahead", profitability="profit_per_order", cutoff=0.5,
                            duration_horizon=260, value_horizon=52, annual_discount_rate=0.10,
-                           n_boot=200, profit_split=None, loyalty_split=None, seed=0):
+                           n_boot=200, profit_split=None, loyalty_split=None, seed=0,
+                           loyalty_horizon=None, borderline=BORDERLINE_BELOW):
     """Relationship group of every customer, from transactions: fit, project, value, place.
 
     Steps: :func:`helpers.lifecycle.rfm_summary` up to ``observation_end`` (days, converted to ``time_unit``);
@@ -187,22 +197,95 @@ def customer_relationships(transactions, observation_end=None, *, model="pareto_
     table["censored"] = now["censored"]
     for col in ("expected_purchases", "clv"):
         table[col] = point.table[col].reindex(table.index)
+    span = float(summary["T"].max())
+    horizon = span if loyalty_horizon is None else float(loyalty_horizon)
+    extrapolation = horizon > span * (1 + 1e-9)
+    if extrapolation:
+        warnings.warn(f"loyalty_horizon = {horizon:g} {time_unit} is longer than the data "
+                      f"({span:.0f} {time_unit}): the loyalty axis is an extrapolation",
+                      UserWarning, stacklevel=2)
+    x, tx, T = _summary_arrays(summary)
+    ux, utx, uT, inv = _triples(x, tx, T)
+    spec, lp = lifetime.spec, lifetime.params.to_numpy()
+    table["purchases_ahead"] = spec.conditional_expectation(lp, ux, utx, uT, horizon)[inv]
+    table["remaining_life"] = _remaining_life(spec, lp, ux, utx, uT, horizon, inv, loyalty)
     table = assign_groups(table, profit=profitability, loyalty=loyalty, profit_split=profit_split,
                           loyalty_split=loyalty_split)
     splits = table.attrs["splits"]
     table.attrs = {}
     # the interval of each group's value comes from the same draws as the customers' intervals
-    value = clv.customer_value(summary, lifetime, spend, n_boot=n_boot, by=table["group"], **value_kw)
+    value = clv.customer_value(summary, lifetime, spend, n_boot=n_boot, by=table["group"],
+                               keep_customer_draws=n_boot > 0 and profitability == "clv", **value_kw)
     vt = value.table.reindex(table.index)
     table.insert(table.columns.get_loc("clv") + 1, "clv_lower", vt["clv_lower"])
     table.insert(table.columns.get_loc("clv") + 2, "clv_upper", vt["clv_upper"])
+    # how sure each group is: the share of the same parameter draws that place the customer there
+    probs = pd.DataFrame(np.nan, index=table.index, columns=GROUPS)
+    if n_boot > 0:
+        lt_draws = value.draws["lifetime"].to_numpy()
+        loy_draws = np.empty((len(table), n_boot), dtype=np.float32)
+        with np.errstate(all="ignore"):
+            for j, th in enumerate(lt_draws):
+                loy_draws[:, j] = _loyalty_of(loyalty, spec, th, summary, ux, utx, uT, inv, horizon,
+                                              cutoff, duration_horizon)
+        prof = (value.customer_draws if profitability == "clv"
+                else table[profitability].to_numpy(dtype=float))
+        probs = group_probabilities(prof, loy_draws, profit_split=profit_split,
+                                    loyalty_split=loyalty_split, index=table.index)
+    codes = table["group"].cat.codes.to_numpy()
+    gp = np.where(codes >= 0, probs.to_numpy()[np.arange(len(table)), np.maximum(codes, 0)], np.nan)
+    table["group_probability"] = gp
+    table["borderline"] = pd.array(np.where(np.isnan(gp), None, gp < borderline), dtype="boolean")
+    at_bound = {"lifetime": table["censored"], "duration": table["censored"],
+                "remaining_life": table["remaining_life"] >= 0.99 * horizon}.get(loyalty)
     settings = {"model": model, "time_unit": time_unit, "loyalty": loyalty,
                 "profitability": profitability, "cutoff": cutoff, "duration_horizon": duration_horizon,
                 "value_horizon": value_horizon, "annual_discount_rate": annual_discount_rate,
                 "n_boot": n_boot, "seed": seed, "splits": splits,
+                "loyalty_horizon": horizon, "data_span": span, "extrapolation": bool(extrapolation),
+                "at_bound": float(at_bound.mean()) if at_bound is not None else 0.0,
+                "borderline": borderline,
                 "observation_end": (pd.Timestamp(observation_end) if observation_end is not None
                                     else transactions["order_date"].max())}
     table = table.sort_index()
     groups = group_summary(table, profit="profit", value="clv", interval=value.by_group)
+    groups.insert(groups.columns.get_loc("share") + 1, "borderline",
+                  table.groupby("group", observed=False)["borderline"].sum().reindex(GROUPS).to_numpy())
     return Relationships(table=table, lifetime=lifetime, spend=spend, value=value,
-                         summary=summary, settings=settings, groups=groups)
+                         summary=summary, settings=settings, groups=groups,
+                         group_probabilities=probs.sort_index())
+
+
+def _remaining_life(spec, params, ux, utx, uT, horizon, inv, loyalty):
+    """Remaining life per customer, NaN (or an error when it is the chosen axis) without a closed form."""
+    try:
+        return spec.remaining_life(params, ux, utx, uT, horizon)[inv]
+    except NotImplementedError:
+        if loyalty == "remaining_life":
+            raise ValueError(f"loyalty='remaining_life' needs the Pareto/NBD (no closed form for the "
+                             f"{spec.label}); use loyalty='purchases_ahead'") from None
+        return np.full(len(inv), np.nan)
+
+
+class _DrawModel:
+    """A lifetime model at one parameter draw, for :func:`projected_duration`."""
+
+    def __init__(self, spec, params):
+        self.spec, self.params = spec, params
+
+    def p_alive(self, frame):
+        return self.spec.p_alive(self.params, frame["frequency"].to_numpy(), frame["recency"].to_numpy(),
+                                 frame["T"].to_numpy())
+
+
+def _loyalty_of(loyalty, spec, th, summary, ux, utx, uT, inv, horizon, cutoff, duration_horizon):
+    """The loyalty measure of every customer under the parameters ``th`` (one draw)."""
+    if loyalty == "purchases_ahead":
+        return spec.conditional_expectation(th, ux, utx, uT, horizon)[inv]
+    if loyalty == "remaining_life":
+        return spec.remaining_life(th, ux, utx, uT, horizon)[inv]
+    if loyalty == "p_alive":
+        return spec.p_alive(th, ux, utx, uT)[inv]
+    since = "first_purchase" if loyalty == "lifetime" else "now"
+    return projected_duration(_DrawModel(spec, th), summary, cutoff=cutoff, horizon=duration_horizon,
+                              since=since)["duration"].to_numpy()

@@ -24,6 +24,8 @@ __all__ = ["VALIDITY_MEASURES", "HoldoutValidity", "holdout_validity", "auc"]
 
 #: Loyalty measures :func:`holdout_validity` checks (name -> meaning).
 VALIDITY_MEASURES = {
+    "purchases_ahead": "expected purchases within the loyalty horizon (customer_relationships)",
+    "remaining_life": "expected time alive within the loyalty horizon (customer_relationships)",
     "lifetime": "projected relationship duration from the first purchase (customer_relationships)",
     "duration": "projected remaining duration from the cut (customer_relationships)",
     "p_alive": "probability that the customer is still active at the cut",
@@ -182,17 +184,22 @@ def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(
 
     table = rel.table
     values = {"lifetime": table["lifetime"], "duration": table["duration"], "p_alive": table["p_alive"],
-              "frequency": table["frequency"]}
+              "frequency": table["frequency"], "purchases_ahead": table["purchases_ahead"],
+              "remaining_life": table["remaining_life"]}
     if "expected_purchases" in measures:
         values["expected_purchases"] = pd.Series(
             np.asarray(rel.lifetime.conditional_expected_purchases(holdout, rel.summary.loc[idx]),
                        dtype=float), index=idx)
     at_bound = {"duration": np.isclose(table["duration"], horizon),
-                "lifetime": np.isclose(table["lifetime"] - table["recency"], horizon)}
+                "lifetime": np.isclose(table["lifetime"] - table["recency"], horizon),
+                "remaining_life": table["remaining_life"] >= 0.99 * rel.settings["loyalty_horizon"],
+                "purchases_ahead": np.zeros(len(table), dtype=bool)}
     rows = []
     for m in measures:
         x = values[m].astype(float)
         ok = x.notna().to_numpy()
+        if not ok.any():  # e.g. remaining_life under the BG/NBD
+            continue
         xs, out = x[ok], outcome[ok]
         counts = xs.value_counts()
         rho = stats.spearmanr(xs, out["purchase_days"])
