@@ -16,13 +16,13 @@ from helpers.narrative.text import escape
 __all__ = ["MODEL_NAMES", "model_name", "data_summary", "holdout_summary", "split_summary",
            "spend_check", "nps_reason", "nps_used", "model_check", "spend_model",
            "loyalty_and_profit", "value_at_stake", "migration", "group_nps", "helper_notes",
-           "strategies", "headline"]
+           "strategies", "headline", "loyalty_axis", "quadrant_held", "group_certainty"]
 
 #: Display names of the lifetime models.
 MODEL_NAMES = {"pareto_nbd": "Pareto/NBD", "bgnbd": "BG/NBD"}
 
 #: Loyalty measures counted in weeks (the others, such as ``p_alive``, have no unit).
-_WEEK_MEASURES = ("lifetime", "duration")
+_WEEK_MEASURES = ("lifetime", "duration", "remaining_life")
 
 
 def _missing(x) -> bool:
@@ -564,7 +564,9 @@ def headline(groups, ratio, *, currency) -> str:
             f"{currency}); holdout check predicted / actual {ratio:.2f}.")
 
 
-_AXIS_LABELS = {"lifetime": "projected lifetime (weeks from the first purchase)",
+_AXIS_LABELS = {"purchases_ahead": "expected purchases within the loyalty horizon",
+                "remaining_life": "expected weeks still a customer within the loyalty horizon",
+                "lifetime": "projected lifetime (weeks from the first purchase)",
                 "duration": "projected remaining duration (weeks)", "p_alive": "P(alive)",
                 "profit_per_order": "profit per order ({currency})", "profit": "profit ({currency})",
                 "clv": "predicted value ({currency})"}
@@ -643,3 +645,113 @@ def snapshot_title(earlier, observation_end) -> str:
     'Group on 2025-07-02 (rows) and on 2025-12-31 (columns)'
     """
     return f"Group on {earlier:%Y-%m-%d} (rows) and on {observation_end:%Y-%m-%d} (columns)"
+
+
+_GROUP_ORDER = ("True Friends", "Barnacles", "Butterflies", "Strangers")
+
+
+def loyalty_axis(settings) -> str:
+    """What the loyalty axis is: measure, horizon against the data's span, ties and bound.
+
+    Parameters
+    ----------
+    settings : dict
+        ``Relationships.settings`` of :func:`helpers.relationship.customer_relationships`:
+        ``loyalty``, ``loyalty_horizon``, ``data_span``, ``extrapolation``, ``at_bound`` and
+        ``splits`` (with ``loyalty_tied``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> s = {"loyalty": "purchases_ahead", "loyalty_horizon": 39.0, "data_span": 39.0,
+    ...      "extrapolation": False, "at_bound": 0.0, "splits": {"loyalty_tied": 0.008}}
+    >>> loyalty_axis(s)
+    'Loyalty axis: expected purchases within the next 39 weeks (the span of the data, so no extrapolation); 0.8% of customers sit exactly on its split line (they go to the upper side) and 0.0% at a projection bound.'
+    """
+    horizon, span = settings["loyalty_horizon"], settings["data_span"]
+    what = {"purchases_ahead": f"expected purchases within the next {horizon:.0f} weeks",
+            "remaining_life": f"expected weeks still a customer within the next {horizon:.0f} weeks",
+            }.get(settings["loyalty"], settings["loyalty"])
+    if settings["extrapolation"]:
+        span_note = (f"an **extrapolation**: the horizon is longer than the {span:.0f} weeks of data")
+    elif horizon < span * (1 - 1e-9):
+        span_note = f"within the {span:.0f} weeks of data"
+    else:
+        span_note = "the span of the data, so no extrapolation"
+    tied = settings["splits"].get("loyalty_tied", float("nan"))
+    return (f"Loyalty axis: {what} ({span_note}); {tied:.1%} of customers sit exactly on its split "
+            f"line (they go to the upper side) and {settings['at_bound']:.1%} at a projection bound.")
+
+
+def quadrant_held(groups, *, cut, observation_end) -> str:
+    """Whether the quadrant held on the data's own holdout, in numbers.
+
+    Held means True Friends and Barnacles (the long side) were both more often active after the cut
+    than Butterflies and Strangers; otherwise the sentence says that the groups should not drive
+    spending on this data.
+
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        ``HoldoutValidity.groups`` of :func:`helpers.relationship.holdout_validity`, indexed by
+        group, with ``active_share``, ``active_lower`` and ``active_upper``.
+    cut, observation_end : date-like
+        The cut and the end of the holdout.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"active_share": [0.68, 0.69, 0.06, 0.03], "active_lower": [0.65, 0.66, 0.04, 0.02],
+    ...                   "active_upper": [0.71, 0.72, 0.07, 0.05]}, index=list(_GROUP_ORDER))
+    >>> quadrant_held(g, cut="2025-06-30", observation_end="2025-12-31")
+    '**The quadrant held.** Fitted on the data up to 2025-06-30, 68% of True Friends (95% interval 65%-71%) and 69% of Barnacles (66%-72%) bought again by 2025-12-31, against 6% of Butterflies (4%-7%) and 3% of Strangers (2%-5%).'
+    """
+    a = groups["active_share"]
+    parts = [f"{a[g]:.0%} of {g} ({groups.loc[g, 'active_lower']:.0%}-{groups.loc[g, 'active_upper']:.0%})"
+             for g in _GROUP_ORDER]
+    parts[0] = parts[0].replace(" (", " (95% interval ", 1)
+    numbers = (f"Fitted on the data up to {pd.Timestamp(cut):%Y-%m-%d}, {parts[0]} and {parts[1]} bought "
+               f"again by {pd.Timestamp(observation_end):%Y-%m-%d}, against {parts[2]} and {parts[3]}.")
+    if a.isna().any():
+        return f"**The quadrant could not be checked:** a group is empty. {numbers}"
+    if min(a["True Friends"], a["Barnacles"]) > max(a["Butterflies"], a["Strangers"]):
+        return f"**The quadrant held.** {numbers}"
+    return (f"**The quadrant did not hold:** the long side was not more often active than the short "
+            f"side, so the groups should not drive spending on this data. {numbers}")
+
+
+def group_certainty(table, *, threshold) -> str:
+    """How sure the groups are: the share of borderline customers and the median group probability.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``Relationships.table`` with ``group``, ``group_probability`` and ``borderline``.
+    threshold : float
+        The group probability under which a customer is borderline.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["Strangers", "Barnacles"], "group_probability": [1.0, 0.6],
+    ...                   "borderline": [False, True]})
+    >>> group_certainty(t, threshold=0.8)
+    '1 of 2 customers (50%) are borderline: fewer than 80% of the parameter draws place them in their group, so the playbook gives them no group strategy. Median group probability 0.80.'
+    """
+    p = pd.to_numeric(table["group_probability"], errors="coerce")
+    if p.notna().sum() == 0:
+        return "No group probabilities: the value interval was not drawn (n_boot = 0)."
+    b = table["borderline"].fillna(False).astype(bool)
+    n = int(p.notna().sum())
+    return (f"{int(b.sum()):,} of {n:,} customers ({b.sum() / n:.0%}) are borderline: fewer than "
+            f"{threshold:.0%} of the parameter draws place them in their group, so the playbook gives "
+            f"them no group strategy. Median group probability {p.median():.2f}.")

@@ -45,12 +45,17 @@ class HoldoutValidity:
         ``spearman_p``, ``tied_share``, ``tied_value``, ``bound_share``.
     groups : pandas.DataFrame
         One row per relationship group (index ``group``): ``customers``, ``share``,
-        ``active_share``, ``active_lower``, ``active_upper``.
+        ``active_share``, ``active_lower``, ``active_upper`` (Wilson interval), ``purchase_days``,
+        ``purchase_days_lower``, ``purchase_days_upper``, ``spend``, ``spend_lower``, ``spend_upper``
+        (means per customer after the cut with t intervals).
     outcome : pandas.DataFrame
-        Per customer (fitted before the cut): ``bought`` (any purchase after the cut) and
-        ``purchase_days`` (distinct purchase days after the cut, up to ``observation_end``).
+        Per customer (fitted before the cut): ``bought`` (any purchase after the cut),
+        ``purchase_days`` (distinct purchase days after the cut, up to ``observation_end``) and
+        ``spend`` (amount after the cut).
     relationships : helpers.relationship.Relationships
         The fit on the data up to the cut.
+    profit : pandas.Series
+        The profitability axis against spend after the cut: ``measure``, ``spearman``, ``spearman_p``.
     settings : dict
         ``cut``, ``observation_end``, ``holdout_days`` and ``holdout`` (in the model's time unit).
     """
@@ -60,6 +65,16 @@ class HoldoutValidity:
     outcome: pd.DataFrame
     relationships: object
     settings: dict
+    profit: pd.Series | None = None
+
+    @property
+    def held(self):
+        """Whether the quadrant held: True Friends and Barnacles both more often active after the cut
+        than Butterflies and Strangers (None when a group is empty)."""
+        a = self.groups["active_share"]
+        if a.isna().any():
+            return None
+        return bool(min(a["True Friends"], a["Barnacles"]) > max(a["Butterflies"], a["Strangers"]))
 
 
 def auc(score, event):
@@ -110,8 +125,11 @@ def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(
     against purchase days after the cut, ``tied_share`` (share of customers at the most common
     value, ``tied_value``) and ``bound_share`` (share at the projection horizon: ``duration`` equal to
     ``duration_horizon``, ``lifetime`` equal to recency + ``duration_horizon``; NaN for the other
-    measures). Per group: customers, share, and the share active after the cut with a Wilson
-    interval.
+    measures). Per group: customers, share, the share active after the cut with a Wilson
+    interval, and the mean purchase days and spend after the cut with t intervals. The
+    profitability axis is checked against spend after the cut (Spearman). ``held`` on the result
+    says whether True Friends and Barnacles were both more often active than Butterflies and
+    Strangers.
 
     Parameters
     ----------
@@ -152,7 +170,7 @@ def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(
     ...     warnings.simplefilter("ignore")
     ...     v = holdout_validity(tx, "2024-03-31")
     >>> list(v.measures.index)
-    ['lifetime', 'duration', 'p_alive', 'expected_purchases', 'frequency']
+    ['purchases_ahead', 'remaining_life', 'lifetime', 'duration', 'p_alive', 'expected_purchases', 'frequency']
     >>> int(v.groups["customers"].sum()) == len(v.outcome)
     True
     """
@@ -181,6 +199,7 @@ def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(
     idx = rel.table.index
     outcome = pd.DataFrame({"purchase_days": days_after.reindex(idx).fillna(0).astype(int)}, index=idx)
     outcome.insert(0, "bought", outcome["purchase_days"] > 0)
+    outcome["spend"] = after.groupby("customer_id")["amount"].sum().reindex(idx).fillna(0.0)
 
     table = rel.table
     values = {"lifetime": table["lifetime"], "duration": table["duration"], "p_alive": table["p_alive"],
@@ -219,7 +238,19 @@ def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(
                                 method="wilson")
     groups["active_lower"] = np.where(n > 0, lo, np.nan)
     groups["active_upper"] = np.where(n > 0, hi, np.nan)
+    for col in ("purchase_days", "spend"):
+        mean, sd = grouped[col].mean().reindex(GROUPS), grouped[col].std().reindex(GROUPS)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            half = stats.t.ppf(1 - alpha / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n.where(n > 1))
+        groups[col] = mean
+        groups[f"{col}_lower"] = mean - half
+        groups[f"{col}_upper"] = mean + half
     groups.index.name = "group"
+    pcol = rel.settings["profitability"]
+    prho = stats.spearmanr(table[pcol].astype(float), outcome["spend"], nan_policy="omit")
+    profit = pd.Series({"measure": pcol, "spearman": float(prho.statistic),
+                        "spearman_p": float(prho.pvalue)}, name="profitability")
     return HoldoutValidity(measures=measures_table, groups=groups, outcome=outcome, relationships=rel,
+                           profit=profit,
                            settings={"cut": cut, "observation_end": end, "holdout_days": holdout_days,
                                      "holdout": holdout, "time_unit": unit})
