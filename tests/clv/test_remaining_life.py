@@ -9,28 +9,24 @@ from scipy import integrate, stats
 from helpers.clv.pareto_nbd import PARETO_NBD
 
 
-def posterior_integral(params, x, tx, T, future):
-    """E[future(lambda, mu) 1{alive at T} | x, tx, T] by double integration over (lambda, mu).
+def posterior_integral(params, x, tx, T, future_mu, lam_power=0):
+    """E[lambda^lam_power future_mu(mu) 1{alive at T} | x, tx, T] by numerical integration.
 
-    Prior lambda ~ Gamma(r, alpha), mu ~ Gamma(s, beta); likelihood of the history
-    lambda^x e^{-(lambda+mu) T} (alive at T) + lambda^x mu / (lambda+mu) (e^{-(lambda+mu) tx} -
-    e^{-(lambda+mu) T}) (died between tx and T); ``future`` is the expected quantity given the rates
-    and alive at T.
+    Prior lambda ~ Gamma(r, alpha), mu ~ Gamma(s, beta), independent. Likelihood of the history:
+    lambda^x e^{-(lambda+mu) T} (alive at T) plus lambda^x mu / (lambda+mu) (e^{-(lambda+mu) tx} -
+    e^{-(lambda+mu) T}) = lambda^x mu integral_tx^T e^{-(lambda+mu) u} du (died between tx and T).
+    Both terms separate in lambda and mu, so every integral is one-dimensional (scipy.integrate.quad).
     """
     r, alpha, s, beta = params
-    prior = lambda lam, mu: stats.gamma.pdf(lam, r, scale=1 / alpha) * stats.gamma.pdf(mu, s, scale=1 / beta)
-
-    def alive(lam, mu):
-        return lam ** x * np.exp(-(lam + mu) * T)
-
-    def lik(lam, mu):
-        return alive(lam, mu) + lam ** x * mu / (lam + mu) * (np.exp(-(lam + mu) * tx) - np.exp(-(lam + mu) * T))
-
-    opts = dict(epsabs=1e-12, epsrel=1e-7)
-    num = integrate.dblquad(lambda mu, lam: prior(lam, mu) * alive(lam, mu) * future(lam, mu),
-                            0, np.inf, 0, np.inf, **opts)[0]
-    den = integrate.dblquad(lambda mu, lam: prior(lam, mu) * lik(lam, mu), 0, np.inf, 0, np.inf, **opts)[0]
-    return num / den
+    pl = lambda lam: stats.gamma.pdf(lam, r, scale=1 / alpha)
+    pm = lambda mu: stats.gamma.pdf(mu, s, scale=1 / beta)
+    quad = lambda f: integrate.quad(f, 0, np.inf, epsabs=0, epsrel=1e-10, limit=200)[0]
+    lam_alive = quad(lambda lam: pl(lam) * lam ** (x + lam_power) * np.exp(-lam * T))
+    num = lam_alive * quad(lambda mu: pm(mu) * np.exp(-mu * T) * future_mu(mu))
+    alive = quad(lambda lam: pl(lam) * lam ** x * np.exp(-lam * T)) * quad(lambda mu: pm(mu) * np.exp(-mu * T))
+    dead = integrate.quad(lambda u: quad(lambda lam: pl(lam) * lam ** x * np.exp(-lam * u))
+                          * quad(lambda mu: pm(mu) * mu * np.exp(-mu * u)), tx, T, epsrel=1e-10)[0]
+    return num / (alive + dead)
 
 
 CASES = [((0.6, 5.0, 0.8, 12.0), 2, 10.0, 30.0, 20.0),   # s < 1
@@ -41,7 +37,7 @@ CASES = [((0.6, 5.0, 0.8, 12.0), 2, 10.0, 30.0, 20.0),   # s < 1
 @pytest.mark.parametrize("params, x, tx, T, H", CASES)
 def test_remaining_life_matches_integration(params, x, tx, T, H):
     # E[min(tau, H) | rates] = (1 - exp(-mu H)) / mu for an exponential lifetime
-    want = posterior_integral(params, x, tx, T, lambda lam, mu: -np.expm1(-mu * H) / mu)
+    want = posterior_integral(params, x, tx, T, lambda mu: -np.expm1(-mu * H) / mu)
     got = PARETO_NBD.remaining_life(np.array(params), np.array([x]), np.array([tx]), np.array([T]), H)[0]
     assert got == pytest.approx(want, rel=1e-5)
     assert 0 < got < H
@@ -50,7 +46,7 @@ def test_remaining_life_matches_integration(params, x, tx, T, H):
 @pytest.mark.parametrize("params, x, tx, T, H", CASES)
 def test_expected_purchases_matches_integration(params, x, tx, T, H):
     # E[Y(H) | rates, alive] = lambda E[min(tau, H)]
-    want = posterior_integral(params, x, tx, T, lambda lam, mu: lam * -np.expm1(-mu * H) / mu)
+    want = posterior_integral(params, x, tx, T, lambda mu: -np.expm1(-mu * H) / mu, lam_power=1)
     got = PARETO_NBD.conditional_expectation(np.array(params), np.array([x]), np.array([tx]),
                                              np.array([T]), H)[0]
     assert got == pytest.approx(want, rel=1e-5)

@@ -244,3 +244,63 @@ def test_titles_state_their_numbers():
     assert holdout_title("pareto_nbd", 0.954) == "Pareto/NBD: predicted / actual 0.95"
     t = snapshot_title(pd.Timestamp("2024-01-31"), pd.Timestamp("2024-07-31"))
     assert "2024-01-31 (rows)" in t and "2024-07-31 (columns)" in t
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loyalty axis, the holdout check of the quadrant, how sure the groups are
+# ---------------------------------------------------------------------------------------------------
+def _validity_groups(active):
+    lo = [a - 0.03 for a in active]
+    hi = [a + 0.03 for a in active]
+    return pd.DataFrame({"active_share": active, "active_lower": lo, "active_upper": hi},
+                        index=["Strangers", "Butterflies", "Barnacles", "True Friends"])
+
+
+@pytest.mark.parametrize("active, held", [
+    ([0.03, 0.06, 0.69, 0.68], True),
+    ([0.14, 0.15, 0.39, 0.51], True),
+    ([0.30, 0.20, 0.25, 0.60], False),   # Barnacles below Strangers
+    ([0.10, 0.55, 0.40, 0.60], False),   # Butterflies above Barnacles
+])
+def test_quadrant_held_states_each_groups_numbers(active, held):
+    g = _validity_groups(active)
+    text = nr.quadrant_held(g, cut="2025-06-30", observation_end="2025-12-31")
+    assert text.startswith("**The quadrant held.**") == held
+    assert ("should not drive spending" in text) == (not held)
+    assert "2025-06-30" in text and "2025-12-31" in text
+    for name, a in zip(g.index, active):  # every group's share and interval, in the group's words
+        assert f"{a:.0%} of {name} (" in text
+        assert f"{a - 0.03:.0%}-{a + 0.03:.0%})" in text
+    stated = {name: int(p) / 100 for p, name in re.findall(r"(\d+)% of (True Friends|Barnacles|Butterflies|Strangers)",
+                                                           text)}
+    assert (min(stated["True Friends"], stated["Barnacles"])
+            > max(stated["Butterflies"], stated["Strangers"])) == held
+
+
+def test_quadrant_held_empty_group():
+    g = _validity_groups([0.1, 0.2, 0.3, 0.4])
+    g.loc["Butterflies", ["active_share", "active_lower", "active_upper"]] = np.nan
+    assert nr.quadrant_held(g, cut="2025-06-30", observation_end="2025-12-31").startswith(
+        "**The quadrant could not be checked:**")
+
+
+@pytest.mark.parametrize("horizon, span, extrapolation, phrase", [
+    (39.0, 39.0, False, "the span of the data, so no extrapolation"),
+    (26.0, 39.0, False, "within the 39 weeks of data"),
+    (104.0, 39.0, True, "an **extrapolation**: the horizon is longer than the 39 weeks of data"),
+])
+def test_loyalty_axis_labels_extrapolation(horizon, span, extrapolation, phrase):
+    s = {"loyalty": "purchases_ahead", "loyalty_horizon": horizon, "data_span": span,
+         "extrapolation": extrapolation, "at_bound": 0.125, "splits": {"loyalty_tied": 0.0081}}
+    text = nr.loyalty_axis(s)
+    assert phrase in text and f"within the next {horizon:.0f} weeks" in text
+    assert "0.8% of customers sit exactly on its split line" in text and "12.5% at a projection bound" in text
+
+
+def test_group_certainty_counts_borderline():
+    t = pd.DataFrame({"group": ["Strangers"] * 4, "group_probability": [1.0, 0.95, 0.7, 0.5],
+                      "borderline": [False, False, True, True]})
+    text = nr.group_certainty(t, threshold=0.8)
+    assert text.startswith("2 of 4 customers (50%) are borderline: fewer than 80%")
+    assert text.endswith(f"Median group probability {np.median([1.0, 0.95, 0.7, 0.5]):.2f}.")
+    assert nr.group_certainty(t.assign(group_probability=np.nan), threshold=0.8).startswith("No group probabilities")

@@ -90,3 +90,55 @@ def test_group_summary_value_and_interval(table):
         group_summary(t, interval=iv)
     with pytest.raises(ValueError, match="lacks column"):
         group_summary(t, value="clv", interval=iv[["lower"]])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Group probabilities from parameter draws
+# ---------------------------------------------------------------------------------------------------
+def test_group_probabilities_against_simulated_normal_draws():
+    """Loyalty draws N(m_i, sd_i) around a fixed line at 0: P(long) = Phi(m_i / sd_i) exactly; with
+    realised profit fixed the group probability is that share on the customer's profit side."""
+    from scipy import stats
+
+    from helpers.relationship import group_probabilities
+    rng = np.random.default_rng(11)
+    m = np.array([-2.0, -0.3, 0.0, 0.4, 1.5, 3.0])
+    sd = np.array([1.0, 1.0, 0.5, 1.0, 2.0, 1.0])
+    profit = np.array([1.0, 9.0, 1.0, 9.0, 1.0, 9.0])
+    k = 20_000
+    draws = m[:, None] + sd[:, None] * rng.standard_normal((len(m), k))
+    got = group_probabilities(profit, draws, profit_split=5, loyalty_split=0.0)
+    p_long = stats.norm.cdf(m / sd)
+    high = profit >= 5
+    want = np.zeros((len(m), 4))
+    want[:, 0] = np.where(~high, 1 - p_long, 0)   # Strangers
+    want[:, 1] = np.where(high, 1 - p_long, 0)    # Butterflies
+    want[:, 2] = np.where(~high, p_long, 0)       # Barnacles
+    want[:, 3] = np.where(high, p_long, 0)        # True Friends
+    se = np.sqrt(want * (1 - want) / k)
+    assert list(got.columns) == GROUPS
+    assert (np.abs(got.to_numpy() - want) <= 4 * se + 1e-12).all()
+
+
+def test_group_probabilities_median_moves_with_the_draw():
+    """A draw that scales every customer's measure leaves the median split's groups unchanged."""
+    from helpers.relationship import group_probabilities
+    loy = np.array([1.0, 2.0, 3.0, 4.0])[:, None] * np.array([0.5, 1.0, 3.0])[None, :]
+    got = group_probabilities([1.0, 9.0, 1.0, 9.0], loy)
+    assert got.to_numpy().max(axis=1).tolist() == [1.0] * 4
+    assert got.idxmax(axis=1).tolist() == ["Strangers", "Butterflies", "Barnacles", "True Friends"]
+
+
+def test_group_probabilities_bad_shapes():
+    from helpers.relationship import group_probabilities
+    with pytest.raises(ValueError, match="one row per customer"):
+        group_probabilities([1.0, 2.0], np.ones((3, 4)))
+    with pytest.raises(ValueError, match="same number of draws"):
+        group_probabilities(np.ones((2, 3)), np.ones((2, 4)))
+
+
+def test_assign_groups_reports_the_tied_share_on_each_line():
+    d = pd.DataFrame({"profit": [1.0, 2.0, 2.0, 2.0, 3.0, 9.0], "p_alive": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]})
+    with pytest.warns(UserWarning, match="50% of customers have 'profit' exactly at the split"):
+        s = assign_groups(d).attrs["splits"]
+    assert s["profit_tied"] == pytest.approx(0.5) and s["loyalty_tied"] == 0.0

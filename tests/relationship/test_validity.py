@@ -71,7 +71,8 @@ def test_cdnow_table_shape(check):
     assert (m["customers"] == 2357).all()
     assert m["auc"].between(0, 1).all() and m["tied_share"].between(0, 1).all()
     assert list(check.groups.columns) == ["customers", "share", "active_share", "active_lower",
-                                          "active_upper"]
+                                          "active_upper", "purchase_days", "purchase_days_lower",
+                                          "purchase_days_upper", "spend", "spend_lower", "spend_upper"]
     assert check.groups["customers"].sum() == 2357
     assert check.settings["holdout_days"] == 273 and check.settings["holdout"] == 39.0
 
@@ -98,6 +99,24 @@ def test_cdnow_groups_wilson(check):
     assert g.loc["True Friends", "active_share"] == pytest.approx(k["True Friends"] / n["True Friends"])
     assert (g.loc["True Friends", "active_lower"], g.loc["True Friends", "active_upper"]) == \
         pytest.approx((lo, hi))
+
+
+def test_cdnow_groups_purchase_days_and_spend_t_intervals(check, cdnow_tx):
+    from scipy import stats
+    d = cdnow_tx["order_date"]
+    after = cdnow_tx[(d > "1997-09-30") & (d <= "1998-06-30")]
+    spend = after.groupby("customer_id")["amount"].sum()
+    grp = check.relationships.table["group"]
+    for g in ("Strangers", "True Friends"):
+        ids = grp.index[grp == g]
+        y = spend.reindex(ids).fillna(0.0).to_numpy()
+        lo, hi = stats.t.interval(0.95, len(y) - 1, loc=y.mean(), scale=stats.sem(y))
+        row = check.groups.loc[g]
+        assert (row["spend"], row["spend_lower"], row["spend_upper"]) == pytest.approx((y.mean(), lo, hi))
+    assert check.outcome["spend"].sum() == pytest.approx(after["amount"].sum())
+    p = check.profit
+    want = stats.spearmanr(check.relationships.table["profit_per_order"], check.outcome["spend"])
+    assert p["measure"] == "profit_per_order" and p["spearman"] == pytest.approx(want.statistic)
 
 
 def test_cdnow_expected_purchases_beats_frequency(check):

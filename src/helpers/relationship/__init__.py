@@ -13,11 +13,15 @@ low             Strangers       Barnacles
 
 In their work duration is projected by a probabilistic lifetime model of purchase behaviour (the
 Pareto/NBD); :func:`projected_duration` does the same with any fitted model of :mod:`helpers.clv`.
+The default loyalty axis of :func:`customer_relationships` is the lifetime model's expected
+purchases within a horizon as long as the data (``purchases_ahead``): checked on each data set's own
+holdout (:func:`holdout_validity`) it predicts later buying better than the projected duration.
 
 Submodules (everything public is importable from ``helpers.relationship`` itself):
 
 - :mod:`~helpers.relationship.groups`: :data:`GROUPS`, :func:`split_value`, :func:`assign_groups`,
-  :func:`group_summary` (the four groups and the split lines);
+  :func:`group_summary` (the four groups and the split lines), :func:`group_probabilities` (how
+  sure each customer's group is, from parameter draws);
 - :mod:`~helpers.relationship.duration`: :func:`projected_duration`;
 - :mod:`~helpers.relationship.migration`: :func:`migration` between two snapshots;
 - :mod:`~helpers.relationship.survey`: :func:`group_nps` (NPS per group);
@@ -28,7 +32,8 @@ Submodules (everything public is importable from ``helpers.relationship`` itself
 """
 
 from helpers.relationship.duration import projected_duration
-from helpers.relationship.groups import GROUPS, TIE_WARN_SHARE, assign_groups, group_summary, split_value
+from helpers.relationship.groups import (BORDERLINE_BELOW, GROUPS, TIE_WARN_SHARE, assign_groups,
+                                        group_probabilities, group_summary, split_value)
 from helpers.relationship.migration import migration
 from helpers.relationship.pipeline import (LOYALTY_MEASURES, PROFIT_MEASURES, Relationships,
                                            customer_relationships)
@@ -38,4 +43,4 @@ from helpers.relationship.validity import VALIDITY_MEASURES, HoldoutValidity, au
 __all__ = ["GROUPS", "split_value", "assign_groups", "projected_duration", "group_summary", "migration",
            "group_nps", "customer_relationships", "Relationships", "LOYALTY_MEASURES",
            "PROFIT_MEASURES", "TIE_WARN_SHARE", "holdout_validity", "HoldoutValidity", "auc",
-           "VALIDITY_MEASURES"]
+           "VALIDITY_MEASURES", "group_probabilities", "BORDERLINE_BELOW"]
