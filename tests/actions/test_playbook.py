@@ -9,7 +9,7 @@ from helpers import actions
 def facts(**cols):
     base = {"nps_class": None, "lifecycle_stage": "active", "ladder_step": "repeat customer",
             "rfm_segment": None, "relationship_group": None, "buyer_type": "value buyer",
-            "value_level": "low", "fresh_answer": False}
+            "value_level": "low", "fresh_answer": False, "borderline": False}
     base.update(cols)
     return pd.DataFrame([base], index=["c"])
 
@@ -33,6 +33,13 @@ PLAYBOOK_CASES = [
     ({"lifecycle_stage": "lapsed", "relationship_group": "Barnacles"}, "reactivate-lapsed"),
     ({"lifecycle_stage": "prospect", "ladder_step": "prospect"}, "convert-prospect"),
     ({"relationship_group": "Strangers"}, "strangers-self-service"),
+    # a borderline group gets no confident group strategy: the rules without a group still apply
+    ({"relationship_group": "Butterflies", "borderline": True}, "borderline-group"),
+    ({"relationship_group": "True Friends", "lifecycle_stage": "lapsed", "borderline": True}, "reactivate-lapsed"),
+    ({"nps_class": "detractor", "fresh_answer": True, "relationship_group": "True Friends",
+      "borderline": True}, "close-the-loop-detractor"),
+    ({"lifecycle_stage": "new", "relationship_group": "Strangers", "borderline": True},
+     "second-purchase-for-new"),
     ({}, "standard"),
 ]
 

@@ -29,8 +29,11 @@ KEY_ENV = "CRM_PSEUDONYMISE_KEY"
 #: only when the view has them).
 #: ``answer_date`` (YYYY-MM-DD) and ``answer_age_days`` (days before the observation end) say how
 #: old the NPS answer behind an action is; both are empty for a customer without an answer.
+#: ``group_probability`` (share of the model's parameter draws placing the customer in her
+#: relationship group) and ``borderline`` (true when that share is low: the group is not sure) come
+#: with the relationship facts.
 EXPORT_COLUMNS = ["customer_id", "action", "priority", "owner", "reason", "rule", "matched", "answer_date",
-                  "answer_age_days", "segments"]
+                  "answer_age_days", "group_probability", "borderline", "segments"]
 #: Facts written into the ``segments`` text of the export, in this order (those present).
 EXPORT_SEGMENTS = ("nps_class", "lifecycle_stage", "ladder_step", "rfm_segment", "relationship_group",
                    "buyer_type", "value_level")

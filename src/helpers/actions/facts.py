@@ -57,7 +57,7 @@ FACT_COLUMNS = {
     "lifecycle_stage": "lifecycle", "ladder_step": "lifecycle", "rfm_segment": "lifecycle",
     "RFM": "lifecycle",
     "relationship_group": "relationships", "profit_level": "relationships",
-    "duration_level": "relationships",
+    "duration_level": "relationships", "group_probability": "relationships", "borderline": "relationships",
     "buyer_type": "buyers", "discount_share": "buyers",
     "clv": "relationships", "clv_lower": "relationships", "clv_upper": "relationships",
     "value_level": "relationships", "p_alive": "relationships", "expected_purchases": "relationships",
@@ -73,7 +73,8 @@ _LIFECYCLE_COLUMNS = {"stage": "lifecycle_stage", "ladder_step": "ladder_step", 
 _RELATIONSHIP_COLUMNS = {"group": "relationship_group", "profit_level": "profit_level",
                          "duration_level": "duration_level", "p_alive": "p_alive",
                          "expected_purchases": "expected_purchases", "clv": "clv",
-                         "clv_lower": "clv_lower", "clv_upper": "clv_upper"}
+                         "clv_lower": "clv_lower", "clv_upper": "clv_upper",
+                         "group_probability": "group_probability", "borderline": "borderline"}
 _MONEY_COLUMNS = ("revenue", "profit", "n_orders")
 _NPS_COLUMNS = {"nps_score": "nps_score", "nps_class": "nps_class", "nps_response_date": "answer_date"}
 _BUYER_COLUMNS = {"buyer_type": "buyer_type", "discount_share": "discount_share"}
@@ -90,7 +91,7 @@ FACT_TYPES = {
     "lifecycle_stage": ("category", _lifecycle.STAGES), "ladder_step": "text", "rfm_segment": "text",
     "RFM": "text",
     "relationship_group": ("category", _relationship.GROUPS), "profit_level": "text",
-    "duration_level": "text",
+    "duration_level": "text", "group_probability": "number", "borderline": "flag",
     "buyer_type": ("category", [b["name"] for b in BUYER_TYPES]), "discount_share": "number",
     "clv": "number", "clv_lower": "number", "clv_upper": "number", "p_alive": "number",
     "expected_purchases": "number",
@@ -199,7 +200,8 @@ def relationship_facts(relationships, *, money=False) -> pd.DataFrame:
     relationships : pandas.DataFrame
         ``helpers.relationship.customer_relationships(...).table``: ``group``, ``clv`` and, when
         present, ``profit_level``, ``duration_level``, ``p_alive``, ``expected_purchases``,
-        ``clv_lower``, ``clv_upper``.
+        ``clv_lower``, ``clv_upper``, ``group_probability`` (share of the parameter draws placing the
+        customer in her group) and ``borderline``.
     money : bool, default False
         Also take ``revenue``, ``profit`` and ``n_orders`` (when there is no lifecycle table, which
         otherwise provides them).
@@ -515,7 +517,8 @@ def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None,
         known from); ``nps_score``, ``nps_class``, ``answer_date``, ``answer_age_days``,
         ``fresh_answer`` (False without an answer); ``lifecycle_stage``,
         ``ladder_step``, ``rfm_segment``, ``RFM``; ``relationship_group``, ``profit_level``,
-        ``duration_level``; ``buyer_type``, ``discount_share``; ``clv``, ``clv_lower``, ``clv_upper``,
+        ``duration_level``, ``group_probability``, ``borderline`` (False without a group);
+        ``buyer_type``, ``discount_share``; ``clv``, ``clv_lower``, ``clv_upper``,
         ``value_level`` (high/low, missing without a prediction), ``p_alive``,
         ``expected_purchases``; ``revenue``, ``profit``, ``n_orders`` (0 without a purchase),
         ``days_since_last``, ``first_purchase``, ``last_purchase``. ``attrs["value_split"]`` holds
