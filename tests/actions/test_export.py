@@ -60,6 +60,11 @@ def test_sample_export_every_customer_once_and_pseudonymised(sample_view, tmp_pa
     assert list(plain.columns) == actions.EXPORT_COLUMNS
     age = plain.set_index("customer_id")["answer_age_days"]
     assert age.reindex(v.index).equals(v["answer_age_days"].astype(float).rename("answer_age_days"))
+    # how sure the relationship group is travels with the action
+    gp = plain.set_index("customer_id")["group_probability"].reindex(v.index)
+    pd.testing.assert_series_equal(gp, v["group_probability"].astype(float), check_names=False, rtol=1e-12)
+    assert gp[v["relationship_group"].notna()].between(0, 1).all()
+    assert (plain.set_index("customer_id")["borderline"].reindex(v.index) == v["borderline"]).all()
     k1 = actions.export_actions(v, tmp_path / "k1.csv", key="key-one").read_text()
     k1b = actions.export_actions(v, tmp_path / "k1b.csv", key="key-one").read_text()
     k2 = actions.export_actions(v, tmp_path / "k2.csv", key="key-two").read_text()
