@@ -301,6 +301,6 @@ def test_group_certainty_counts_borderline():
     t = pd.DataFrame({"group": ["Strangers"] * 4, "group_probability": [1.0, 0.95, 0.7, 0.5],
                       "borderline": [False, False, True, True]})
     text = nr.group_certainty(t, threshold=0.8)
-    assert text.startswith("2 of 4 customers (50%) are borderline: fewer than 80%")
+    assert text.startswith("2 of 4 customers (50.0%) are borderline: fewer than 80%")
     assert text.endswith(f"Median group probability {np.median([1.0, 0.95, 0.7, 0.5]):.2f}.")
     assert nr.group_certainty(t.assign(group_probability=np.nan), threshold=0.8).startswith("No group probabilities")

@@ -745,13 +745,13 @@ def group_certainty(table, *, threshold) -> str:
     >>> t = pd.DataFrame({"group": ["Strangers", "Barnacles"], "group_probability": [1.0, 0.6],
     ...                   "borderline": [False, True]})
     >>> group_certainty(t, threshold=0.8)
-    '1 of 2 customers (50%) are borderline: fewer than 80% of the parameter draws place them in their group, so the playbook gives them no group strategy. Median group probability 0.80.'
+    '1 of 2 customers (50.0%) are borderline: fewer than 80% of the parameter draws place them in their group, so the playbook gives them no group strategy. Median group probability 0.80.'
     """
     p = pd.to_numeric(table["group_probability"], errors="coerce")
     if p.notna().sum() == 0:
         return "No group probabilities: the value interval was not drawn (n_boot = 0)."
     b = table["borderline"].fillna(False).astype(bool)
     n = int(p.notna().sum())
-    return (f"{int(b.sum()):,} of {n:,} customers ({b.sum() / n:.0%}) are borderline: fewer than "
+    return (f"{int(b.sum()):,} of {n:,} customers ({b.sum() / n:.1%}) are borderline: fewer than "
             f"{threshold:.0%} of the parameter draws place them in their group, so the playbook gives "
             f"them no group strategy. Median group probability {p.median():.2f}.")
