@@ -6,8 +6,12 @@ Fader & Hardie (the 1/10 sample and the full file; cut 1997-09-30, holdout to 19
 cut and prints :func:`helpers.relationship.holdout_validity`: per loyalty measure the AUC for
 "bought after the cut", Spearman's rho against purchase days after the cut, the share of customers
 on the most common value (tied) and at the projection horizon (bound), with the counts of customers;
-then per group (default settings) its size and the share active after the cut with a Wilson 95%
-interval. CDNOW has no margins: profit is 30% of the dollar value.
+then per group (default settings) its size, the share active after the cut with a Wilson 95%
+interval, mean purchase days and spend after the cut, and whether the quadrant held (True Friends
+and Barnacles more often active than Butterflies and Strangers); the loyalty horizon against the
+data's span, the share of customers on each split line and at a projection bound. Last, the
+groups' borderline customers from a fit with the default 200 parameter draws. CDNOW has no margins:
+profit is 30% of the dollar value.
 
 Run: ``PYTHONPATH=src python benchmarks/bench_groups.py``. Not part of the tests.
 """
@@ -26,7 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from helpers.io import load_transactions  # noqa: E402
 from helpers.paths import SAMPLE_DIR  # noqa: E402
-from helpers.relationship import holdout_validity  # noqa: E402
+from helpers.relationship import customer_relationships, holdout_validity  # noqa: E402
 
 CDNOW_CUT, CDNOW_END = "1997-09-30", "1998-06-30"
 
@@ -74,8 +78,25 @@ def report(name, tx, cut, end=None):
                          "active after cut": g["active_share"].map("{:.1%}".format),
                          "95% interval": [f"{lo:.1%} - {hi:.1%}" for lo, hi in
                                           zip(g["active_lower"], g["active_upper"])]})
-    print(f"groups (loyalty={rel.settings['loyalty']}, split {rel.settings['splits']}):")
+    gout["purchase days"] = g["purchase_days"].map("{:.2f}".format)
+    gout["spend"] = g["spend"].map("{:.1f}".format)
+    st = rel.settings
+    sp = st["splits"]
+    print(f"groups (loyalty={st['loyalty']} over {st['loyalty_horizon']:.1f} weeks, data span "
+          f"{st['data_span']:.1f} weeks{', EXTRAPOLATION' if st['extrapolation'] else ''}; split lines "
+          f"profit {sp['profit']:.3g} ({sp['profit_tied']:.1%} on the line), loyalty {sp['loyalty']:.3g} "
+          f"({sp['loyalty_tied']:.1%} on the line); {st['at_bound']:.1%} at a bound; quadrant held: {v.held}):")
     print(gout.to_string())
+    p = v.profit
+    print(f"profitability ({p['measure']}) against spend after the cut: Spearman {p['spearman']:+.3f}")
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = customer_relationships(tx[pd.to_datetime(tx["order_date"]) <= s["cut"]], s["cut"])
+    b = full.table["borderline"].astype(bool)
+    print(f"group probability from 200 draws ({time.perf_counter() - t0:.1f} s): {int(b.sum()):,} borderline "
+          f"({b.mean():.1%}), median {full.table['group_probability'].median():.2f}, per group "
+          f"{full.groups['borderline'].to_dict()}")
     for w in {str(w.message) for w in caught}:
         print(f"    warning: {w}")
 
