@@ -167,3 +167,20 @@ def test_group_plots(run, close_figures):
         plots.plot_group_shares(pd.DataFrame({"x": [1]}))
     with pytest.raises(ValueError, match="counts"):
         plots.plot_group_migration(pd.DataFrame())
+
+
+def test_loyalty_horizon_beyond_the_data_is_labelled_and_bgnbd_has_no_remaining_life(run):
+    tx = run[0].transactions
+    with pytest.warns(UserWarning, match="longer than the data .* extrapolation"):
+        r = customer_relationships(tx, n_boot=0, loyalty_horizon=520)
+    assert r.settings["extrapolation"] and r.settings["loyalty_horizon"] == 520
+    assert r.table["group_probability"].isna().all() and r.table["borderline"].isna().all()
+    assert r.group_probabilities.isna().all().all()
+    # the remaining life is at most the horizon and rises with the horizon
+    short = customer_relationships(tx, n_boot=0, loyalty="remaining_life", loyalty_horizon=26)
+    assert short.table["remaining_life"].between(0, 26).all()
+    assert (short.table["remaining_life"] <= r.table["remaining_life"] + 1e-12).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="needs the Pareto/NBD"):
+            customer_relationships(tx, n_boot=0, model="bgnbd", loyalty="remaining_life")
