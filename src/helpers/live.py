@@ -134,14 +134,14 @@ def chosen_values(controls: dict, values: dict | None = None) -> str:
     Examples
     --------
     >>> chosen_values({"confidence": CONFIDENCE})
-    'Chosen in this report: confidence level = 0.95 (open the notebook in JupyterLab, `make lab`, to change it beside the figure).'
+    'Chosen in this report: confidence level = 0.95 (open the notebook in JupyterLab with make lab to change it beside the figure).'
     >>> chosen_values({"a": LOYALTY_SPLIT, "b": FRESHNESS}, {"a": 0.75})
-    'Chosen in this report: loyalty split (quantile) = 0.75; freshness window = 30 days (open the notebook in JupyterLab, `make lab`, to change them beside the figure).'
+    'Chosen in this report: loyalty split (quantile) = 0.75; freshness window = 30 days (open the notebook in JupyterLab with make lab to change them beside the figure).'
     """
     values = {**{k: c.value for k, c in controls.items()}, **(values or {})}
     parts = "; ".join(c.describe(values[k]) for k, c in controls.items())
     it = "it" if len(controls) == 1 else "them"
-    return (f"Chosen in this report: {parts} (open the notebook in JupyterLab, `make lab`, to change {it} "
+    return (f"Chosen in this report: {parts} (open the notebook in JupyterLab with make lab to change {it} "
             "beside the figure).")
 
 
