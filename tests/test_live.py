@@ -88,3 +88,20 @@ def test_a_static_run_leaves_no_widget_in_the_html(tmp_path):
     assert not any(WIDGET_MIME in o.get("data", {}) for o in outputs) and "widgets" not in nb.metadata
     html = render_html(nb, "t")
     assert "widget-state" not in html and "jupyter-widgets" not in html and WIDGET_MIME not in html
+
+
+@pytest.mark.slow
+def test_the_cutoff_reprojects_the_lifetime_axis(sample):
+    import warnings
+
+    from helpers import relationship
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the sample's model notes are not the point here
+        rel = relationship.customer_relationships(sample.transactions, sample.observation_end, n_boot=0)
+        draw = live.relationship_map(rel.table, lifetime_fit=rel.lifetime)
+        same = draw(profit_split=0.5, loyalty_split=0.5, cutoff=0.5)
+        lower = draw(profit_split=0.5, loyalty_split=0.5, cutoff=0.2)
+    # the default cut-off reproduces the pipeline's lifetimes; a lower one keeps customers longer
+    assert (same["lifetime"] == rel.table["lifetime"]).all()
+    assert (lower["lifetime"] >= same["lifetime"]).all() and (lower["lifetime"] > same["lifetime"]).any()

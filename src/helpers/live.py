@@ -6,7 +6,7 @@ static run (papermill, nbval, the report pipeline) it only prints the values cho
 reports carry no widget script or state.
 
 The figures that can be tweaked are functions here that return a ``draw(**values)`` function:
-:func:`nps_segments` (confidence level), :func:`relationship_map` (split lines),
+:func:`nps_segments` (confidence level), :func:`relationship_map` (split lines, P(alive) cut-off),
 :func:`lifecycle_stages` (stage windows) and :func:`fresh_detractors` (freshness window).
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["Control", "CONFIDENCE", "PROFIT_SPLIT", "LOYALTY_SPLIT", "FRESHNESS", "WINDOW", "split_quantile",
+__all__ = ["Control", "CONFIDENCE", "PROFIT_SPLIT", "LOYALTY_SPLIT", "CUTOFF", "FRESHNESS", "WINDOW", "split_quantile",
            "is_live", "chosen_values", "tweak", "nps_segments", "relationship_map", "lifecycle_stages", "fresh_detractors"]
 
 
@@ -64,6 +64,7 @@ class Control:
 CONFIDENCE = Control("confidence level", 0.95, 0.80, 0.99, 0.01)
 PROFIT_SPLIT = Control("profitability split (quantile)", 0.5, 0.05, 0.95, 0.05)
 LOYALTY_SPLIT = Control("loyalty split (quantile)", 0.5, 0.05, 0.95, 0.05)
+CUTOFF = Control("P(alive) cut-off", 0.5, 0.05, 0.95, 0.05)
 FRESHNESS = Control("freshness window", 30, 7, 120, 1, unit="days")
 WINDOW = Control("window", 90, 14, 720, 7, unit="days")
 
@@ -231,8 +232,9 @@ def nps_segments(survey: pd.DataFrame, segment: str, reference: float | None = N
 
 
 def relationship_map(table: pd.DataFrame, *, profit="profit_per_order", loyalty="lifetime", figsize=(9, 6),
-                     profit_label=None, loyalty_label=None):
-    """The relationship groups with both split lines at chosen quantiles (0.5 = the median).
+                     profit_label=None, loyalty_label=None, lifetime_fit=None, horizon=260):
+    """The relationship groups with both split lines at chosen quantiles (0.5 = the median) and,
+    given the fitted lifetime model, a chosen P(alive) cut-off.
 
     Parameters
     ----------
@@ -240,11 +242,18 @@ def relationship_map(table: pd.DataFrame, *, profit="profit_per_order", loyalty=
         ``customer_relationships(...).table``.
     profit, loyalty : str
         The axes' columns.
+    lifetime_fit : helpers.clv.LifetimeFit, optional
+        ``Relationships.lifetime``: with it, ``draw(..., cutoff=c)`` projects the ``lifetime`` or
+        ``duration`` axis again with P(alive) cut-off ``c`` (:func:`helpers.relationship.projected_duration`);
+        a ``p_alive`` axis does not depend on the cut-off.
+    horizon : float, default 260
+        Longest projection (``duration_horizon`` of the run).
 
     Returns
     -------
     callable
-        ``draw(profit_split, loyalty_split)``: quantiles in (0, 1); it returns the groups drawn.
+        ``draw(profit_split, loyalty_split, cutoff=None)``: quantiles in (0, 1); it returns the groups
+        drawn.
 
     Examples
     --------
@@ -256,10 +265,16 @@ def relationship_map(table: pd.DataFrame, *, profit="profit_per_order", loyalty=
 
     from helpers import plots, relationship
 
-    def draw(profit_split, loyalty_split):
+    def draw(profit_split, loyalty_split, cutoff=None):
+        data = table
+        if cutoff is not None and lifetime_fit is not None and loyalty in ("lifetime", "duration"):
+            since = "first_purchase" if loyalty == "lifetime" else "now"
+            projected = relationship.projected_duration(lifetime_fit, table[["frequency", "recency", "T"]],
+                                                        cutoff=cutoff, horizon=horizon, since=since)
+            data = table.assign(**{loyalty: projected["duration"]})
         with warnings.catch_warnings(record=True) as caught:  # shown under the figure, in words
             warnings.simplefilter("always")
-            g = relationship.assign_groups(table, profit=profit, loyalty=loyalty,
+            g = relationship.assign_groups(data, profit=profit, loyalty=loyalty,
                                            profit_split=f"q{profit_split:g}", loyalty_split=f"q{loyalty_split:g}")
         _, ax = plt.subplots(figsize=figsize)
         plots.plot_relationship_map(g, profit=profit, loyalty=loyalty, ax=ax, profit_label=profit_label,
