@@ -54,6 +54,8 @@ def test_bad_controls():
         live.tweak(lambda x: None, {"x": 3}, live=False)
     with pytest.raises(ValueError, match="is a value, not a quantile"):
         live.split_quantile(12.5)
+    # a split given as a value starts the slider where it lies among the values
+    assert live.split_quantile(7.5, pd.Series(range(10))) == 0.8
 
 
 def test_confidence_level_changes_the_interval_drawn(sample):

@@ -69,13 +69,16 @@ FRESHNESS = Control("freshness window", 30, 7, 120, 1, unit="days")
 WINDOW = Control("window", 90, 14, 720, 7, unit="days")
 
 
-def split_quantile(split) -> float:
-    """A split setting (None, "median", "qX") as the quantile a split slider starts from.
+def split_quantile(split, values=None) -> float:
+    """A split setting (None, "median", "qX" or a value) as the quantile a split slider starts from.
 
     Parameters
     ----------
-    split : None, "median" or "qX"
+    split : None, "median", "qX" or number
         As ``profit_split`` / ``loyalty_split`` of :func:`helpers.relationship.assign_groups`.
+    values : pandas.Series, optional
+        The axis' values; needed for a split given as a value (it starts at the share of values below
+        it, rounded to the slider's step of 0.05).
 
     Returns
     -------
@@ -84,18 +87,23 @@ def split_quantile(split) -> float:
     Raises
     ------
     ValueError
-        For a split given as a value in the column's units (a slider of quantiles cannot start there).
+        For a split given as a value without ``values``.
 
     Examples
     --------
     >>> split_quantile(None), split_quantile("median"), split_quantile("q0.75")
     (0.5, 0.5, 0.75)
+    >>> split_quantile(3.0, pd.Series([1.0, 2, 3, 4]))
+    0.5
     """
     if split is None or split == "median":
         return 0.5
     if isinstance(split, str) and split.startswith("q"):
         return float(split[1:])
-    raise ValueError(f"split {split!r} is a value, not a quantile; the live map moves quantile splits only")
+    if values is None:
+        raise ValueError(f"split {split!r} is a value, not a quantile: pass the axis' values to place it")
+    share = float((pd.Series(values).dropna() < float(split)).mean())
+    return min(max(round(share * 20) / 20, 0.05), 0.95)
 
 
 def is_live() -> bool:

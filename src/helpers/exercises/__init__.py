@@ -13,7 +13,9 @@ questions, stored as salted hashes (:func:`~helpers.exercises.core.salted_hash`)
 - :mod:`~helpers.exercises.relationship`: what P(alive) means, expected purchases, relationship
   groups and their strategies, changing a split line;
 - :mod:`~helpers.exercises.actions`: the playbook's action for a customer, buyer types, service
-  personas and the relationship type an action uses.
+  personas and the relationship type an action uses;
+- :mod:`~helpers.exercises.case`: the CDNOW case study (published BG/NBD estimates reproduced, then
+  relationship groups and actions), imported on its own: ``from helpers.exercises import case``.
 
 Examples
 --------
