@@ -10,6 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from helpers.exercises import EXERCISES, RIGHT, UNANSWERED, WRONG, Exercise, Task
+from helpers.exercises.notebook import exercise_notebook
 from helpers.paths import NOTEBOOKS_DIR
 from helpers.report.pipeline import list_notebooks
 
@@ -86,6 +87,8 @@ def test_feedback_says_what_is_wrong():
 
 
 def test_bad_task_definitions_and_keys():
+    with pytest.raises(KeyError, match="no exercise 'crm'; exercises: "):
+        exercise_notebook("crm")
     with pytest.raises(ValueError, match="unknown kind 'essay'"):
         Exercise("t", [Task("q1", "?", "essay", "-")])
     with pytest.raises(ValueError, match="task keys must be unique"):
@@ -112,6 +115,9 @@ def test_trainee_copy_holds_no_solution(name):
     # the questions shown are the module's (a changed task cannot leave a stale question)
     shown = [c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("**q")]
     assert shown == [EXERCISES[name].question(t.key) for t in EXERCISES[name].EXERCISE.tasks]
+    fresh = exercise_notebook(name)
+    assert [(c.cell_type, c.source) for c in nb.cells] == [(c.cell_type, c.source) for c in fresh.cells], \
+        "stale trainee notebook: run python -m helpers.exercises"
 
 
 def _run(name, mode):

@@ -63,8 +63,8 @@ _PLAYBOOK = ("04_customer_actions, Change the playbook: the rule table; every cu
              "rule with the lowest priority number (ties: the rule listed first).")
 _PERSONA = "04_customer_actions, Concept: service personas, and the glossary's Service personas."
 TASKS = [
-    Task("q1", "The five customers of `inputs('q1')` (their facts): the primary playbook rule of each "
-         "(a dict customer -> rule id; `inputs('rules')` lists the rules).", "labels", _PLAYBOOK,
+    Task("q1", "The five customers of `ex.inputs('q1')` (their facts): the primary playbook rule of each "
+         "(a dict customer -> rule id; `ex.inputs('rules')` lists the rules).", "labels", _PLAYBOOK,
          expected=lambda: _primary()["rule"].to_dict(), inputs=lambda: FACTS.copy(), choices=_RULE_IDS),
     Task("q2", "p1 and p2 differ only in fresh_answer. Why do they get different rules? A: p2 is worth "
          "less; B: p2's detractor answer is older than the freshness window, so the 48-hour rules do not "
@@ -78,7 +78,7 @@ TASKS = [
          _PLAYBOOK + " The matched column lists every rule whose conditions hold.",
          expected=lambda: float(len(_primary().loc["p3", "matched"].split(";"))),
          inputs=lambda: FACTS.copy(), unit="rules"),
-    Task("q5", "The buyer type of each customer of `inputs('q5')` (a dict customer -> buyer type).",
+    Task("q5", "The buyer type of each customer of `ex.inputs('q5')` (a dict customer -> buyer type).",
          "labels", "04_customer_actions, Concept: buyer types and the rules that infer them (the first "
          "rule that holds wins).", expected=_buyer_types, inputs=lambda: BUYERS.copy(),
          choices=[b["name"] for b in frameworks.BUYER_TYPES]),
@@ -90,7 +90,7 @@ TASKS = [
          answer_hash=salted_hash("skeptic", "q7"), choices=_PERSONAS),
     Task("q8", "'I don't know... the blue one, or maybe the grey? What if it doesn't fit?' Which service "
          "persona?", "hashed", _PERSONA, answer_hash=salted_hash("indecisive", "q8"), choices=_PERSONAS),
-    Task("q9", "For the customer of q7, which way of handling (A-D of `inputs('q9')`) fits?", "label",
+    Task("q9", "For the customer of q7, which way of handling (A-D of `ex.inputs('q9')`) fits?", "label",
          _PERSONA + " What each persona requires.",
          expected=lambda: next(k for k, v in _PERSONA_ACTIONS.items() if v == _persona_action("skeptic")),
          inputs=lambda: dict(_PERSONA_ACTIONS), choices=tuple(_PERSONA_ACTIONS)),

@@ -66,8 +66,8 @@ _ACTIONS_Q = {"A": _segment_action("Champions"), "B": _segment_action("Can't Los
 
 _STAGES = "02_lifecycle, Concept: the stage rules, first that applies (glossary: lifecycle stages)."
 TASKS = [
-    Task("q1", f"The purchases of `inputs('q1')`, as of {OBSERVATION_END}, with the windows of "
-         f"`inputs('windows')`: the lifecycle stage of each customer (a dict customer -> stage).",
+    Task("q1", f"The purchases of `ex.inputs('q1')`, as of {OBSERVATION_END}, with the windows of "
+         f"`ex.inputs('windows')`: the lifecycle stage of each customer (a dict customer -> stage).",
          "labels", _STAGES, expected=_stages, inputs=lambda: TRANSACTIONS.copy(),
          choices=lifecycle.STAGES),
     Task("q2", "How many repeat purchase days (frequency: purchase days minus the first) has ben?",
@@ -79,17 +79,17 @@ TASKS = [
          "(count the days of each month).",
          expected=lambda: float(_summary().eval("T - recency")["fay"]), inputs=lambda: TRANSACTIONS.copy(),
          unit="days"),
-    Task("q4", "The loyalty-ladder rung of each customer (the survey of `inputs('survey')` counts: a "
+    Task("q4", "The loyalty-ladder rung of each customer (the survey of `ex.inputs('survey')` counts: a "
          "promoter answers 9 or 10); a dict customer -> rung.", "labels",
          "02_lifecycle, The loyalty ladder: a customer stands on the highest rung whose conditions hold; "
          "client needs three purchase days and an active customer, advocate two days, not lapsed and "
          "a promoter.", expected=_ladder, inputs=lambda: TRANSACTIONS.copy(),
          choices=[r["name"] for r in frameworks.LOYALTY_LADDER]),
-    Task("q5", "The RFM segment of each score cell (R, F, M) of `inputs('q5')`; a dict id -> segment.",
+    Task("q5", "The RFM segment of each score cell (R, F, M) of `ex.inputs('q5')`; a dict id -> segment.",
          "labels", "02_lifecycle, RFM: the table of which segment each R x F cell belongs to.",
          expected=_rfm, inputs=lambda: dict(RFM_CELLS),
          choices=[s["name"] for s in frameworks.RFM_SEGMENTS]),
-    Task("q6", "Which action (A, B or C of `inputs('q6')`) fits a customer in Can't Lose Them?", "label",
+    Task("q6", "Which action (A, B or C of `ex.inputs('q6')`) fits a customer in Can't Lose Them?", "label",
          "02_lifecycle, Act (per RFM segment) or the glossary's RFM segments, 'What to do'.",
          expected=lambda: next(k for k, v in _ACTIONS_Q.items() if v == _segment_action("Can't Lose Them")),
          inputs=lambda: dict(_ACTIONS_Q), choices=tuple(_ACTIONS_Q)),

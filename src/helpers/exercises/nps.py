@@ -51,7 +51,7 @@ def _diff(pair):
 
 _WHERE = "01_nps, Concept"
 TASKS = [
-    Task("q1", "Classify each answer of `inputs('q1')` (scores 0-10) as promoter, passive or detractor; "
+    Task("q1", "Classify each answer of `ex.inputs('q1')` (scores 0-10) as promoter, passive or detractor; "
          "answer a list of names in the same order.", "labels",
          f"{_WHERE}: the three classes and their score ranges (glossary: NPS classes).",
          expected=lambda: nps.classify(pd.Series(SCORES, dtype="Int64")).astype(str).tolist(),
@@ -61,7 +61,7 @@ TASKS = [
          "total but not in the difference.",
          expected=lambda: float(nps.nps_summary(pd.Series(SCORES, dtype="Int64"))["nps"]),
          inputs=lambda: list(SCORES), tol=0.1, unit="points"),
-    Task("q3", "A survey with the class counts of `inputs('q3')`: its NPS in points.", "number",
+    Task("q3", "A survey with the class counts of `ex.inputs('q3')`: its NPS in points.", "number",
          f"{_WHERE}: divide by all answers, passives included.",
          expected=lambda: float(_counts_interval(COUNTS)["nps"]), inputs=lambda: dict(COUNTS), tol=0.1,
          unit="points"),
@@ -78,18 +78,18 @@ TASKS = [
          expected=lambda: (_counts_interval(COUNTS, method="wald", alpha=0.10)["ci_high"]
                            > _counts_interval(COUNTS, method="wald")["ci_high"]),
          inputs=lambda: dict(COUNTS)),
-    Task("q7", "Segments north and south (`inputs('q7')`): is the difference of their NPS real at the "
+    Task("q7", "Segments north and south (`ex.inputs('q7')`): is the difference of their NPS real at the "
          "5% level? (True/False)", "bool",
          "01_nps, Compute: each segment against the rest, the p-value of the difference (below 0.05 = "
          "real at the 5% level).",
          expected=lambda: bool(_diff(SEGMENTS)["p_value"] < 0.05), inputs=lambda: SEGMENTS),
-    Task("q8", "This year against last year (`inputs('q8')`): the NPS went up by 8 points. Is the change "
+    Task("q8", "This year against last year (`ex.inputs('q8')`): the NPS went up by 8 points. Is the change "
          "real at the 5% level? (True/False)", "bool",
          "01_nps, Year on year: a difference is real only when its interval leaves out 0; with 100 "
          "answers a year the interval of a difference is about +/- 25 points.",
          expected=lambda: bool(_diff(SMALL_GAP)["p_value"] < 0.05), inputs=lambda: SMALL_GAP),
     Task("q9", "How many answers does the next survey need for a 95% interval of +/- 5 points, when you "
-         "expect the shares of `inputs('q9')`? (Adjusted Wald interval: n = 1.96^2 x Var / E^2 - 3.)", "number",
+         "expect the shares of `ex.inputs('q9')`? (Adjusted Wald interval: n = 1.96^2 x Var / E^2 - 3.)", "number",
          "01_nps, the sample-size section: for the adjusted Wald interval n = 1.96^2 x variance / margin^2 - 3 (margin as a share), rounded up; the variance "
          "comes from the expected shares.",
          expected=lambda: float(nps.sample_size(PLAN["margin"], {"promoter": PLAN["promoter"],

@@ -65,7 +65,7 @@ _STRATEGIES = {k: _strategy(g) for k, g in zip("ABCD", ["True Friends", "Barnacl
 _PALIVE = ("03_relationship_groups, Concept: the lifetime model and P(alive), and the figure 'P(alive) "
            "by frequency and recency'.")
 TASKS = [
-    Task("q1", "With the BG/NBD parameters of `inputs('params')`, the P(alive) of kim (`inputs('q1')`: "
+    Task("q1", "With the BG/NBD parameters of `ex.inputs('params')`, the P(alive) of kim (`ex.inputs('q1')`: "
          "2 repeat purchases, the last at week 30, observed 38 weeks). A share 0..1.", "number",
          _PALIVE + " P(alive) = 1 / (1 + a/(b + x - 1) x ((alpha + T)/(alpha + tx))^(r + x)) for x > 0.",
          expected=lambda: float(_p_alive()["kim"]), inputs=lambda: CUSTOMERS.copy(), tol=0.01),
@@ -86,7 +86,7 @@ TASKS = [
          "profitable; B: the probability, given their purchase history, that they have not dropped "
          "out yet; C: they will buy in 30% of the coming weeks.", "hashed", _PALIVE,
          answer_hash=salted_hash("B", "q5"), choices=("A", "B", "C")),
-    Task("q6", "The eight customers of `inputs('q6')` (profit per order, projected duration in weeks), "
+    Task("q6", "The eight customers of `ex.inputs('q6')` (profit per order, projected duration in weeks), "
          "split at the medians (a value on the line counts as high/long): the group of each "
          "(a dict customer -> group).", "labels",
          "03_relationship_groups, Concept: two axes, four groups; the median of eight values is halfway "
@@ -98,7 +98,7 @@ TASKS = [
          "higher line leaves fewer customers on the long side.",
          expected=lambda: float(sum(g == "True Friends" for g in _groups(loyalty_split="q0.75").values())),
          inputs=lambda: BOOK.copy(), unit="customers"),
-    Task("q8", "Which strategy (A-D of `inputs('q8')`) is the one for Barnacles?", "label",
+    Task("q8", "Which strategy (A-D of `ex.inputs('q8')`) is the one for Barnacles?", "label",
          "03_relationship_groups, Act, or the glossary's relationship groups (Strategy).",
          expected=lambda: next(k for k, v in _STRATEGIES.items() if v == _strategy("Barnacles")),
          inputs=lambda: dict(_STRATEGIES), choices=tuple(_STRATEGIES)),
