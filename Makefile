@@ -39,8 +39,8 @@ notebooks: $(STAMP) ## re-execute notebooks/ in place on the sample data (refres
 sample: $(STAMP) ## regenerate data/sample/ from the seeded generator (byte-identical)
 	$(PY) -m helpers.sample --out data/sample
 
-lab: $(STAMP) ## open JupyterLab on the notebooks
-	$(VENV)/bin/jupyter lab notebooks
+lab: $(STAMP) ## open JupyterLab at the start-here notebook (widgets live; no news prompt)
+	CRM_LIVE=1 $(VENV)/bin/jupyter lab --LabApp.news_url=None notebooks/00_start_here.ipynb
 
 bench: $(STAMP) ## run the speed and memory benchmarks
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
