@@ -13,6 +13,7 @@ Run configuration keys read here (all optional)::
       playbook: my_playbook.yml      # relative to the config file; default data/sample/playbook.yml
       value_split: q0.75             # high value = clv at or above this split (see value_threshold)
       freshness_days: 30             # an NPS answer at most this many days old is fresh_answer
+      winback_min_value: order_profit  # clears_winback = clv at or above this (see winback_threshold)
       pseudonymise_key: a-long-secret  # customer_actions.csv gets keyed-hash ids
       buyer_type_rules: [...]        # replaces helpers.frameworks.BUYER_TYPE_RULES
     lifecycle: {thresholds: {...}}   # any keyword of helpers.lifecycle.customer_lifecycle
@@ -32,6 +33,7 @@ from helpers import relationship as _relationship
 from helpers.actions.buyers import buyer_types
 from helpers.actions.facts import DEFAULT_FRESHNESS_DAYS, DEFAULT_VALUE_SPLIT, _join_facts, _need
 from helpers.actions.playbook import _playbook_path, apply_playbook, load_playbook
+from helpers.actions.strategy import DEFAULT_WINBACK_MIN_VALUE
 from helpers.config import section_settings
 from helpers.io import Dataset, load_all
 from helpers.paths import resolve
@@ -39,7 +41,8 @@ from helpers.paths import resolve
 __all__ = ["ACTIONS_SETTINGS", "customer_view", "value_at_stake", "call_list"]
 
 #: Keys of the config's ``actions`` section.
-ACTIONS_SETTINGS = ("playbook", "value_split", "freshness_days", "pseudonymise_key", "buyer_type_rules")
+ACTIONS_SETTINGS = ("playbook", "value_split", "freshness_days", "winback_min_value", "pseudonymise_key",
+                    "buyer_type_rules")
 
 
 def _known_customers(customers, survey):
@@ -80,7 +83,9 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
         Index ``customer_id``: the columns of :func:`helpers.actions.customer_facts`, then ``rule``,
         ``action``, ``priority``, ``owner``, ``reason``, ``matched`` of
         :func:`helpers.actions.apply_playbook`. ``attrs``: ``observation_end``,
-        ``value_split``, ``freshness_days`` (the window of ``fresh_answer``), ``value_total`` (all
+        ``value_split``, ``freshness_days`` (the window of ``fresh_answer``), ``winback`` (rule and
+        threshold of ``clears_winback``: the predicted value is at least
+        :func:`helpers.actions.winback_threshold`), ``value_total`` (all
         customers' predicted value with its bootstrap interval), ``relationship`` (model settings),
         ``thresholds`` (stage windows), ``playbook`` (path), ``rules`` (the rules applied),
         ``value_by_rule`` (see
@@ -121,7 +126,9 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
         lc, rel.table, bt, ds.survey, ds.customers, observation_end=observation_end,
         value_split=section["actions"].get("value_split", DEFAULT_VALUE_SPLIT),
         freshness_days=section["actions"].get("freshness_days", DEFAULT_FRESHNESS_DAYS),
-        promoter_min=promoter_min, passive_min=passive_min)
+        promoter_min=promoter_min, passive_min=passive_min,
+        winback_min_value=section["actions"].get("winback_min_value", DEFAULT_WINBACK_MIN_VALUE))
+    winback = facts.attrs["winback"]
     if isinstance(playbook, list):
         rules, source = playbook, "(given)"
     else:
@@ -131,6 +138,7 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     settings = {k: v for k, v in rel.settings.items() if k not in data_args}
     view.attrs = {"observation_end": observation_end, "value_split": value_split,
                   "freshness_days": section["actions"].get("freshness_days", DEFAULT_FRESHNESS_DAYS),
+                  "winback": winback,
                   "value_total": rel.value.total.to_dict(), "relationship": settings,
                   "thresholds": dict(lc.attrs.get("thresholds", {})), "playbook": str(source),
                   "rules": rules, "value_by_rule": _value_by_rule(rel, view["rule"])}
