@@ -172,14 +172,15 @@ def _short(action: str) -> str:
 
 
 def value_at_stake(view, *, by="rule") -> pd.DataFrame:
-    """Predicted value (sum of ``clv``) of the customers behind each primary action.
+    """Predicted profit of the customers assigned to each primary action (sum of ``clv``).
 
     Grouped by ``"rule"`` on a view from :func:`customer_view`, the interval is the bootstrap
     interval of each sum (``view.attrs["value_by_rule"]``: the same model-parameter draws summed
     over the rule's customers). Otherwise (another ``by``, or a view without those attrs) the range
     is the sum of the customers' own bounds (``clv_lower``, ``clv_upper``), which is wider than the
-    interval of the sum: for all 4,500 sample buyers 262k-280k against the exact 264k-277k. The
-    column ``interval`` says which was used.
+    interval of the sum: for all 4,500 sample buyers 262k-280k against the bootstrap interval of the
+    sum 264k-277k. The column ``interval`` says which was used. The value is the predicted profit of
+    the customers assigned to each action, not what the action protects or earns.
 
     Parameters
     ----------
