@@ -241,3 +241,14 @@ def test_label_notes_explain_the_sample_labels(sample_view):
     assert f"{tf_lapsed:,} of {int(tf.sum()):,} True Friends ({tf_lapsed / tf.sum():.0%} of True Friends)" in text
     plain = v[(stage == "active") & (v["relationship_group"] != "True Friends")]
     assert na.label_notes(plain, v.attrs["thresholds"]) == ""
+
+
+def test_call_list_line_counts_the_urgent_customers(sample_view):
+    from helpers import actions
+    _, v = sample_view
+    urgent_n = int((v["priority"] <= 2).sum())
+    text = na.call_list_line(v, len(actions.call_list(v, 15)))
+    assert text.startswith(f"The top 15 of the {urgent_n:,} customers with a priority 1 or 2 action "
+                           f"({urgent_n / len(v):.0%} of all customers)")
+    assert "`customer_actions.csv` (column `rank`)" in text
+    assert na.call_list_line(v.head(3).assign(priority=1), 15).startswith("The top 3 of the 3 customers")

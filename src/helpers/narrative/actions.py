@@ -16,7 +16,7 @@ from helpers.narrative.text import escape
 
 __all__ = ["data_summary", "nps_reason", "segment_nps_reason", "no_nps_chart", "value_summary",
            "largest_cell", "nps_lines", "top_actions", "volume_and_value", "urgent", "headline", "freshness",
-           "strategy_line", "winback_line", "label_notes"]
+           "strategy_line", "winback_line", "label_notes", "call_list_line"]
 
 _TIME_UNITS = {"D": "days", "W": "weeks", "M": "months"}
 _COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
@@ -588,3 +588,35 @@ def label_notes(view, thresholds) -> str:
     if not parts:
         return ""
     return "Labels that look contradictory answer different questions. " + " ".join(parts)
+
+
+def call_list_line(view, shown, *, max_priority=2, export_name="customer_actions.csv") -> str:
+    """How much of the call list the report shows, and where the rest is.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        The customer view: ``priority``.
+    shown : int
+        Rows of the call list shown in the report.
+    max_priority : int, default 2
+        Priorities that are urgent (personal contact within days).
+    export_name : str
+        The CRM file, whose ``rank`` column is the call order.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"priority": [1, 2, 2, 5, 9]})
+    >>> call_list_line(v, 2)
+    'The top 2 of the 3 customers with a priority 1 or 2 action (60% of all customers), most urgent first, then the highest predicted value; the full list, in the same order, is `customer_actions.csv` (column `rank`).'
+    """
+    urgent_n = int((view["priority"] <= max_priority).sum())
+    levels = " or ".join(str(p) for p in range(1, max_priority + 1))
+    share = urgent_n / len(view) if len(view) else 0.0
+    return (f"The top {min(shown, urgent_n):,} of the {urgent_n:,} customers with a priority {levels} action "
+            f"({share:.0%} of all customers), most urgent first, then the highest predicted value; the full "
+            f"list, in the same order, is `{escape(export_name)}` (column `rank`).")
