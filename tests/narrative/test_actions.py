@@ -107,7 +107,8 @@ def test_nps_lines_best_and_worst_are_the_extremes():
                          [False, True, False])
     by_stage = nps_table(["new", "lapsed"], [4.0, -20.0], [False, True])
     line, stage = na.nps_lines({"n": 2500, "nps": -3.2}, by_group, by_stage)
-    assert line.startswith("NPS among the 2,500 customers who answered is -3. ")
+    assert line.startswith("NPS over each customer's latest answer (2,500 customers) is -3; 01 counts all "
+                           "answers, so its NPS can differ. ")
     assert "True Friends score highest (+25, 95% CI +20 to +30)" in line
     assert "Barnacles lowest (-30, -35 to -25); Barnacles differ significantly" in line
     assert stage == "By lifecycle stage, lapsed (-20) differ significantly from the rest."
@@ -119,7 +120,7 @@ def test_nps_lines_nothing_significant_or_missing():
     assert line.endswith("no group differs significantly from the rest.")
     assert stage == "One stage only."
     line, _ = na.nps_lines({"n": 10, "nps": 1.5}, None, None, group_reason="One group only.")
-    assert line.endswith("is +2. One group only.")
+    assert line.endswith("its NPS can differ. One group only.")
     assert na.nps_lines(None, None, None, reason="No survey.") == ["No survey."]
 
 

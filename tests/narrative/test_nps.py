@@ -75,7 +75,8 @@ def test_driver_name_escapes():
 def test_interpret_names_only_significant_segments_with_their_numbers():
     text = nps.interpret(OVERALL, _segments(), "region", needed=1534, margin=5.0)
     lines = text.splitlines()
-    assert lines[0] == "- Overall: **NPS +5 (95% CI +3 to +8, n = 3,940)**."
+    assert lines[0] == ("- Overall, over all answers (a customer who answered twice counts twice; 04 uses "
+                        "each customer's latest answer): **NPS +5 (95% CI +3 to +8, n = 3,940)**.")
     assert lines[1] == "- East: NPS -22, differs from the rest (Holm-adjusted p < 0.001)."
     assert lines[2] == ("- &lt;b&gt;South&lt;/b&gt;: NPS 0, differs from the rest "
                         "(Holm-adjusted p = 0.012).")

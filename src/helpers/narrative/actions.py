@@ -254,12 +254,13 @@ def nps_lines(nps_overall, by_group, by_stage, *, reason="", group_reason="", st
     ...                   "significant": [True, False]})
     >>> for line in nps_lines({"n": 1597, "nps": 2.4}, g, None, stage_reason="No stages."):
     ...     print(line)
-    NPS among the 1,597 customers who answered is +2. True Friends score highest (+41, 95% CI +37 to +46) and Strangers lowest (-43, -48 to -38); Strangers differ significantly from the rest.
+    NPS over each customer's latest answer (1,597 customers) is +2; 01 counts all answers, so its NPS can differ. True Friends score highest (+41, 95% CI +37 to +46) and Strangers lowest (-43, -48 to -38); Strangers differ significantly from the rest.
     No stages.
     """
     if nps_overall is None:
         return [reason]
-    line = f"NPS among the {int(nps_overall['n']):,} customers who answered is {nps_overall['nps']:+.0f}. "
+    line = (f"NPS over each customer's latest answer ({int(nps_overall['n']):,} customers) is "
+            f"{nps_overall['nps']:+.0f}; 01 counts all answers, so its NPS can differ. ")
     if by_group is not None:
         best, worst = by_group.loc[by_group["nps"].idxmax()], by_group.loc[by_group["nps"].idxmin()]
         sig = by_group[by_group["significant"].eq(True)]

@@ -327,13 +327,14 @@ def interpret(overall, by_segment, segment, *, needed, margin, yoy=None, drivers
     ...                     "p_adj": [0.0004, 0.2], "significant": [True, False]})
     >>> print(interpret({"nps": 5.2, "ci_low": 2.6, "ci_high": 7.9, "n": 3940}, seg, "region",
     ...                 needed=1534, margin=5.0))
-    - Overall: **NPS +5 (95% CI +3 to +8, n = 3,940)**.
+    - Overall, over all answers (a customer who answered twice counts twice; 04 uses each customer's latest answer): **NPS +5 (95% CI +3 to +8, n = 3,940)**.
     - East: NPS -22, differs from the rest (Holm-adjusted p < 0.001).
     - For a margin of error of ±5 points the next survey needs 1,534 answers.
     """
     from helpers.nps import nps_headline
 
-    lines = [f"- Overall: **{nps_headline(overall)}**."]
+    lines = [f"- Overall, over all answers (a customer who answered twice counts twice; 04 uses each "
+             f"customer's latest answer): **{nps_headline(overall)}**."]
     lines += _segment_lines(by_segment, segment)
     if yoy is not None:
         lines += _year_on_year_lines(yoy)
