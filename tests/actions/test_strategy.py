@@ -108,3 +108,19 @@ def test_winback_min_value_from_config(sample):
     assert v.attrs["winback"] == {"rule": 1000, "threshold": 1000.0}
     assert v["clears_winback"].sum() == (v["clv"] >= 1000).sum()
     assert not v["rule"].isin(["win-back-lapsed-true-friend", "reactivate-lapsed-barnacle"]).any()
+
+
+def test_transactions_only_run_agrees_with_every_strategy(tmp_path):
+    from helpers.io import load_all
+    from helpers.paths import SAMPLE_DIR
+
+    cfg = tmp_path / "cfg.yml"
+    cfg.write_text(f"name: Transactions only\ninputs:\n  transactions: {SAMPLE_DIR / 'transactions.csv'}\n")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\w score: .* share one value", category=UserWarning)
+        v = actions.customer_view(load_all(cfg))
+    assert actions.strategy_conflicts(v).empty
+    assert not v["fresh_answer"].any() and not v["rule"].str.contains("detractor").any()
+    by_id = {r["id"]: r for r in v.attrs["rules"]}
+    won = v[v["rule"].map(lambda r: by_id[r]["kind"]) == "win-back"]
+    assert len(won) and (won["clv"] >= v.attrs["winback"]["threshold"]).all()
