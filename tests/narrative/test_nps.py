@@ -102,8 +102,9 @@ def test_interpret_segment_column_named_after_segment():
 def test_interpret_real_change_only_when_significant(p_all, p_panel, real):
     text = nps.interpret(OVERALL, _segments(), "region", needed=1, margin=5,
                          yoy=_yoy(p_all, p_panel))
-    assert text.count("a real change") == real
-    assert text.count("within noise") == 2 - real
+    assert text.count("): significant at the 5% level by the") == real
+    assert text.count("): within noise (not significant at the 5% level by the") == 2 - real
+    assert "real change" not in text  # a p-value below 5% is not proof of a real change
     assert ("opposite directions" in text) == (real == 2)
     # each verdict names the test that fits its design
     lines = {ln.split(":")[0]: ln for ln in text.splitlines() if ln.startswith("- Year on year")}
@@ -124,7 +125,7 @@ def test_interpret_real_change_only_when_significant(p_all, p_panel, real):
 def test_interpret_same_direction_is_not_called_opposite():
     text = nps.interpret(OVERALL, _segments(), "region", needed=1, margin=5,
                          yoy=_yoy(diff_panel=4.0))
-    assert text.count("a real change") == 2 and "opposite directions" not in text
+    assert text.count("): significant at the 5% level") == 2 and "opposite directions" not in text
 
 
 def test_interpret_drivers_and_words():

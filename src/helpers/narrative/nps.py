@@ -202,8 +202,9 @@ def _year_on_year_lines(yoy):
         test = ("paired test of the same customers' two answers" if paired
                 else "test of two independent samples")
         significant = row["p_value"] < row["alpha"]
-        verdict = (f"a real change by the {test}" if significant
-                   else f"within noise by the {test}")
+        level = f"{row['alpha']:.0%}"
+        verdict = (f"significant at the {level} level by the {test}" if significant
+                   else f"within noise (not significant at the {level} level by the {test})")
         if paired and significant:
             verdict += "; true of these self-selected repeat respondents, not shown for all customers"
         lines.append(f"- Year on year ({who}): NPS {signed(row['nps_a'])} against "
@@ -317,8 +318,8 @@ def interpret(overall, by_segment, segment, *, needed, margin, yoy=None, drivers
     -------
     str
         A Markdown list: the overall score, the segments that differ (or that none does),
-        each year-on-year answer with "a real change" only when the test that fits its design
-        (independent samples, or paired for the panel) is significant, naming that test,
+        each year-on-year answer called significant only when the test that fits its design
+        (independent samples, or paired for the panel) is, naming that test and its level,
         the survey size needed, the drivers and the words that stand out.
 
     Examples
