@@ -216,12 +216,12 @@ def value_at_stake(view, *, by="rule") -> pd.DataFrame:
     total = out["value"].sum()
     out["value_share"] = out["value"] / total if total else np.nan
     out["interval"] = np.where(out["with_value"] > 0, "sum of customer bounds", "no predicted value")
-    exact = view.attrs.get("value_by_rule") if by == "rule" else None
-    if exact:
-        exact = pd.DataFrame.from_dict(exact, orient="index")
-        have = out.index.intersection(exact.index)
-        out.loc[have, "value_lower"] = exact.loc[have, "lower"]
-        out.loc[have, "value_upper"] = exact.loc[have, "upper"]
+    boot = view.attrs.get("value_by_rule") if by == "rule" else None
+    if boot:
+        boot = pd.DataFrame.from_dict(boot, orient="index")
+        have = out.index.intersection(boot.index)
+        out.loc[have, "value_lower"] = boot.loc[have, "lower"]
+        out.loc[have, "value_upper"] = boot.loc[have, "upper"]
         out.loc[have, "interval"] = "bootstrap of the sum"
     if by == "rule" and "action" in view.columns:
         first = g[["action", "owner", "priority"]].first()
