@@ -223,8 +223,9 @@ def test_act():
         "spent EUR 1,234 in the last 12 months (30% of it).",
         "- **Earn the second purchase:** 1 new customers are inside their first 45 days; 1 buyers "
         "in all have bought only once.",
-        "- **Win back selectively:** of 1 lapsed customers, only those whose predicted value pays "
-        "for the contact (see `03_relationship_groups`)."]
+        "- **Win back selectively:** of 1 lapsed customers, only those whose predicted value clears "
+        "the win-back threshold (by default the profit of a typical order; `03_relationship_groups` "
+        "predicts the value, `04_customer_actions` lists who clears it)."]
     none_lapsed = lifecycle.act(_by_stage(counts=(2, 1, 5, 0, 1, 0)), _by_rung(), TH, "EUR")
     assert "Win back" not in none_lapsed
 

@@ -492,8 +492,9 @@ def act(by_stage, by_rung, thresholds, currency) -> str:
     ]
     if stage_n["lapsed"]:
         steps.append(f"- **Win back selectively:** of {stage_n['lapsed']:,} lapsed customers, only "
-                     "those whose predicted value pays for the contact (see "
-                     "`03_relationship_groups`).")
+                     "those whose predicted value clears the win-back threshold (by default the profit "
+                     "of a typical order; `03_relationship_groups` predicts the value, "
+                     "`04_customer_actions` lists who clears it).")
     return "\n".join(steps)
 
 
