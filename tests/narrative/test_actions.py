@@ -242,6 +242,11 @@ def test_label_notes_explain_the_sample_labels(sample_view):
     assert f"{tf_lapsed:,} of {int(tf.sum()):,} True Friends ({tf_lapsed / tf.sum():.0%} of True Friends)" in text
     plain = v[(stage == "active") & (v["relationship_group"] != "True Friends")]
     assert na.label_notes(plain, v.attrs["thresholds"]) == ""
+    # 02's lifecycle table: the column is "stage" and there is no relationship group
+    lc = v.rename(columns={"lifecycle_stage": "stage"}).drop(columns="relationship_group")
+    text02 = na.label_notes(lc, v.attrs["thresholds"])
+    assert f'{loyal:,} lapsed customers are labelled "Loyal Customers"' in text02
+    assert "True Friends" not in text02
 
 
 def test_call_list_line_counts_the_urgent_customers(sample_view):

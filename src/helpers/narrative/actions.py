@@ -536,8 +536,9 @@ def label_notes(view, thresholds) -> str:
     Parameters
     ----------
     view : pandas.DataFrame
-        The customer view: ``lifecycle_stage``, ``rfm_segment``, ``RFM`` (e.g. ``"345"``),
-        ``days_since_last``, ``relationship_group``.
+        The customer view: ``lifecycle_stage`` (or ``stage``, as in
+        :func:`helpers.lifecycle.customer_lifecycle`), ``rfm_segment``, ``RFM`` (e.g. ``"345"``),
+        ``days_since_last`` and, when there is one, ``relationship_group``.
     thresholds : dict
         ``active_window`` and ``lapse_window`` in days (``view.attrs["thresholds"]``).
 
@@ -556,7 +557,7 @@ def label_notes(view, thresholds) -> str:
     >>> print(label_notes(v, {"active_window": 45, "lapse_window": 121}))
     Labels that look contradictory answer different questions. 1 lapsed customer is labelled "Loyal Customers" and 1 at-risk customer "Champions": the RFM segment ranks buyers against each other (on this data R = 3 spans 200 to 200 days and R = 4 spans 60 to 60 days since the last purchase), while the lifecycle stage counts days since the last purchase against fixed windows (at risk after 45 days, lapsed after 121 days). 1 of 3 True Friends (33% of True Friends) have lapsed: the group describes the relationship so far (profit per order and how long they have bought), the stage whether they still buy.
     """
-    stage = view["lifecycle_stage"].astype("object")
+    stage = view["lifecycle_stage" if "lifecycle_stage" in view.columns else "stage"].astype("object")
     seg = view["rfm_segment"].astype("object")
     loyal = int(((stage == "lapsed") & (seg == "Loyal Customers")).sum())
     champs = int(((stage == "at risk") & (seg == "Champions")).sum())
@@ -579,7 +580,8 @@ def label_notes(view, thresholds) -> str:
                      + ", while the lifecycle stage counts days since the last purchase against fixed "
                      f"windows (at risk after {thresholds['active_window']:,} days, lapsed after "
                      f"{thresholds['lapse_window']:,} days).")
-    group = view["relationship_group"].astype("object")
+    group = (view["relationship_group"].astype("object") if "relationship_group" in view.columns
+             else pd.Series(None, index=view.index, dtype="object"))
     tf = group == "True Friends"
     tf_lapsed = int((tf & (stage == "lapsed")).sum())
     if tf_lapsed:
