@@ -61,7 +61,8 @@ FACT_COLUMNS = {
     "duration_level": "relationships",
     "buyer_type": "buyers", "discount_share": "buyers",
     "clv": "relationships", "clv_lower": "relationships", "clv_upper": "relationships",
-    "value_level": "relationships", "clears_winback": "relationships", "p_alive": "relationships", "expected_purchases": "relationships",
+    "value_level": "relationships", "clears_winback": "relationships", "p_alive": "relationships",
+    "expected_purchases": "relationships",
     "revenue": "lifecycle", "profit": "lifecycle", "n_orders": "lifecycle",
     "days_since_last": "lifecycle", "first_purchase": "lifecycle", "last_purchase": "lifecycle",
 }

@@ -139,8 +139,8 @@ def playbook_table(rules, view=None) -> pd.DataFrame:
     pandas.DataFrame
         One row per rule, in the order the rules are tried (priority, then position in the file):
         ``order``, ``id``, ``priority``, ``when`` (conditions in words), ``action``, ``contact``,
-        ``kind``, ``owner``, ``reason`` and, with ``view``, ``customers`` (primary action) and ``matched`` (customers the
-        rule matched, whether or not it won).
+        ``kind``, ``owner``, ``reason`` and, with ``view``, ``customers`` (primary action) and
+        ``matched`` (customers the rule matched, whether or not it won).
 
     Examples
     --------
