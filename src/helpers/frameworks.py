@@ -189,17 +189,24 @@ LIFECYCLE_STAGES = [
     {
         "name": "prospect", "color": "#c7c7c7",
         "definition": "Known (in the customer list, signed up by the date) but has never bought.",
+        "contact": ["none", "automated", "personal"],
+        "kinds": ["convert", "follow-up", "standard", "hold"],
         "actions": "Convert: a first-purchase offer, onboarding content, remove friction.",
         "source": "blattberg2008",
     },
     {
         "name": "new", "color": "#8fd694",
+        "contact": ["none", "automated", "personal"],
+        "kinds": ["convert", "sell", "nurture", "advocacy", "follow-up", "wallet", "standard",
+                  "hold"],
         "definition": "First purchase within the last new_window days.",
         "actions": "Onboarding and a reason for the second purchase, the hardest one to win.",
         "source": "blattberg2008",
     },
     {
         "name": "active", "color": "#00798c",
+        "contact": ["none", "automated", "personal"],
+        "kinds": ["sell", "nurture", "advocacy", "follow-up", "wallet", "standard", "hold"],
         "definition": "Last purchase within the last active_window days (a typical gap between "
         "purchases).",
         "actions": "Keep the relationship: cross-sell, loyalty benefits, service quality.",
@@ -207,12 +214,17 @@ LIFECYCLE_STAGES = [
     },
     {
         "name": "reactivated", "color": "#30638e",
+        "contact": ["none", "automated", "personal"],
+        "kinds": ["convert", "sell", "nurture", "advocacy", "follow-up", "wallet", "standard",
+                  "hold"],
         "definition": "Came back within the last new_window days after a gap longer than lapse_window.",
         "actions": "Treat like a new customer again; find out what brought them back.",
         "source": "blattberg2008",
     },
     {
         "name": "at risk", "color": "#edae49",
+        "contact": ["none", "automated", "personal"],
+        "kinds": ["win-back", "nurture", "follow-up", "wallet", "standard", "hold"],
         "definition": "Last purchase more than active_window but at most lapse_window days ago: later "
         "than usual, not yet gone.",
         "actions": "Timely reminder or service contact before the gap becomes a lapse.",
@@ -220,6 +232,8 @@ LIFECYCLE_STAGES = [
     },
     {
         "name": "lapsed", "color": "#d1495b",
+        "contact": ["none", "automated", "personal"],
+        "kinds": ["win-back", "follow-up", "hold"],
         "definition": "No purchase for more than lapse_window days: longer than almost every gap "
         "between purchases seen in the data.",
         "actions": "Win-back campaign where the expected value pays for it; otherwise stop contacting.",
@@ -389,6 +403,36 @@ LIFECYCLE_PHASES = [
 ]
 
 # ---------------------------------------------------------------------------------------------------
+# Strategies made checkable: contact levels and action kinds
+# ---------------------------------------------------------------------------------------------------
+#: How much contact an action makes, least first. Every playbook rule states one (``contact:``);
+#: every lifecycle stage and relationship group lists the levels its strategy allows (``contact``).
+CONTACT_LEVELS = [
+    {"name": "none", "definition": "No proactive contact: self-service and transactional messages "
+     "(order and delivery notices) only."},
+    {"name": "automated", "definition": "An automated journey or e-mail; no staff time per customer."},
+    {"name": "personal", "definition": "A person calls or writes to this customer."},
+]
+
+#: What an action is for. Every playbook rule states one (``kind:``); every lifecycle stage and
+#: relationship group lists the kinds its strategy allows (``kinds``). A rule whose kind or contact
+#: level a group or stage does not allow may still reach it only through a stated ``exception:``
+#: (see :func:`helpers.actions.strategy_check`).
+ACTION_KINDS = [
+    {"name": "follow-up", "definition": "Reply to the customer's own recent feedback (close the loop)."},
+    {"name": "win-back", "definition": "Spend to bring back a customer who buys later than usual or has "
+     "stopped; only where the predicted value clears the win-back threshold."},
+    {"name": "nurture", "definition": "Reward and keep a profitable, loyal customer."},
+    {"name": "sell", "definition": "Cross-sell or up-sell while the customer is buying."},
+    {"name": "advocacy", "definition": "Ask for a referral or a review."},
+    {"name": "convert", "definition": "Earn the first or the second purchase."},
+    {"name": "wallet", "definition": "Find out whether the wallet or our share of it is small; up-sell "
+     "or cut the cost to serve."},
+    {"name": "standard", "definition": "Standard communication (newsletter, service messages)."},
+    {"name": "hold", "definition": "No spend: self-service and transactional messages only."},
+]
+
+# ---------------------------------------------------------------------------------------------------
 # Relationship groups (Reinartz & Kumar, 2002)
 # ---------------------------------------------------------------------------------------------------
 RELATIONSHIP_GROUPS = [
@@ -396,12 +440,15 @@ RELATIONSHIP_GROUPS = [
      "definition": "Little fit between what the company offers and what they need; few, small, "
      "short-lived purchases.",
      "strategy": "No relationship investment",
+     "contact": ["none"], "kinds": ["hold"],
      "source": "reinartz_kumar2002",
      "actions": "Make every transaction profitable; no loyalty spend, no proactive contact; "
      "self-service only."},
     {"name": "Butterflies", "color": "#edae49", "profitability": "high", "duration": "short",
      "definition": "Good fit, high spend, but they buy where the deal is and do not stay.",
      "strategy": "Harvest while they are here",
+     "contact": ["none", "automated", "personal"],
+     "kinds": ["sell", "advocacy", "follow-up", "standard", "hold"],
      "source": "reinartz_kumar2002",
      "actions": "Enjoy the transactions, sell intensively in the short window; stop investing "
      "as soon as they go quiet; do not try to convert them into loyalists."},
@@ -409,15 +456,20 @@ RELATIONSHIP_GROUPS = [
      "definition": "Loyal but not profitable: a small wallet, or a small share of a larger wallet, "
      "often served at high cost.",
      "strategy": "Find out: small wallet or small share?",
+     "contact": ["none", "automated", "personal"],
+     "kinds": ["wallet", "sell", "advocacy", "follow-up", "win-back", "standard", "hold"],
      "source": "reinartz_kumar2002",
      "actions": "Size of wallet small: cut cost to serve (self-service, automated channels). "
      "Share of wallet small: up-sell and cross-sell."},
     {"name": "True Friends", "color": "#00798c", "profitability": "high", "duration": "long",
      "definition": "Good fit and steady, profitable buying over a long time.",
      "strategy": "Reward and nurture",
+     "contact": ["none", "automated", "personal"],
+     "kinds": ["nurture", "advocacy", "follow-up", "win-back", "sell", "standard", "hold"],
      "source": "reinartz_kumar2002",
      "actions": "Communicate consistently but not too often; build attitudinal loyalty; "
-     "delight and reward them; ask for referrals."},
+     "delight and reward them; ask for referrals. One who has lapsed gets one personal win-back "
+     "try where the predicted value clears the win-back threshold."},
 ]
 
 # ---------------------------------------------------------------------------------------------------

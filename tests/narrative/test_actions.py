@@ -80,8 +80,9 @@ def test_value_summary_states_total_bounds_and_settings(view, unit, word):
                             settings={"value_horizon": 12, "time_unit": unit,
                                       "annual_discount_rate": 0.08, "model": "bgnbd"},
                             value_split={"threshold": 1234.5, "rule": "median"}, currency="EUR")
-    assert text.startswith("All customers together: EUR 100 (exact 95% interval 95 to 105; sum of "
-                           "the customers' bounds 75 to 125)")
+    assert text.startswith("All customers together: EUR 100 (95% bootstrap interval of the sum 95 to 105; "
+                           "sum of the customers' own bounds 75 to 125)")
+    assert "exact" not in text  # a bootstrap interval is not exact
     assert f"over 12 {word} at 8% a year, BG/NBD lifetime model." in text
     assert text.endswith("at least EUR 1,234 (split `median`).")
 
@@ -90,7 +91,7 @@ def test_largest_cell_names_the_largest_cell():
     t = pd.DataFrame({"Strangers": [3, 1, 4], "True Friends": [2, 9, 13], "all": [5, 10, 17]},
                      index=["lapsed", "at risk", "all"])
     text = na.largest_cell(t, 20)
-    assert text.startswith("The largest cell is **at risk True Friends**: 9 customers (45%).")
+    assert text.startswith("The largest cell is **at risk True Friends**: 9 customers (45% of all customers).")
     assert text.endswith("10 customers are at risk, of whom 9 are True Friends.")
     t = pd.DataFrame({"Strangers": [3]}, index=["lapsed"])
     assert na.largest_cell(t, 3).endswith("0 customers are at risk, of whom 0 are True Friends.")
@@ -106,7 +107,8 @@ def test_nps_lines_best_and_worst_are_the_extremes():
                          [False, True, False])
     by_stage = nps_table(["new", "lapsed"], [4.0, -20.0], [False, True])
     line, stage = na.nps_lines({"n": 2500, "nps": -3.2}, by_group, by_stage)
-    assert line.startswith("NPS among the 2,500 customers who answered is -3. ")
+    assert line.startswith("NPS over each customer's latest answer (2,500 customers) is -3; 01 counts all "
+                           "answers, so its NPS can differ. ")
     assert "True Friends score highest (+25, 95% CI +20 to +30)" in line
     assert "Barnacles lowest (-30, -35 to -25); Barnacles differ significantly" in line
     assert stage == "By lifecycle stage, lapsed (-20) differ significantly from the rest."
@@ -118,25 +120,25 @@ def test_nps_lines_nothing_significant_or_missing():
     assert line.endswith("no group differs significantly from the rest.")
     assert stage == "One stage only."
     line, _ = na.nps_lines({"n": 10, "nps": 1.5}, None, None, group_reason="One group only.")
-    assert line.endswith("is +2. One group only.")
+    assert line.endswith("its NPS can differ. One group only.")
     assert na.nps_lines(None, None, None, reason="No survey.") == ["No survey."]
 
 
 def test_top_actions_share_and_escaped_labels(stake):
     text = na.top_actions(stake, currency="EUR")
-    assert text.startswith("The three actions with the most value at stake hold 100% of all "
-                           "predicted value: **Call &#42;now&#42;** (EUR 6,000, 2 customers); "
+    assert text.startswith("The three actions whose customers have the most predicted profit hold 100% "
+                           "of all customers' predicted profit: **Call &#42;now&#42;** (EUR 6,000, 2 customers); "
                            "**Mail** (EUR 3,000, 50 customers);")
     one = na.top_actions(stake.head(1), currency="EUR")
-    assert one.startswith("The action with the most value at stake holds 60% of all")
+    assert one.startswith("The action whose customers have the most predicted profit holds 60% of all")
     empty = no_nan(na.top_actions(stake.assign(value=0.0, value_share=np.nan), currency="EUR"))
-    assert "no action has value at stake" in empty
+    assert "no action's customers have a predicted profit" in empty
 
 
 def test_volume_and_value(stake):
     text = na.volume_and_value(stake)
-    assert text == ("The action for the most customers, **Mail** (50 customers), covers 30.0% of the "
-                    "predicted value: volume and value point to different work.")
+    assert text == ("The action for the most customers, **Mail** (50 customers), covers 30.0% of all "
+                    "customers' predicted profit: volume and value point to different work.")
     same = na.volume_and_value(stake.assign(customers=[90, 50, 9]))
     assert "**Call &#42;now&#42;** (90 customers), covers 60.0%" in same
     assert "different work" not in same
@@ -145,14 +147,15 @@ def test_volume_and_value(stake):
 def test_urgent_share_of_value(view):
     text = na.urgent(view)
     assert text == ("2 customers have a priority 1 or 2 action (personal contact within days); they "
-                    "hold 80% of the predicted value.")
+                    "hold 80% of all customers' predicted profit.")
     assert "priority 1 action" in na.urgent(view, max_priority=1)
     assert "no customer has a predicted value" in no_nan(na.urgent(view.assign(clv=np.nan)))
 
 
 def test_headline(stake):
     text = na.headline(stake, {"estimate": 12500.0}, currency="USD")
-    assert text == ("Top actions by value at stake: Call &#42;now&#42; (USD 6k, 2 customers); Mail (USD 3k, "
+    assert "value at stake" not in text  # the customers' predicted profit, not what an action protects
+    assert text == ("Top actions by the predicted profit of the customers assigned: Call &#42;now&#42; (USD 6k, 2 customers); Mail (USD 3k, "
                     "50 customers); Nothing (USD 1k, 9 customers) of USD 12k predicted profit.")
 
 
@@ -171,3 +174,87 @@ def test_freshness_counts_fresh_detractors_and_the_age_of_the_rest():
     assert all_fresh == ("2 of 2 detractors answered within the last 30 days and can be called back "
                          "within 48 hours.")
     assert "no 48-hour follow-up is due" in freshness(v.iloc[4:], 30)
+
+
+def test_strategy_line_names_conflicts_and_exceptions():
+    check = pd.DataFrame({"rule": ["a", "a", "b", "c"], "segment": ["Strangers", "new", "lapsed", "active"],
+                          "customers": [34, 86, 1200, 9],
+                          "status": ["exception", "agrees", "conflict", "agrees"],
+                          "exception": ["they <b>spoke</b> first", "", "", ""]})
+    text = na.strategy_line(check)
+    assert text.startswith("**1 rule contradicts a strategy with no stated reason**: `b` for lapsed "
+                           "(1,200 customers)")
+    assert "`a` reaches 34 Strangers (they &lt;b&gt;spoke&lt;/b&gt; first)." in text
+    ok = na.strategy_line(check[check["status"] != "conflict"])
+    assert ok.startswith("Every action agrees with the strategy of the customer's relationship group (03) "
+                         "and lifecycle stage (02), apart from the exceptions the playbook states.")
+    assert na.strategy_line(check[check["status"] == "agrees"]).endswith("lifecycle stage (02).")
+
+
+@pytest.fixture(scope="module")
+def sample_view(sample):
+    """The sample's customer view, ``(Dataset, view)`` as in tests/actions."""
+    import warnings
+
+    from helpers import actions
+    with warnings.catch_warnings():
+        # the sample's frequencies tie (most customers bought once): the RFM quintiles say so
+        warnings.filterwarnings("ignore", message=r"\w score: .* share one value", category=UserWarning)
+        return sample, actions.customer_view(sample)
+
+
+def _sample_view_with_kinds(sample_view):
+    _, v = sample_view
+    by_id = {r["id"]: r for r in v.attrs["rules"]}
+    return v.assign(kind=v["rule"].map(lambda r: by_id[r]["kind"]))
+
+
+def test_winback_line_states_the_sample_counts(sample_view):
+    v = _sample_view_with_kinds(sample_view)
+    t = v.attrs["winback"]["threshold"]
+    text = na.winback_line(v, v.attrs["winback"], currency="EUR")
+    lapsed = v[v["lifecycle_stage"] == "lapsed"]
+    clear, won = int((lapsed["clv"] >= t).sum()), int((lapsed["kind"] == "win-back").sum())
+    assert f"at least EUR {t:,.2f}, the profit of a typical order" in text
+    assert (f"{clear:,} of {len(lapsed):,} lapsed customers ({clear / len(lapsed):.0%} of lapsed customers) "
+            f"clear it; {won:,} get a win-back action") in text
+    assert f"the other {len(lapsed) - won:,} get no win-back spend." in text
+    set_by_hand = na.winback_line(v, {"rule": 40, "threshold": 40.0}, currency="EUR")
+    assert "EUR 40.00, set in the run configuration" in set_by_hand
+
+
+def test_label_notes_explain_the_sample_labels(sample_view):
+    _, v = sample_view
+    text = na.label_notes(v, v.attrs["thresholds"])
+    stage, seg = v["lifecycle_stage"].astype("object"), v["rfm_segment"].astype("object")
+    loyal = int(((stage == "lapsed") & (seg == "Loyal Customers")).sum())
+    champs = int(((stage == "at risk") & (seg == "Champions")).sum())
+    assert loyal > 0 and champs > 0
+    assert f'{loyal:,} lapsed customers are labelled "Loyal Customers"' in text
+    assert f'{champs:,} at-risk customers "Champions"' in text
+    r3 = v.loc[v["RFM"].astype("object").str[0] == "3", "days_since_last"]
+    assert f"R = 3 spans {r3.min():,.0f} to {r3.max():,.0f} days" in text
+    # an R score of 3 straddles the lapse window: that is why a lapsed customer can be "loyal"
+    assert r3.min() <= v.attrs["thresholds"]["lapse_window"] < r3.max()
+    assert f"lapsed after {v.attrs['thresholds']['lapse_window']:,} days" in text
+    tf = v["relationship_group"] == "True Friends"
+    tf_lapsed = int((tf & (stage == "lapsed")).sum())
+    assert f"{tf_lapsed:,} of {int(tf.sum()):,} True Friends ({tf_lapsed / tf.sum():.0%} of True Friends)" in text
+    plain = v[(stage == "active") & (v["relationship_group"] != "True Friends")]
+    assert na.label_notes(plain, v.attrs["thresholds"]) == ""
+    # 02's lifecycle table: the column is "stage" and there is no relationship group
+    lc = v.rename(columns={"lifecycle_stage": "stage"}).drop(columns="relationship_group")
+    text02 = na.label_notes(lc, v.attrs["thresholds"])
+    assert f'{loyal:,} lapsed customers are labelled "Loyal Customers"' in text02
+    assert "True Friends" not in text02
+
+
+def test_call_list_line_counts_the_urgent_customers(sample_view):
+    from helpers import actions
+    _, v = sample_view
+    urgent_n = int((v["priority"] <= 2).sum())
+    text = na.call_list_line(v, len(actions.call_list(v, 15)))
+    assert text.startswith(f"The top 15 of the {urgent_n:,} customers with a priority 1 or 2 action "
+                           f"({urgent_n / len(v):.0%} of all customers)")
+    assert "`customer_actions.csv` (column `rank`)" in text
+    assert na.call_list_line(v.head(3).assign(priority=1), 15).startswith("The top 3 of the 3 customers")

@@ -151,6 +151,10 @@ def test_share_table():
     assert table.loc["new"].tolist() == [3, 75.0, 10, 1, 3, 65.0, 100.0, 75.0]
     assert lifecycle.share_table(summary, ["customers", "actions"]).columns.tolist() == [
         "customers", "actions"]
+    # the base of the share is named in its header
+    named = lifecycle.share_table(summary, ["customers", "customer_share"], base="all customers")
+    assert named.columns.tolist() == ["customers", "customers, % of all customers"]
+    assert named["customers, % of all customers"].tolist() == [75.0, 25.0]
 
 
 def test_days():
@@ -162,13 +166,13 @@ def test_interpret_states_the_numbers_given():
     lines = _interpret().splitlines()
     assert lines[0] == ("- **6 of 8 buyers (75%) are new, active or reactivated** and bring 60% of "
                         "the last 12 months' revenue. **1 are at risk** (last purchase 60 to 120 "
-                        "days ago) with 30% of it, and **1 (12%) have lapsed**.")
+                        "days ago) with 30% of it, and **1 (12% of buyers) have lapsed**.")
     # the largest segment named is the one with the most revenue in the last 12 months
     assert lines[1] == ("- The RFM segment with the most revenue in the last 12 months is "
-                        "**Top &lt;seg&gt;**: 3 buyers (38%) with 92% of it.")
+                        "**Top &lt;seg&gt;**: 3 buyers (38% of buyers) with 92% of it.")
     assert lines[2] == ("- Once-frequent buyers who have gone quiet (*At Risk*): 2 buyers who spent "
                         "EUR 5,000 in all, 83% of all revenue.")
-    assert lines[3] == ("- On the ladder, 1 buyers (12%) have bought only once; 2 are clients and 0 "
+    assert lines[3] == ("- On the ladder, 1 buyers (12% of buyers) have bought only once; 2 are clients and 0 "
                         "advocates.")
     assert lines[4] == ("- Of the 10 customers active on 2025-09-30, 60% are still active, 30% are "
                         "at risk and 10% have lapsed 3 months later.")
@@ -219,8 +223,9 @@ def test_act():
         "spent EUR 1,234 in the last 12 months (30% of it).",
         "- **Earn the second purchase:** 1 new customers are inside their first 45 days; 1 buyers "
         "in all have bought only once.",
-        "- **Win back selectively:** of 1 lapsed customers, only those whose predicted value pays "
-        "for the contact (see `03_relationship_groups`)."]
+        "- **Win back selectively:** of 1 lapsed customers, only those whose predicted value clears "
+        "the win-back threshold (by default the profit of a typical order; `03_relationship_groups` "
+        "predicts the value, `04_customer_actions` lists who clears it)."]
     none_lapsed = lifecycle.act(_by_stage(counts=(2, 1, 5, 0, 1, 0)), _by_rung(), TH, "EUR")
     assert "Win back" not in none_lapsed
 
@@ -228,7 +233,7 @@ def test_act():
 def test_headline():
     text = lifecycle.headline(_view(), _by_stage(), _surv_all())
     assert text == ("1 customers at risk hold 30% of the last 12 months' revenue; 1 of 8 buyers "
-                    "(12%) have lapsed; median time from first purchase to lapse 163 days.")
+                    "(12% of buyers) have lapsed; median time from first purchase to lapse 163 days.")
     assert "not reached" in lifecycle.headline(_view(), _by_stage(), _surv_all(math.nan))
 
 

@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -74,7 +75,8 @@ def test_driver_name_escapes():
 def test_interpret_names_only_significant_segments_with_their_numbers():
     text = nps.interpret(OVERALL, _segments(), "region", needed=1534, margin=5.0)
     lines = text.splitlines()
-    assert lines[0] == "- Overall: **NPS +5 (95% CI +3 to +8, n = 3,940)**."
+    assert lines[0] == ("- Overall, over all answers (a customer who answered twice counts twice; 04 uses "
+                        "each customer's latest answer): **NPS +5 (95% CI +3 to +8, n = 3,940)**.")
     assert lines[1] == "- East: NPS -22, differs from the rest (Holm-adjusted p < 0.001)."
     assert lines[2] == ("- &lt;b&gt;South&lt;/b&gt;: NPS 0, differs from the rest "
                         "(Holm-adjusted p = 0.012).")
@@ -100,9 +102,20 @@ def test_interpret_segment_column_named_after_segment():
 def test_interpret_real_change_only_when_significant(p_all, p_panel, real):
     text = nps.interpret(OVERALL, _segments(), "region", needed=1, margin=5,
                          yoy=_yoy(p_all, p_panel))
-    assert text.count("a real change") == real
-    assert text.count("within noise") == 2 - real
+    assert text.count("): significant at the 5% level by the") == real
+    assert text.count("): within noise (not significant at the 5% level by the") == 2 - real
+    assert "real change" not in text  # a p-value below 5% is not proof of a real change
     assert ("opposite directions" in text) == (real == 2)
+    # each verdict names the test that fits its design
+    lines = {ln.split(":")[0]: ln for ln in text.splitlines() if ln.startswith("- Year on year")}
+    assert "by the test of two independent samples" in lines["- Year on year (all answers)"]
+    panel = lines["- Year on year (the 183 customers who answered in both years)"]
+    assert "by the paired test of the same customers' two answers" in panel
+    assert ("self-selected repeat respondents, not shown for all customers" in panel) == (p_panel < 0.05)
+    # no untested explanation of why the two rows differ
+    assert "comes from" not in text
+    if real == 2:
+        assert "Why the two differ is not tested here." in text
     assert "Year on year (all answers): NPS +9 against 0, change +9.6 points (95% CI +3.9 to " \
            "+15.2" in text
     assert "the 183 customers who answered in both years" in text
@@ -112,7 +125,7 @@ def test_interpret_real_change_only_when_significant(p_all, p_panel, real):
 def test_interpret_same_direction_is_not_called_opposite():
     text = nps.interpret(OVERALL, _segments(), "region", needed=1, margin=5,
                          yoy=_yoy(diff_panel=4.0))
-    assert text.count("a real change") == 2 and "opposite directions" not in text
+    assert text.count("): significant at the 5% level") == 2 and "opposite directions" not in text
 
 
 def test_interpret_drivers_and_words():
@@ -165,3 +178,20 @@ def test_drivers_table():
     assert table["level"].tolist()[:2] == ["Premium", ""]
     assert table["p_value"].tolist()[-1] == "0.520"
     assert table["p_value"].tolist()[0] == "<0.001"
+
+
+def test_sample_size_line_observed_and_worst_case_named():
+    from helpers import nps as nps_stats
+    shares = {"promoters": 0.45, "detractors": 0.40}
+    needed, worst = nps_stats.sample_size(5, shares), nps_stats.sample_size(5)
+    # independent: n = z^2 * (p + d - (p - d)^2) / E^2 - 3 (adjusted Wald), worst case variance 1
+    z2 = 1.959963984540054 ** 2
+    assert needed == int(np.ceil(z2 * (0.85 - 0.05 ** 2) / 0.05 ** 2 - 3))
+    assert worst == int(np.ceil(z2 / 0.05 ** 2 - 3)) == 1534
+    text = nps.sample_size_line(5, needed, worst, shares)
+    assert text == (f"For a margin of error of ±5 points the next survey needs {needed:,} answers at this "
+                    "survey's shares (45% promoters, 40% detractors), and 1,534 in the worst case (half "
+                    "promoters, half detractors: the most any shares can need).")
+    overall = dict(OVERALL, promoters=0.45, detractors=0.40)
+    out = nps.interpret(overall, _segments(), "region", needed=needed, margin=5, needed_worst=worst)
+    assert out.splitlines()[-1] == "- " + text

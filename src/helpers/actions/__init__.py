@@ -18,6 +18,10 @@ Submodules:
                                    :func:`buyer_facts`, :func:`listed_facts`), their join
                                    :func:`customer_facts`, and the value split
                                    (:func:`value_threshold`)
+- :mod:`helpers.actions.strategy`  the playbook against the frameworks' strategies:
+                                   :func:`strategy_check`, :func:`strategy_conflicts`,
+                                   :func:`strategy_exceptions`, :func:`check_rule_fields`, and the
+                                   win-back threshold (:func:`winback_threshold`)
 - :mod:`helpers.actions.view`      :func:`customer_view` (the per-customer action table of a run;
                                    the config keys it reads are listed there),
                                    :func:`value_at_stake`, :func:`call_list`
@@ -36,6 +40,9 @@ from helpers.actions.facts import (DEFAULT_VALUE_SPLIT, FACT_COLUMNS, FACT_TYPES
 from helpers.actions.playbook import (DEFAULT_PLAYBOOK, PLAYBOOK_FIELDS, apply_playbook, load_playbook,
                                       playbook_table)
 from helpers.actions.rules import describe_conditions, match_rules
+from helpers.actions.strategy import (DEFAULT_WINBACK_MIN_VALUE, STRATEGY_SEGMENTS, check_rule_fields,
+                                      strategy_check, strategy_conflicts, strategy_exceptions,
+                                      winback_threshold)
 from helpers.actions.view import ACTIONS_SETTINGS, call_list, customer_view, value_at_stake
 
 __all__ = ["match_rules", "buyer_types", "load_playbook", "apply_playbook", "pseudonymise",
@@ -44,4 +51,6 @@ __all__ = ["match_rules", "buyer_types", "load_playbook", "apply_playbook", "pse
            "call_list", "pseudonymise_key", "export_customer_actions", "describe_conditions",
            "PLAYBOOK_FIELDS", "EXPORT_COLUMNS", "EXPORT_SEGMENTS", "VALUE_LEVELS", "FACT_COLUMNS",
            "FACT_TYPES", "ACTIONS_SETTINGS", "lifecycle_facts", "relationship_facts", "nps_facts",
-           "buyer_facts", "listed_facts", "neutralise_formulas", "FORMULA_PREFIXES"]
+           "buyer_facts", "listed_facts", "neutralise_formulas", "FORMULA_PREFIXES",
+           "DEFAULT_WINBACK_MIN_VALUE", "STRATEGY_SEGMENTS", "check_rule_fields", "strategy_check",
+           "strategy_conflicts", "strategy_exceptions", "winback_threshold"]

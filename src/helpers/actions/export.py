@@ -1,4 +1,4 @@
-"""The CRM export: one row per customer with its action and segments, optionally pseudonymised.
+"""The CRM export: one row per customer with its action and one column per fact, optionally pseudonymised.
 
 Customer ids can be replaced by keyed hashes (:func:`pseudonymise`) so that shared files reveal no
 real id. Text cells that a spreadsheet would read as a formula are neutralised
@@ -13,6 +13,7 @@ import hmac
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers.actions.view import customer_view
@@ -25,18 +26,29 @@ __all__ = ["KEY_ENV", "EXPORT_COLUMNS", "EXPORT_SEGMENTS", "FORMULA_PREFIXES", "
 #: Environment variable holding the pseudonymisation key; it wins over ``actions.pseudonymise_key``.
 KEY_ENV = "CRM_PSEUDONYMISE_KEY"
 
-#: Columns of the CRM file, in order (``rule``, ``matched``, ``answer_date`` and ``answer_age_days``
-#: only when the view has them).
-#: ``answer_date`` (YYYY-MM-DD) and ``answer_age_days`` (days before the observation end) say how
-#: old the NPS answer behind an action is; both are empty for a customer without an answer.
-#: ``group_probability`` (share of the model's parameter draws placing the customer in her
-#: relationship group) and ``borderline`` (true when that share is low: the group is not sure) come
-#: with the relationship facts.
-EXPORT_COLUMNS = ["customer_id", "action", "priority", "owner", "reason", "rule", "matched", "answer_date",
-                  "answer_age_days", "group_probability", "borderline", "segments"]
-#: Facts written into the ``segments`` text of the export, in this order (those present).
+#: Columns of the CRM file, in order: view column -> column name in the file (those the view has).
+#: ``rank`` comes first: the customer's place in the call order (most urgent action first, then the
+#: highest predicted value, as :func:`helpers.actions.call_list`), so the file is the full call list.
+#: One column per framework (``nps_class``, ``answer_date``, ``answer_age_days``, ``stage``,
+#: ``rung``, ``rfm_segment``, ``group``, ``buyer_type``; ``group_probability``, the share of the
+#: model's parameter draws placing the customer in her group, and ``borderline``, true when that share is low), the predicted value with its 95% interval
+#: (``predicted_value``, ``predicted_value_lower``, ``predicted_value_upper``: predicted profit over
+#: the value horizon), ``p_alive`` and ``last_purchase``; dates are YYYY-MM-DD, missing facts empty.
+EXPORT_COLUMNS = {
+    "rank": "rank", "customer_id": "customer_id", "name": "name",
+    "priority": "priority", "action": "action", "owner": "owner", "reason": "reason", "rule": "rule",
+    "nps_class": "nps_class", "answer_date": "answer_date", "answer_age_days": "answer_age_days",
+    "lifecycle_stage": "stage", "ladder_step": "rung", "rfm_segment": "rfm_segment",
+    "relationship_group": "group", "group_probability": "group_probability", "borderline": "borderline",
+    "buyer_type": "buyer_type",
+    "clv": "predicted_value", "clv_lower": "predicted_value_lower", "clv_upper": "predicted_value_upper",
+    "p_alive": "p_alive", "last_purchase": "last_purchase",
+}
+#: The view columns that each hold one framework's label for the customer (one column each in the file).
 EXPORT_SEGMENTS = ("nps_class", "lifecycle_stage", "ladder_step", "rfm_segment", "relationship_group",
-                   "buyer_type", "value_level")
+                   "buyer_type")
+#: Decimals kept per exported number.
+_DECIMALS = {"clv": 2, "clv_lower": 2, "clv_upper": 2, "p_alive": 3}
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -112,25 +124,28 @@ def pseudonymise(ids, key: str, *, length=16) -> pd.Series:
                      index=ids.index, dtype="object")
 
 
-def export_actions(view: pd.DataFrame, path, *, key=None, segments=EXPORT_SEGMENTS) -> Path:
-    """Write the CRM import file: one row per customer with its action and segments.
+def export_actions(view: pd.DataFrame, path, *, key=None, columns=None) -> Path:
+    """Write the CRM import file: one row per customer, in call order, one column per fact.
 
-    Columns: ``customer_id, action, priority, owner, reason, rule, matched, answer_date,
-    answer_age_days, segments`` (``rule``, ``matched``, ``answer_date`` and ``answer_age_days`` only
-    when the view has them; the answer columns are empty without an answer); ``segments`` reads
-    ``nps_class=detractor; lifecycle_stage=active; ...`` with missing facts left out.
+    Columns (those the view has, named as in :data:`EXPORT_COLUMNS`): ``rank`` (place in the call
+    order), ``customer_id``, ``name``, ``priority``, ``action``, ``owner``, ``reason``, ``rule``,
+    ``nps_class``, ``answer_date``, ``answer_age_days``, ``stage``, ``rung``, ``rfm_segment``,
+    ``group``, ``buyer_type``, ``predicted_value`` with ``predicted_value_lower`` /
+    ``predicted_value_upper``, ``p_alive``, ``last_purchase``. Missing facts are empty cells.
 
     Parameters
     ----------
     view : pandas.DataFrame
         Per-customer table with ``customer_id`` (column or index) and the playbook columns.
     path : str or Path
-        CSV file to write (UTF-8, CRLF line ends, sorted by priority then customer id, or then
-        pseudonym). Text cells starting like a formula get a leading ``'`` (:func:`neutralise_formulas`).
+        CSV file to write (UTF-8, CRLF line ends). Rows in call order: priority, then predicted
+        value (highest first, missing last), then customer id (or pseudonym). Text cells starting
+        like a formula get a leading ``'`` (:func:`neutralise_formulas`).
     key : str, optional
-        When given, customer ids are replaced by :func:`pseudonymise` pseudonyms (for shared files).
-    segments : sequence of str
-        Columns joined into the ``segments`` text (those present).
+        When given, customer ids are replaced by :func:`pseudonymise` pseudonyms and the ``name``
+        column is left out (for shared files).
+    columns : dict, optional
+        View column -> file column; default :data:`EXPORT_COLUMNS`.
 
     Returns
     -------
@@ -144,30 +159,40 @@ def export_actions(view: pd.DataFrame, path, *, key=None, segments=EXPORT_SEGMEN
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> v = pd.DataFrame({"customer_id": ["C1"], "action": ["call"], "priority": [1], "owner": ["CS"],
-    ...                   "reason": ["x"], "nps_class": ["detractor"]})
+    >>> v = pd.DataFrame({"customer_id": ["C1", "C2"], "action": ["call", "mail"], "priority": [1, 1],
+    ...                   "owner": ["CS", "CS"], "reason": ["x", "y"], "nps_class": ["detractor", None],
+    ...                   "clv": [10.0, 50.0]})
     >>> p = export_actions(v, pathlib.Path(tempfile.mkdtemp()) / "a.csv")
-    >>> p.read_text().splitlines()[1]
-    'C1,call,1,CS,x,nps_class=detractor'
+    >>> p.read_text().splitlines()
+    ['rank,customer_id,priority,action,owner,reason,nps_class,predicted_value', '1,C2,1,mail,CS,y,,50.0', '2,C1,1,call,CS,x,detractor,10.0']
     """
+    columns = EXPORT_COLUMNS if columns is None else columns
     v = view.reset_index() if "customer_id" not in view.columns else view.copy()
     ids = v["customer_id"]
     if ids.isna().any() or ids.duplicated().any():
         raise ValueError(f"customer ids must be unique and present; repeated or missing: "
                          f"{list(ids[ids.isna() | ids.duplicated(keep=False)].unique()[:5])}")
-    present = [s for s in segments if s in v.columns]
-    seg = v[present].astype("object").where(v[present].notna(), "")
-    v["segments"] = ["; ".join(f"{c}={val}" for c, val in zip(present, row) if val != "")
-                     for row in seg.itertuples(index=False)]
-    cols = [c for c in EXPORT_COLUMNS if c in v.columns]
-    out = v[cols].copy()
-    if "answer_date" in out.columns:
-        out["answer_date"] = pd.to_datetime(out["answer_date"]).dt.strftime("%Y-%m-%d")
+    if key:  # before sorting, so that the row order says nothing about the real ids
+        v["customer_id"] = pseudonymise(v["customer_id"], key).to_numpy()
+        v = v.drop(columns=["name"], errors="ignore")
+    value = pd.to_numeric(v["clv"], errors="coerce") if "clv" in v.columns else pd.Series(0.0, index=v.index)
+    v = (v.assign(_value=value.fillna(-np.inf).to_numpy())
+          .sort_values(["priority", "_value", "customer_id"], ascending=[True, False, True], kind="stable")
+          .drop(columns="_value"))
+    v.insert(0, "rank", np.arange(1, len(v) + 1))
+    out = v[[c for c in columns if c in v.columns]].copy()
+    for col in ("answer_date", "last_purchase"):
+        if col in out.columns:
+            out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")
     if "answer_age_days" in out.columns:
         out["answer_age_days"] = pd.array(out["answer_age_days"], dtype="Int64")
-    if key:  # before sorting, so that the row order says nothing about the real ids
-        out["customer_id"] = pseudonymise(out["customer_id"], key).to_numpy()
-    out = out.sort_values(["priority", "customer_id"], kind="stable")
+    for col, d in _DECIMALS.items():
+        if col in out.columns:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(d)
+    for col in out.columns:  # categories and booleans as plain text / values
+        if isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype("object")
+    out = out.rename(columns=columns)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     out = neutralise_formulas(out)  # after sorting, so that the order is that of the real values

@@ -29,6 +29,7 @@ import pandas as pd
 from helpers import lifecycle as _lifecycle
 from helpers import nps as _nps
 from helpers import relationship as _relationship
+from helpers.actions.strategy import DEFAULT_WINBACK_MIN_VALUE, winback_threshold
 from helpers.frameworks import BUYER_TYPES
 from helpers.nps import latest_answers
 
@@ -60,7 +61,8 @@ FACT_COLUMNS = {
     "duration_level": "relationships", "group_probability": "relationships", "borderline": "relationships",
     "buyer_type": "buyers", "discount_share": "buyers",
     "clv": "relationships", "clv_lower": "relationships", "clv_upper": "relationships",
-    "value_level": "relationships", "p_alive": "relationships", "expected_purchases": "relationships",
+    "value_level": "relationships", "clears_winback": "relationships", "p_alive": "relationships",
+    "expected_purchases": "relationships",
     "revenue": "lifecycle", "profit": "lifecycle", "n_orders": "lifecycle",
     "days_since_last": "lifecycle", "first_purchase": "lifecycle", "last_purchase": "lifecycle",
 }
@@ -273,6 +275,9 @@ def nps_facts(survey, *, observation_end=None, freshness_days=DEFAULT_FRESHNESS_
         An answer at most this many days old is ``fresh_answer``.
     promoter_min, passive_min : int
         NPS class thresholds.
+    winback_min_value : "order_profit" or number, default :data:`helpers.actions.DEFAULT_WINBACK_MIN_VALUE`
+        ``clears_winback`` is true where ``clv`` is at least this (see
+        :func:`helpers.actions.winback_threshold`).
 
     Returns
     -------
@@ -415,8 +420,11 @@ def _value_levels(clv: pd.Series, value_split):
 
 def _join_facts(lifecycle=None, relationships=None, buyers=None, survey=None, customers=None, *,
                 observation_end=None, value_split=DEFAULT_VALUE_SPLIT,
-                freshness_days=DEFAULT_FRESHNESS_DAYS, promoter_min=9, passive_min=7):
-    """:func:`customer_facts` and the value split it used, as ``(facts, split)``."""
+                freshness_days=DEFAULT_FRESHNESS_DAYS, promoter_min=9, passive_min=7,
+                winback_min_value=DEFAULT_WINBACK_MIN_VALUE):
+    """:func:`customer_facts` and the value split it used, as ``(facts, split)``.
+
+    ``facts.attrs["winback"]`` holds the win-back rule and threshold behind ``clears_winback``."""
     given = {"lifecycle": lifecycle, "relationships": relationships, "buyers": buyers,
              "survey": survey, "customers": customers}
     if all(v is None for v in given.values()):
@@ -460,6 +468,8 @@ def _join_facts(lifecycle=None, relationships=None, buyers=None, survey=None, cu
     out["in_survey"] = out.index.isin(parts["survey"].index) if "survey" in parts else False
 
     out["value_level"], split = _value_levels(out["clv"], value_split)
+    winback = winback_threshold(out, winback_min_value)
+    out["clears_winback"] = (out["clv"] >= winback["threshold"]).fillna(False).astype(bool)
     if relationships is not None and not out["clv"].notna().any():
         warnings.warn("no customer has a predicted value: value_level is missing for everyone",
                       UserWarning, stacklevel=3)
@@ -470,12 +480,15 @@ def _join_facts(lifecycle=None, relationships=None, buyers=None, survey=None, cu
                           f"lifecycle table, e.g. signed up after the as-of date), e.g. "
                           f"{list(out.index[no_stage][:5])}; they keep a row and get the default action",
                           UserWarning, stacklevel=3)
-    return out[list(FACT_COLUMNS)], split
+    out = out[list(FACT_COLUMNS)]
+    out.attrs = {"winback": winback}
+    return out, split
 
 
 def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None, customers=None, *,
                    observation_end=None, value_split=DEFAULT_VALUE_SPLIT,
-                   freshness_days=DEFAULT_FRESHNESS_DAYS, promoter_min=9, passive_min=7):
+                   freshness_days=DEFAULT_FRESHNESS_DAYS, promoter_min=9, passive_min=7,
+                   winback_min_value=DEFAULT_WINBACK_MIN_VALUE):
     """Join the per-customer results of every framework into one table of facts, one row per customer.
 
     Frames in, frame out: the inputs are the per-customer tables the framework modules return; any of
@@ -508,6 +521,9 @@ def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None,
         An answer at most this many days old is ``fresh_answer``.
     promoter_min, passive_min : int
         NPS class thresholds.
+    winback_min_value : "order_profit" or number, default :data:`helpers.actions.DEFAULT_WINBACK_MIN_VALUE`
+        ``clears_winback`` is true where ``clv`` is at least this (see
+        :func:`helpers.actions.winback_threshold`).
 
     Returns
     -------
@@ -519,10 +535,11 @@ def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None,
         ``ladder_step``, ``rfm_segment``, ``RFM``; ``relationship_group``, ``profit_level``,
         ``duration_level``, ``group_probability``, ``borderline`` (False without a group);
         ``buyer_type``, ``discount_share``; ``clv``, ``clv_lower``, ``clv_upper``,
-        ``value_level`` (high/low, missing without a prediction), ``p_alive``,
+        ``value_level`` (high/low, missing without a prediction), ``clears_winback`` (predicted
+        value at least the win-back threshold; False without a prediction), ``p_alive``,
         ``expected_purchases``; ``revenue``, ``profit``, ``n_orders`` (0 without a purchase),
         ``days_since_last``, ``first_purchase``, ``last_purchase``. ``attrs["value_split"]`` holds
-        the split rule and threshold.
+        the split rule and threshold, ``attrs["winback"]`` the win-back rule and threshold.
 
     Raises
     ------
@@ -550,6 +567,6 @@ def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None,
     out, split = _join_facts(lifecycle, relationships, buyers, survey, customers,
                              observation_end=observation_end, value_split=value_split,
                              freshness_days=freshness_days, promoter_min=promoter_min,
-                             passive_min=passive_min)
-    out.attrs = {"value_split": split}
+                             passive_min=passive_min, winback_min_value=winback_min_value)
+    out.attrs = {"value_split": split, "winback": out.attrs["winback"]}
     return out

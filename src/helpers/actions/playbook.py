@@ -2,7 +2,10 @@
 
 The playbook is a YAML list of rules (``data/sample/playbook.yml`` by default, replaceable from the
 config under ``actions: playbook:``), each with ``id``, ``priority`` (1 = most urgent), ``action``,
-``owner``, ``reason`` and ``when`` (conditions, see :mod:`helpers.actions.rules`). It must end with a
+``owner``, ``reason``, ``when`` (conditions, see :mod:`helpers.actions.rules`), ``contact`` (none,
+automated or personal) and ``kind`` (what the action is for; see :data:`helpers.frameworks.ACTION_KINDS`),
+optionally ``exception`` (a group or stage whose strategy the rule overrides, with the reason; see
+:mod:`helpers.actions.strategy`). It must end with a
 catch-all rule (``when: {}``), so that a customer without a purchase or an answer still gets an
 action.
 """
@@ -16,6 +19,7 @@ import pandas as pd
 import yaml
 
 from helpers.actions.rules import describe_conditions, match_rules
+from helpers.actions.strategy import check_rule_fields
 from helpers.paths import SAMPLE_DIR, resolve
 
 __all__ = ["DEFAULT_PLAYBOOK", "PLAYBOOK_FIELDS", "load_playbook", "apply_playbook", "playbook_table"]
@@ -23,7 +27,7 @@ __all__ = ["DEFAULT_PLAYBOOK", "PLAYBOOK_FIELDS", "load_playbook", "apply_playbo
 #: The sample's playbook, used when the config names none.
 DEFAULT_PLAYBOOK = SAMPLE_DIR / "playbook.yml"
 #: Fields every playbook rule must have.
-PLAYBOOK_FIELDS = ("id", "priority", "action", "owner", "reason", "when")
+PLAYBOOK_FIELDS = ("id", "priority", "action", "owner", "reason", "when", "contact", "kind")
 
 
 def load_playbook(path=None) -> list[dict]:
@@ -37,13 +41,15 @@ def load_playbook(path=None) -> list[dict]:
     Returns
     -------
     list of dict
-        Rules with ``id``, ``priority`` (1 = most urgent), ``action``, ``owner``, ``reason``, ``when``.
+        Rules with ``id``, ``priority`` (1 = most urgent), ``action``, ``owner``, ``reason``, ``when``,
+        ``contact``, ``kind`` and optionally ``exception``.
 
     Raises
     ------
     ValueError
-        If a rule lacks a field, ids repeat, a priority is not a positive integer, or no rule is a
-        catch-all (``when: {}``), which would leave customers without an action.
+        If a rule lacks a field, ids repeat, a priority is not a positive integer, no rule is a
+        catch-all (``when: {}``), which would leave customers without an action, or a contact
+        level, kind or exception is not well formed (:func:`helpers.actions.strategy.check_rule_fields`).
 
     Examples
     --------
@@ -67,6 +73,7 @@ def load_playbook(path=None) -> list[dict]:
         raise ValueError(f"{path}: rule ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
     if not any(not r["when"] for r in rules):
         raise ValueError(f"{path}: add a catch-all rule (`when: {{}}`) so every customer gets an action")
+    check_rule_fields(rules, source=str(path))
     return rules
 
 
@@ -131,9 +138,9 @@ def playbook_table(rules, view=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per rule, in the order the rules are tried (priority, then position in the file):
-        ``order``, ``id``, ``priority``, ``when`` (conditions in words), ``action``, ``owner``,
-        ``reason`` and, with ``view``, ``customers`` (primary action) and ``matched`` (customers the
-        rule matched, whether or not it won).
+        ``order``, ``id``, ``priority``, ``when`` (conditions in words), ``action``, ``contact``,
+        ``kind``, ``owner``, ``reason`` and, with ``view``, ``customers`` (primary action) and
+        ``matched`` (customers the rule matched, whether or not it won).
 
     Examples
     --------
@@ -146,6 +153,7 @@ def playbook_table(rules, view=None) -> pd.DataFrame:
     order = sorted(range(len(rules)), key=lambda i: (rules[i]["priority"], i))
     table = pd.DataFrame([{"order": k + 1, "id": rules[i]["id"], "priority": rules[i]["priority"],
                            "when": describe_conditions(rules[i].get("when")), "action": rules[i]["action"],
+                           "contact": rules[i].get("contact"), "kind": rules[i].get("kind"),
                            "owner": rules[i]["owner"], "reason": rules[i]["reason"]}
                           for k, i in enumerate(order)])
     if view is not None:

@@ -13,6 +13,7 @@ Run configuration keys read here (all optional)::
       playbook: my_playbook.yml      # relative to the config file; default data/sample/playbook.yml
       value_split: q0.75             # high value = clv at or above this split (see value_threshold)
       freshness_days: 30             # an NPS answer at most this many days old is fresh_answer
+      winback_min_value: order_profit  # clears_winback = clv at or above this (see winback_threshold)
       pseudonymise_key: a-long-secret  # customer_actions.csv gets keyed-hash ids
       buyer_type_rules: [...]        # replaces helpers.frameworks.BUYER_TYPE_RULES
     lifecycle: {thresholds: {...}}   # any keyword of helpers.lifecycle.customer_lifecycle
@@ -32,6 +33,7 @@ from helpers import relationship as _relationship
 from helpers.actions.buyers import buyer_types
 from helpers.actions.facts import DEFAULT_FRESHNESS_DAYS, DEFAULT_VALUE_SPLIT, _join_facts, _need
 from helpers.actions.playbook import _playbook_path, apply_playbook, load_playbook
+from helpers.actions.strategy import DEFAULT_WINBACK_MIN_VALUE
 from helpers.config import section_settings
 from helpers.io import Dataset, load_all
 from helpers.paths import resolve
@@ -39,7 +41,8 @@ from helpers.paths import resolve
 __all__ = ["ACTIONS_SETTINGS", "customer_view", "value_at_stake", "call_list"]
 
 #: Keys of the config's ``actions`` section.
-ACTIONS_SETTINGS = ("playbook", "value_split", "freshness_days", "pseudonymise_key", "buyer_type_rules")
+ACTIONS_SETTINGS = ("playbook", "value_split", "freshness_days", "winback_min_value", "pseudonymise_key",
+                    "buyer_type_rules")
 
 
 def _known_customers(customers, survey):
@@ -80,7 +83,9 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
         Index ``customer_id``: the columns of :func:`helpers.actions.customer_facts`, then ``rule``,
         ``action``, ``priority``, ``owner``, ``reason``, ``matched`` of
         :func:`helpers.actions.apply_playbook`. ``attrs``: ``observation_end``,
-        ``value_split``, ``freshness_days`` (the window of ``fresh_answer``), ``value_total`` (all
+        ``value_split``, ``freshness_days`` (the window of ``fresh_answer``), ``winback`` (rule and
+        threshold of ``clears_winback``: the predicted value is at least
+        :func:`helpers.actions.winback_threshold`), ``value_total`` (all
         customers' predicted value with its bootstrap interval), ``relationship`` (model settings),
         ``thresholds`` (stage windows), ``playbook`` (path), ``rules`` (the rules applied),
         ``value_by_rule`` (see
@@ -121,7 +126,9 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
         lc, rel.table, bt, ds.survey, ds.customers, observation_end=observation_end,
         value_split=section["actions"].get("value_split", DEFAULT_VALUE_SPLIT),
         freshness_days=section["actions"].get("freshness_days", DEFAULT_FRESHNESS_DAYS),
-        promoter_min=promoter_min, passive_min=passive_min)
+        promoter_min=promoter_min, passive_min=passive_min,
+        winback_min_value=section["actions"].get("winback_min_value", DEFAULT_WINBACK_MIN_VALUE))
+    winback = facts.attrs["winback"]
     if isinstance(playbook, list):
         rules, source = playbook, "(given)"
     else:
@@ -131,6 +138,7 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     settings = {k: v for k, v in rel.settings.items() if k not in data_args}
     view.attrs = {"observation_end": observation_end, "value_split": value_split,
                   "freshness_days": section["actions"].get("freshness_days", DEFAULT_FRESHNESS_DAYS),
+                  "winback": winback,
                   "value_total": rel.value.total.to_dict(), "relationship": settings,
                   "thresholds": dict(lc.attrs.get("thresholds", {})), "playbook": str(source),
                   "rules": rules, "value_by_rule": _value_by_rule(rel, view["rule"])}
@@ -164,14 +172,15 @@ def _short(action: str) -> str:
 
 
 def value_at_stake(view, *, by="rule") -> pd.DataFrame:
-    """Predicted value (sum of ``clv``) of the customers behind each primary action.
+    """Predicted profit of the customers assigned to each primary action (sum of ``clv``).
 
     Grouped by ``"rule"`` on a view from :func:`customer_view`, the interval is the bootstrap
     interval of each sum (``view.attrs["value_by_rule"]``: the same model-parameter draws summed
     over the rule's customers). Otherwise (another ``by``, or a view without those attrs) the range
     is the sum of the customers' own bounds (``clv_lower``, ``clv_upper``), which is wider than the
-    interval of the sum: for all 4,500 sample buyers 262k-280k against the exact 264k-277k. The
-    column ``interval`` says which was used.
+    interval of the sum: for all 4,500 sample buyers 262k-280k against the bootstrap interval of the
+    sum 264k-277k. The column ``interval`` says which was used. The value is the predicted profit of
+    the customers assigned to each action, not what the action protects or earns.
 
     Parameters
     ----------
@@ -207,12 +216,12 @@ def value_at_stake(view, *, by="rule") -> pd.DataFrame:
     total = out["value"].sum()
     out["value_share"] = out["value"] / total if total else np.nan
     out["interval"] = np.where(out["with_value"] > 0, "sum of customer bounds", "no predicted value")
-    exact = view.attrs.get("value_by_rule") if by == "rule" else None
-    if exact:
-        exact = pd.DataFrame.from_dict(exact, orient="index")
-        have = out.index.intersection(exact.index)
-        out.loc[have, "value_lower"] = exact.loc[have, "lower"]
-        out.loc[have, "value_upper"] = exact.loc[have, "upper"]
+    boot = view.attrs.get("value_by_rule") if by == "rule" else None
+    if boot:
+        boot = pd.DataFrame.from_dict(boot, orient="index")
+        have = out.index.intersection(boot.index)
+        out.loc[have, "value_lower"] = boot.loc[have, "lower"]
+        out.loc[have, "value_upper"] = boot.loc[have, "upper"]
         out.loc[have, "interval"] = "bootstrap of the sum"
     if by == "rule" and "action" in view.columns:
         first = g[["action", "owner", "priority"]].first()

@@ -1,8 +1,9 @@
 """Sentences of the customer-actions report (``04_customer_actions``).
 
 Each function takes results the notebook has computed (the customer view of
-:func:`helpers.actions.customer_view`, the value-at-stake table, NPS tables, dicts, numbers) and
-returns Markdown. Text that comes from the data or the playbook (action labels, segment names,
+:func:`helpers.actions.customer_view`, the table of :func:`helpers.actions.value_at_stake`, NPS tables, dicts, numbers) and
+returns Markdown. "Predicted profit of the customers assigned" to an action is what the models predict
+those customers will yield, not what the action protects or earns. Text that comes from the data or the playbook (action labels, segment names,
 warning messages) is escaped with :func:`helpers.narrative.text.escape`.
 """
 
@@ -14,7 +15,8 @@ from helpers.narrative.relationship import model_name
 from helpers.narrative.text import escape
 
 __all__ = ["data_summary", "nps_reason", "segment_nps_reason", "no_nps_chart", "value_summary",
-           "largest_cell", "nps_lines", "top_actions", "volume_and_value", "urgent", "headline"]
+           "largest_cell", "nps_lines", "top_actions", "volume_and_value", "urgent", "headline", "freshness",
+           "strategy_line", "winback_line", "label_notes", "call_list_line"]
 
 _TIME_UNITS = {"D": "days", "W": "weeks", "M": "months"}
 _COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
@@ -161,8 +163,8 @@ def value_summary(total, view, *, settings, value_split, currency) -> str:
     Parameters
     ----------
     total : dict
-        ``estimate``, ``lower``, ``upper``: predicted value of all customers with its exact
-        interval.
+        ``estimate``, ``lower``, ``upper``: predicted value of all customers with the 95% bootstrap
+        interval of the sum (model parameters drawn again, all customers valued in each draw).
     view : pandas.DataFrame
         The customer view, with each customer's bounds ``clv_lower`` and ``clv_upper``.
     settings : dict
@@ -183,11 +185,11 @@ def value_summary(total, view, *, settings, value_split, currency) -> str:
     ...                     settings={"value_horizon": 52, "time_unit": "W",
     ...                               "annual_discount_rate": 0.1, "model": "pareto_nbd"},
     ...                     value_split={"threshold": 56.2, "rule": "q0.75"}, currency="EUR"))
-    All customers together: EUR 5 (exact 95% interval 4 to 6; sum of the customers' bounds 3 to 7), over 52 weeks at 10% a year, Pareto/NBD lifetime model. High value means a predicted value of at least EUR 56 (split `q0.75`).
+    All customers together: EUR 5 (95% bootstrap interval of the sum 4 to 6; sum of the customers' own bounds 3 to 7), over 52 weeks at 10% a year, Pareto/NBD lifetime model. High value means a predicted value of at least EUR 56 (split `q0.75`).
     """
     unit = _TIME_UNITS.get(settings["time_unit"], settings["time_unit"])
-    return (f"All customers together: {currency} {total['estimate']:,.0f} (exact 95% interval "
-            f"{total['lower']:,.0f} to {total['upper']:,.0f}; sum of the customers' bounds "
+    return (f"All customers together: {currency} {total['estimate']:,.0f} (95% bootstrap interval of the "
+            f"sum {total['lower']:,.0f} to {total['upper']:,.0f}; sum of the customers' own bounds "
             f"{view['clv_lower'].sum():,.0f} to {view['clv_upper'].sum():,.0f}), over "
             f"{settings['value_horizon']} {unit} at {settings['annual_discount_rate']:.0%} a year, "
             f"{model_name(settings['model'])} lifetime model. High value means a predicted value of "
@@ -213,7 +215,7 @@ def largest_cell(stage_x_group, n_customers) -> str:
     --------
     >>> t = pd.DataFrame({"Strangers": [5, 1], "True Friends": [2, 3]}, index=["lapsed", "at risk"])
     >>> largest_cell(t, 11)
-    'The largest cell is **lapsed Strangers**: 5 customers (45%). 4 customers are at risk, of whom 3 are True Friends.'
+    'The largest cell is **lapsed Strangers**: 5 customers (45% of all customers). 4 customers are at risk, of whom 3 are True Friends.'
     """
     cells = stage_x_group.drop(index="all", columns="all", errors="ignore")
     big = cells.stack().sort_values(ascending=False)
@@ -222,7 +224,7 @@ def largest_cell(stage_x_group, n_customers) -> str:
     tf_at_risk = (int(cells.loc["at risk", "True Friends"])
                   if "at risk" in cells.index and "True Friends" in cells.columns else 0)
     return (f"The largest cell is **{escape(stage)} {escape(group)}**: {n1:,} customers "
-            f"({n1 / n_customers:.0%}). {at_risk:,} customers are at risk, of whom {tf_at_risk:,} "
+            f"({n1 / n_customers:.0%} of all customers). {at_risk:,} customers are at risk, of whom {tf_at_risk:,} "
             "are True Friends.")
 
 
@@ -252,12 +254,13 @@ def nps_lines(nps_overall, by_group, by_stage, *, reason="", group_reason="", st
     ...                   "significant": [True, False]})
     >>> for line in nps_lines({"n": 1597, "nps": 2.4}, g, None, stage_reason="No stages."):
     ...     print(line)
-    NPS among the 1,597 customers who answered is +2. True Friends score highest (+41, 95% CI +37 to +46) and Strangers lowest (-43, -48 to -38); Strangers differ significantly from the rest.
+    NPS over each customer's latest answer (1,597 customers) is +2; 01 counts all answers, so its NPS can differ. True Friends score highest (+41, 95% CI +37 to +46) and Strangers lowest (-43, -48 to -38); Strangers differ significantly from the rest.
     No stages.
     """
     if nps_overall is None:
         return [reason]
-    line = f"NPS among the {int(nps_overall['n']):,} customers who answered is {nps_overall['nps']:+.0f}. "
+    line = (f"NPS over each customer's latest answer ({int(nps_overall['n']):,} customers) is "
+            f"{nps_overall['nps']:+.0f}; 01 counts all answers, so its NPS can differ. ")
     if by_group is not None:
         best, worst = by_group.loc[by_group["nps"].idxmax()], by_group.loc[by_group["nps"].idxmin()]
         sig = by_group[by_group["significant"].eq(True)]
@@ -280,7 +283,7 @@ def nps_lines(nps_overall, by_group, by_stage, *, reason="", group_reason="", st
 
 
 def top_actions(stake, *, currency, n=3) -> str:
-    """The actions with the most predicted value at stake and their share of all of it.
+    """The actions whose assigned customers have the most predicted profit, and their share of it.
 
     Parameters
     ----------
@@ -300,15 +303,15 @@ def top_actions(stake, *, currency, n=3) -> str:
     >>> s = pd.DataFrame({"label": ["Call", "Mail", "Nothing"], "value": [60.0, 30.0, 10.0],
     ...                   "customers": [2, 5, 9], "value_share": [0.6, 0.3, 0.1]})
     >>> top_actions(s, currency="EUR", n=2)
-    'The two actions with the most value at stake hold 90% of all predicted value: **Call** (EUR 60, 2 customers); **Mail** (EUR 30, 5 customers).'
+    "The two actions whose customers have the most predicted profit hold 90% of all customers' predicted profit: **Call** (EUR 60, 2 customers); **Mail** (EUR 30, 5 customers)."
     """
     top = stake.head(n)
     if top["value_share"].isna().all():
-        return "No customer has a predicted value, so no action has value at stake."
+        return "No customer has a predicted value, so no action's customers have a predicted profit."
     count = _COUNT_WORDS.get(len(top), f"{len(top):,}")
-    subject = ("The action" if len(top) == 1 else f"The {count} actions") + " with the most value at stake"
+    subject = ("The action" if len(top) == 1 else f"The {count} actions") + " whose customers have the most predicted profit"
     verb = "holds" if len(top) == 1 else "hold"
-    return (f"{subject} {verb} {top['value_share'].sum():.0%} of all predicted value: "
+    return (f"{subject} {verb} {top['value_share'].sum():.0%} of all customers' predicted profit: "
             + "; ".join(f"**{escape(r.label)}** ({currency} {r.value:,.0f}, {r.customers:,} customers)"
                         for r in top.itertuples()) + ".")
 
@@ -332,16 +335,16 @@ def volume_and_value(stake) -> str:
     --------
     >>> s = pd.DataFrame({"label": ["Call", "Mail"], "customers": [2, 9], "value_share": [0.9, 0.1]})
     >>> volume_and_value(s)
-    'The action for the most customers, **Mail** (9 customers), covers 10.0% of the predicted value: volume and value point to different work.'
+    "The action for the most customers, **Mail** (9 customers), covers 10.0% of all customers' predicted profit: volume and value point to different work."
     """
     order = stake["customers"].sort_values(ascending=False, kind="stable").index
     most = stake.loc[order[0]]
     text = (f"The action for the most customers, **{escape(most['label'])}** "
             f"({int(most['customers']):,} customers), covers ")
-    text += (f"{most['value_share']:.1%} of the predicted value" if not pd.isna(most["value_share"])
+    text += (f"{most['value_share']:.1%} of all customers' predicted profit" if not pd.isna(most["value_share"])
              else "no predicted value")
     if order[0] == stake.index[0] and not pd.isna(most["value_share"]):
-        return text + ": it also has the most value at stake."
+        return text + ": its customers also have the most predicted profit."
     return text + ": volume and value point to different work."
 
 
@@ -363,13 +366,13 @@ def urgent(view, *, max_priority=2) -> str:
     --------
     >>> v = pd.DataFrame({"priority": [1, 2, 5, 9], "clv": [30.0, 10.0, 50.0, None]})
     >>> urgent(v)
-    '2 customers have a priority 1 or 2 action (personal contact within days); they hold 44% of the predicted value.'
+    "2 customers have a priority 1 or 2 action (personal contact within days); they hold 44% of all customers' predicted profit."
     """
     hit = view[view["priority"] <= max_priority]
     levels = " or ".join(str(p) for p in range(1, max_priority + 1))
     share = _share(hit["clv"].sum(), view["clv"].sum())
     return (f"{len(hit):,} customers have a priority {levels} action (personal contact within days); "
-            + (f"they hold {share:.0%} of the predicted value." if share is not None
+            + (f"they hold {share:.0%} of all customers' predicted profit." if share is not None
                else "no customer has a predicted value."))
 
 
@@ -410,7 +413,7 @@ def freshness(view, freshness_days) -> str:
 
 
 def headline(stake, total, *, currency, n=3) -> str:
-    """One line for the index page: the top actions by value at stake and the total.
+    """One line for the index page: the top actions by their customers' predicted profit, and the total.
 
     Parameters
     ----------
@@ -432,9 +435,191 @@ def headline(stake, total, *, currency, n=3) -> str:
     >>> s = pd.DataFrame({"label": ["Call", "Mail"], "value": [86000.0, 54000.0],
     ...                   "customers": [582, 279]})
     >>> headline(s, {"estimate": 270000}, currency="EUR")
-    'Top actions by value at stake: Call (EUR 86k, 582 customers); Mail (EUR 54k, 279 customers) of EUR 270k predicted profit.'
+    'Top actions by the predicted profit of the customers assigned: Call (EUR 86k, 582 customers); Mail (EUR 54k, 279 customers) of EUR 270k predicted profit.'
     """
-    return ("Top actions by value at stake: " + "; ".join(
+    return ("Top actions by the predicted profit of the customers assigned: " + "; ".join(
         f"{escape(r.label)} ({currency} {r.value / 1000:,.0f}k, {r.customers:,} customers)"
         for r in stake.head(n).itertuples())
         + f" of {currency} {total['estimate'] / 1000:,.0f}k predicted profit.")
+
+
+def strategy_line(check) -> str:
+    """Whether the playbook agrees with the groups' and stages' strategies, and its stated exceptions.
+
+    Parameters
+    ----------
+    check : pandas.DataFrame
+        :func:`helpers.actions.strategy_check` of the run: ``rule``, ``segment``, ``customers``,
+        ``status``, ``exception``.
+
+    Returns
+    -------
+    str
+        Names every exception with its customers and reason; says so plainly when a rule
+        contradicts a strategy without one.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"rule": ["a", "b", "b"], "segment": ["Strangers", "active", "lapsed"],
+    ...                   "customers": [34, 10, 4], "status": ["exception", "agrees", "conflict"],
+    ...                   "exception": ["they spoke first", "", ""]})
+    >>> print(strategy_line(c))
+    **1 rule contradicts a strategy with no stated reason**: `b` for lapsed (4 customers); fix the playbook or state the exception. Stated exceptions: `a` reaches 34 Strangers (they spoke first).
+    """
+    conflicts = check[check["status"] == "conflict"]
+    exceptions = check[check["status"] == "exception"]
+    if len(conflicts):
+        n = conflicts["rule"].nunique()
+        text = (f"**{n:,} rule{'s' if n != 1 else ''} contradict{'s' if n == 1 else ''} a strategy with no "
+                "stated reason**: " + "; ".join(f"`{escape(r.rule)}` for {escape(r.segment)} "
+                                                 f"({r.customers:,} customers)" for r in conflicts.itertuples())
+                + "; fix the playbook or state the exception.")
+    else:
+        text = ("Every action agrees with the strategy of the customer's relationship group (03) and "
+                "lifecycle stage (02)" + (", apart from the exceptions the playbook states."
+                                          if len(exceptions) else "."))
+    if len(exceptions):
+        text += " Stated exceptions: " + "; ".join(
+            f"`{escape(r.rule)}` reaches {r.customers:,} {escape(r.segment)} ({escape(r.exception)})"
+            for r in exceptions.itertuples()) + "."
+    return text
+
+
+def winback_line(view, winback, *, currency) -> str:
+    """Who is won back: the threshold, how it was set, and how many lapsed customers clear it.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        The customer view: ``lifecycle_stage``, ``clv``, ``relationship_group`` and ``kind`` (the
+        primary action's kind, from the playbook).
+    winback : dict
+        ``view.attrs["winback"]``: ``rule`` and ``threshold``.
+    currency : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"lifecycle_stage": ["lapsed"] * 4 + ["at risk"],
+    ...                   "clv": [50.0, 12.0, 3.0, 1.0, 80.0], "kind": ["win-back", "hold", "hold",
+    ...                   "hold", "win-back"]})
+    >>> print(winback_line(v, {"rule": "order_profit", "threshold": 10.86}, currency="EUR"))
+    A win-back is spent only where the predicted value is at least EUR 10.86, the profit of a typical order (the median over buyers of profit per order): below it a customer is not predicted to place even one more typical order, so no win-back spend is expected to pay back. 2 of 4 lapsed customers (50% of lapsed customers) clear it; 1 get a win-back action (the group's strategy decides among those who clear it), the other 3 get no win-back spend.
+    """
+    t = winback["threshold"]
+    how = ("the profit of a typical order (the median over buyers of profit per order): below it a "
+           "customer is not predicted to place even one more typical order, so no win-back spend is "
+           "expected to pay back" if winback["rule"] == "order_profit" else "set in the run configuration "
+           "(`actions: {winback_min_value: ...}`)")
+    text = f"A win-back is spent only where the predicted value is at least {currency} {t:,.2f}, {how}."
+    lapsed = view[view["lifecycle_stage"].astype("object") == "lapsed"]
+    if not len(lapsed):
+        return text + " No customer has lapsed."
+    clear = int((lapsed["clv"] >= t).sum())
+    won = int((lapsed["kind"] == "win-back").sum())
+    return (text + f" {clear:,} of {len(lapsed):,} lapsed customers ({clear / len(lapsed):.0%} of lapsed "
+            f"customers) clear it; {won:,} get a win-back action (the group's strategy decides among those "
+            f"who clear it), the other {len(lapsed) - won:,} get no win-back spend.")
+
+
+def label_notes(view, thresholds) -> str:
+    """Why a lapsed customer can be a "Loyal Customer" or a True Friend, and an at-risk one a "Champion".
+
+    The RFM segment ranks buyers against each other (the R score is a quintile of the days since
+    the last purchase); the lifecycle stage counts those days against fixed windows; the
+    relationship group rests on the past (profit per order and how long the customer has bought).
+    The labels answer different questions, so they can look contradictory.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        The customer view: ``lifecycle_stage`` (or ``stage``, as in
+        :func:`helpers.lifecycle.customer_lifecycle`), ``rfm_segment``, ``RFM`` (e.g. ``"345"``),
+        ``days_since_last`` and, when there is one, ``relationship_group``.
+    thresholds : dict
+        ``active_window`` and ``lapse_window`` in days (``view.attrs["thresholds"]``).
+
+    Returns
+    -------
+    str
+        Empty when no label looks contradictory.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"lifecycle_stage": ["lapsed", "lapsed", "at risk", "active"],
+    ...                   "rfm_segment": ["Loyal Customers", "Lost", "Champions", "Champions"],
+    ...                   "RFM": ["355", "111", "455", "555"], "days_since_last": [200, 900, 60, 5],
+    ...                   "relationship_group": ["True Friends", "Strangers", "True Friends",
+    ...                                          "True Friends"]})
+    >>> print(label_notes(v, {"active_window": 45, "lapse_window": 121}))
+    Labels that look contradictory answer different questions. 1 lapsed customer is labelled "Loyal Customers" and 1 at-risk customer "Champions": the RFM segment ranks buyers against each other (on this data R = 3 spans 200 to 200 days and R = 4 spans 60 to 60 days since the last purchase), while the lifecycle stage counts days since the last purchase against fixed windows (at risk after 45 days, lapsed after 121 days). 1 of 3 True Friends (33% of True Friends) have lapsed: the group describes the relationship so far (profit per order and how long they have bought), the stage whether they still buy.
+    """
+    stage = view["lifecycle_stage" if "lifecycle_stage" in view.columns else "stage"].astype("object")
+    seg = view["rfm_segment"].astype("object")
+    loyal = int(((stage == "lapsed") & (seg == "Loyal Customers")).sum())
+    champs = int(((stage == "at risk") & (seg == "Champions")).sum())
+    parts = []
+    if loyal or champs:
+        who = []
+        if loyal:
+            who.append(f"{loyal:,} lapsed customer{'s are' if loyal != 1 else ' is'} labelled \"Loyal Customers\"")
+        if champs:
+            who.append(f"{champs:,} at-risk customer{'s' if champs != 1 else ''} \"Champions\"")
+        r = view["RFM"].astype("object").str[0]
+        days = pd.to_numeric(view["days_since_last"], errors="coerce")
+        spans = []
+        for score in sorted({"3"} if loyal else set()) + (["4"] if champs else []):
+            d = days[r == score].dropna()
+            if len(d):
+                spans.append(f"R = {score} spans {d.min():,.0f} to {d.max():,.0f} days")
+        ranges_text = (f" (on this data {' and '.join(spans)} since the last purchase)" if spans else "")
+        parts.append(" and ".join(who) + ": the RFM segment ranks buyers against each other" + ranges_text
+                     + ", while the lifecycle stage counts days since the last purchase against fixed "
+                     f"windows (at risk after {thresholds['active_window']:,} days, lapsed after "
+                     f"{thresholds['lapse_window']:,} days).")
+    group = (view["relationship_group"].astype("object") if "relationship_group" in view.columns
+             else pd.Series(None, index=view.index, dtype="object"))
+    tf = group == "True Friends"
+    tf_lapsed = int((tf & (stage == "lapsed")).sum())
+    if tf_lapsed:
+        parts.append(f"{tf_lapsed:,} of {int(tf.sum()):,} True Friends ({tf_lapsed / tf.sum():.0%} of True "
+                     "Friends) have lapsed: the group describes the relationship so far (profit per order "
+                     "and how long they have bought), the stage whether they still buy.")
+    if not parts:
+        return ""
+    return "Labels that look contradictory answer different questions. " + " ".join(parts)
+
+
+def call_list_line(view, shown, *, max_priority=2, export_name="customer_actions.csv") -> str:
+    """How much of the call list the report shows, and where the rest is.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        The customer view: ``priority``.
+    shown : int
+        Rows of the call list shown in the report.
+    max_priority : int, default 2
+        Priorities that are urgent (personal contact within days).
+    export_name : str
+        The CRM file, whose ``rank`` column is the call order.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"priority": [1, 2, 2, 5, 9]})
+    >>> call_list_line(v, 2)
+    'The top 2 of the 3 customers with a priority 1 or 2 action (60% of all customers), most urgent first, then the highest predicted value; the full list, in the same order, is `customer_actions.csv` (column `rank`).'
+    """
+    urgent_n = int((view["priority"] <= max_priority).sum())
+    levels = " or ".join(str(p) for p in range(1, max_priority + 1))
+    share = urgent_n / len(view) if len(view) else 0.0
+    return (f"The top {min(shown, urgent_n):,} of the {urgent_n:,} customers with a priority {levels} action "
+            f"({share:.0%} of all customers), most urgent first, then the highest predicted value; the full "
+            f"list, in the same order, is `{escape(export_name)}` (column `rank`).")

@@ -36,6 +36,11 @@ def _ratio(part, whole):
     return part / whole if whole else math.nan
 
 
+def _share_of(part, whole, base="buyers"):
+    """``"57% of buyers"``, or ``"n/a"`` when there is no base."""
+    return f"{pct(part / whole)} of {base}" if whole else "n/a"
+
+
 def _buyers(view):
     return view[view["n_purchase_days"] > 0]
 
@@ -243,7 +248,7 @@ def rfm_grid_table(grid) -> pd.DataFrame:
             .sort_index(ascending=False).rename_axis(index="R score", columns="F score"))
 
 
-def share_table(summary, columns=None) -> pd.DataFrame:
+def share_table(summary, columns=None, *, base=None) -> pd.DataFrame:
     """A stage/segment summary as the report shows it: shares in percent, money rounded.
 
     Parameters
@@ -254,6 +259,9 @@ def share_table(summary, columns=None) -> pd.DataFrame:
     columns : list of str, optional
         The columns to show; default customers, their share, the money columns and their
         shares.
+    base : str, optional
+        What the customer share is a share of (``"all customers"`` for stages, ``"buyers"`` for
+        RFM segments); named in its header ("customers, % of all customers").
 
     Returns
     -------
@@ -277,7 +285,10 @@ def share_table(summary, columns=None) -> pd.DataFrame:
             out[col] = (100 * out[col]).round(1)
         elif col in money:
             out[col] = out[col].round(0).astype("int64")
-    return out.rename(columns=_SHARE_NAMES)
+    names = dict(_SHARE_NAMES)
+    if base:
+        names["customer_share"] = f"customers, % of {base}"
+    return out.rename(columns=names)
 
 
 def days(d) -> str:
@@ -413,12 +424,12 @@ def interpret(view, by_stage, by_segment, by_rung, moves, cohorts, surv, surv_al
         f"active or reactivated** and bring {pct(rev12[_NOW].sum())} of the last 12 months' "
         f"revenue. **{stage_n['at risk']:,} are at risk** (last purchase {th['active_window']} to "
         f"{th['lapse_window']} days ago) with {pct(rev12['at risk'])} of it, and "
-        f"**{stage_n['lapsed']:,} ({pct(_ratio(stage_n['lapsed'], n_buyers))}) have lapsed**."]
+        f"**{stage_n['lapsed']:,} ({_share_of(stage_n['lapsed'], n_buyers)}) have lapsed**."]
     top_seg = by_segment["revenue_12m"].idxmax()
     lines.append(
         f"- The RFM segment with the most revenue in the last 12 months is **{escape(top_seg)}**: "
         f"{by_segment.loc[top_seg, 'customers']:,} buyers "
-        f"({pct(by_segment.loc[top_seg, 'customer_share'])}) with "
+        f"({pct(by_segment.loc[top_seg, 'customer_share'])} of buyers) with "
         f"{pct(by_segment.loc[top_seg, 'revenue_12m_share'])} of it.")
     slipping = by_segment.reindex(_SLIPPING).dropna(subset=["customers"])
     if slipping["customers"].sum() > 0:
@@ -431,7 +442,7 @@ def interpret(view, by_stage, by_segment, by_rung, moves, cohorts, surv, surv_al
     rungs = by_rung["customers"]
     first_time = rungs.get("first-time customer", 0)
     lines.append(
-        f"- On the ladder, {first_time:,} buyers ({pct(_ratio(first_time, n_buyers))}) have bought "
+        f"- On the ladder, {first_time:,} buyers ({_share_of(first_time, n_buyers)}) have bought "
         f"only once; {rungs.get('client', 0):,} are clients and {rungs.get('advocate', 0):,} "
         "advocates.")
     lines += _transition_lines(moves, from_date, transition_months)
@@ -481,8 +492,9 @@ def act(by_stage, by_rung, thresholds, currency) -> str:
     ]
     if stage_n["lapsed"]:
         steps.append(f"- **Win back selectively:** of {stage_n['lapsed']:,} lapsed customers, only "
-                     "those whose predicted value pays for the contact (see "
-                     "`03_relationship_groups`).")
+                     "those whose predicted value clears the win-back threshold (by default the profit "
+                     "of a typical order; `03_relationship_groups` predicts the value, "
+                     "`04_customer_actions` lists who clears it).")
     return "\n".join(steps)
 
 
@@ -511,12 +523,12 @@ def headline(view, by_stage, surv_all) -> str:
     ...                       index=["at risk", "lapsed"])
     >>> surv_all = SimpleNamespace(medians=pd.DataFrame({"median": [150.0]}))
     >>> headline(view, stages, surv_all)  # doctest: +ELLIPSIS
-    "1 customers at risk hold 25% of ...; 2 of 3 buyers (67%) have lapsed; ... lapse 150 days."
+    "1 customers at risk hold 25% of ...; 2 of 3 buyers (67% of buyers) have lapsed; ... lapse 150 days."
     """
     stage_n = by_stage["customers"]
     n_buyers = len(_buyers(view))
     return (f"{stage_n['at risk']:,} customers at risk hold "
             f"{pct(by_stage.loc['at risk', 'revenue_12m_share'])} of the last 12 months' revenue; "
             f"{stage_n['lapsed']:,} of {n_buyers:,} buyers "
-            f"({pct(_ratio(stage_n['lapsed'], n_buyers))}) have lapsed; median time from first "
+            f"({_share_of(stage_n['lapsed'], n_buyers)}) have lapsed; median time from first "
             f"purchase to lapse {days(surv_all.medians['median'].iloc[0])}.")

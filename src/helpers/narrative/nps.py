@@ -13,13 +13,14 @@ import pandas as pd
 from helpers.narrative.text import escape, p_value, signed
 
 __all__ = ["data_line", "year_on_year_notes", "driver_notes", "drivers_table", "driver_name",
-           "interpret", "act", "OPPOSITE_DIRECTIONS", "NOTHING_TO_ACT_ON", "NO_COMMENTS"]
+           "interpret", "act", "sample_size_line", "OPPOSITE_DIRECTIONS", "NOTHING_TO_ACT_ON", "NO_COMMENTS"]
 
 #: Said when the two year-on-year answers are both significant and point opposite ways.
 OPPOSITE_DIRECTIONS = (
-    "The two year-on-year answers point in opposite directions: the overall change comes from "
-    "*who* answered (a different mix of customers), while the customers who answered twice "
-    "changed their minds the other way. Report the panel change as the change of opinion.")
+    "The two year-on-year rows point in opposite directions. They measure different things: all "
+    "answers compare two independent samples, whose change mixes a change of opinion with a change in "
+    "who answered; the panel follows the same customers, who chose to answer in both years and need not "
+    "stand for the rest. Why the two differ is not tested here.")
 
 #: Said instead of the words table when the survey has no comments.
 NO_COMMENTS = "The survey has no comment column, so there are no words to compare."
@@ -195,9 +196,17 @@ def _segment_lines(by_segment, segment):
 def _year_on_year_lines(yoy):
     lines = []
     for kind, row in yoy.iterrows():
-        who = ("all answers" if kind == "all answers"
+        paired = kind != "all answers"
+        who = ("all answers" if not paired
                else f"the {int(row['n_pairs']):,} customers who answered in both years")
-        verdict = "a real change" if row["p_value"] < row["alpha"] else "within noise"
+        test = ("paired test of the same customers' two answers" if paired
+                else "test of two independent samples")
+        significant = row["p_value"] < row["alpha"]
+        level = f"{row['alpha']:.0%}"
+        verdict = (f"significant at the {level} level by the {test}" if significant
+                   else f"within noise (not significant at the {level} level by the {test})")
+        if paired and significant:
+            verdict += "; true of these self-selected repeat respondents, not shown for all customers"
         lines.append(f"- Year on year ({who}): NPS {signed(row['nps_a'])} against "
                      f"{signed(row['nps_b'])}, change {signed(row['diff'], 1)} points (95% CI "
                      f"{signed(row['ci_low'], 1)} to {signed(row['ci_high'], 1)}, "
@@ -207,6 +216,40 @@ def _year_on_year_lines(yoy):
             (yoy["diff"].iloc[0] > 0) != (yoy["diff"].iloc[1] > 0):
         lines.append(f"- {OPPOSITE_DIRECTIONS}")
     return lines
+
+
+def sample_size_line(margin, needed, needed_worst, shares=None) -> str:
+    """Answers the next survey needs, at the observed shares and in the worst case, both named.
+
+    Parameters
+    ----------
+    margin : float
+        The wanted margin of error, in NPS points.
+    needed : int
+        ``nps.sample_size(margin, observed)``: at this survey's shares of promoters and detractors.
+    needed_worst : int
+        ``nps.sample_size(margin)``: the worst case (half promoters, half detractors), the most any
+        shares can need.
+    shares : mapping, optional
+        The observed ``promoters`` and ``detractors`` shares (0..1), named in the sentence.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(sample_size_line(5, 958, 1534, {"promoters": 0.45, "detractors": 0.40}))
+    For a margin of error of ±5 points the next survey needs 958 answers at this survey's shares (45% promoters, 40% detractors), and 1,534 in the worst case (half promoters, half detractors: the most any shares can need).
+    """
+    at = "at this survey's shares"
+    if shares is not None:
+        p = shares.get("promoters", shares.get("promoter"))
+        d = shares.get("detractors", shares.get("detractor"))
+        at += f" ({p:.0%} promoters, {d:.0%} detractors)"
+    return (f"For a margin of error of ±{margin:g} points the next survey needs {needed:,} answers {at}, "
+            f"and {needed_worst:,} in the worst case (half promoters, half detractors: the most any shares "
+            "can need).")
 
 
 def _significant_drivers(drv):
@@ -242,7 +285,7 @@ def _word_lines(words):
 
 
 def interpret(overall, by_segment, segment, *, needed, margin, yoy=None, drivers=None,
-              words=None) -> str:
+              words=None, needed_worst=None) -> str:
     """The Interpret section of the NPS report.
 
     Parameters
@@ -255,7 +298,8 @@ def interpret(overall, by_segment, segment, *, needed, margin, yoy=None, drivers
     segment : str
         The segment column's name (as the reader knows it).
     needed : int
-        Answers the next survey needs for the wanted margin (``nps.sample_size(margin)``).
+        Answers the next survey needs for the wanted margin at the observed shares
+        (``nps.sample_size(margin, overall)``).
     margin : float
         The wanted margin of error, in NPS points.
     yoy : DataFrame, optional
@@ -266,12 +310,16 @@ def interpret(overall, by_segment, segment, *, needed, margin, yoy=None, drivers
         ``ci_high``, ``p_value``; ``attrs`` ``alpha`` and ``n``.
     words : DataFrame, optional
         ``nps.distinguishing_words``: ``group`` (promoter/detractor), ``word``, ``z``.
+    needed_worst : int, optional
+        The worst case (``nps.sample_size(margin)``), said beside ``needed`` with both named (see
+        :func:`sample_size_line`); without it the sentence gives ``needed`` alone.
 
     Returns
     -------
     str
         A Markdown list: the overall score, the segments that differ (or that none does),
-        each year-on-year answer with "a real change" only when its test is significant,
+        each year-on-year answer called significant only when the test that fits its design
+        (independent samples, or paired for the panel) is, naming that test and its level,
         the survey size needed, the drivers and the words that stand out.
 
     Examples
@@ -280,18 +328,23 @@ def interpret(overall, by_segment, segment, *, needed, margin, yoy=None, drivers
     ...                     "p_adj": [0.0004, 0.2], "significant": [True, False]})
     >>> print(interpret({"nps": 5.2, "ci_low": 2.6, "ci_high": 7.9, "n": 3940}, seg, "region",
     ...                 needed=1534, margin=5.0))
-    - Overall: **NPS +5 (95% CI +3 to +8, n = 3,940)**.
+    - Overall, over all answers (a customer who answered twice counts twice; 04 uses each customer's latest answer): **NPS +5 (95% CI +3 to +8, n = 3,940)**.
     - East: NPS -22, differs from the rest (Holm-adjusted p < 0.001).
     - For a margin of error of ±5 points the next survey needs 1,534 answers.
     """
     from helpers.nps import nps_headline
 
-    lines = [f"- Overall: **{nps_headline(overall)}**."]
+    lines = [f"- Overall, over all answers (a customer who answered twice counts twice; 04 uses each "
+             f"customer's latest answer): **{nps_headline(overall)}**."]
     lines += _segment_lines(by_segment, segment)
     if yoy is not None:
         lines += _year_on_year_lines(yoy)
-    lines.append(f"- For a margin of error of ±{margin:g} points the next survey needs "
-                 f"{needed:,} answers.")
+    if needed_worst is None:
+        lines.append(f"- For a margin of error of ±{margin:g} points the next survey needs "
+                     f"{needed:,} answers.")
+    else:
+        shares = {k: overall[k] for k in ("promoters", "detractors") if k in overall}
+        lines.append("- " + sample_size_line(margin, needed, needed_worst, shares if len(shares) == 2 else None))
     if drivers is not None:
         lines += _driver_lines(drivers)
     if words is not None and len(words):
