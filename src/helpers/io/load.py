@@ -10,13 +10,16 @@ after the observation end are handled here.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from helpers import config as _config
 from helpers.io.quality import N_EXAMPLES, DataError, QualityLog
-from helpers.io.read import _coerce_ids, _numbers, _read_csv, _require_dates, parse_scores
-from helpers.io.schema import Dataset, _keep_attributes, _map_columns
+from helpers.io.read import (_coerce_ids, _decimal_mark, _numbers, _read_csv, _require_dates,
+                             parse_numbers, parse_scores)
+from helpers.io.schema import SCHEMAS, Dataset, _keep_attributes, _map_columns
 
 __all__ = ["load_transactions", "load_survey", "load_customers", "load_all"]
 
@@ -28,8 +31,54 @@ def _drop(df, mask, name, reason, log, examples=None):
     return df.loc[~mask]
 
 
-def _begin(path, name, columns, read, log):
-    read = {**_config.DEFAULT_CONFIG["read"], **(read or {})}
+_READ_KEYS = ("sep", "decimal", "dayfirst", "encoding", "format", "sheet", "date_floor")
+_NULL_IDS = {"null", "n/a", "na", "nan", "none", "-", "--", "#n/a", "nil", "(null)", "(blank)", "undefined"}
+
+
+def _read_settings(read, name):
+    """The read settings of one input: the common ones, overridden by ``read: <input>: {...}``."""
+    read = dict(read or {})
+    own = read.pop(name, None)
+    for other in ("transactions", "survey", "customers"):
+        read.pop(other, None)
+    merged = {**_config.DEFAULT_CONFIG["read"], **read, **(own or {})}
+    merged.setdefault("format", "auto")
+    merged.setdefault("sheet", None)
+    merged.setdefault("date_floor", "1990-01-01")
+    return merged
+
+
+def _trim(raw, name, log):
+    """Strip spaces (also non-breaking ones) around every value; each column's count is logged."""
+    out = raw.apply(lambda s: s.str.strip())
+    changed = raw.ne(out)
+    for col in raw.columns[changed.any().to_numpy()]:
+        log.add(name, f"{col}: spaces around values trimmed (incl. non-breaking spaces)", "fixed",
+                int(changed[col].sum()), raw.loc[changed[col]])
+    return out
+
+
+def _header_rows(raw, name, log):
+    """Drop rows that repeat the header (exports glued together), logged with their lines."""
+    same = raw.eq(pd.Series(list(raw.columns), index=raw.columns)).sum(axis=1)
+    header = same >= max(1, -(-raw.shape[1] // 2))
+    return _drop(raw, header, name, "rows repeating the header row (files glued together) removed", log)
+
+
+def _null_ids(df, name, log):
+    """Null-like ids (NULL, N/A, nan, none, '-') are missing ids: blanked and counted."""
+    for col in SCHEMAS[name]["ids"]:
+        if col in df:
+            nulls = df[col].str.lower().isin(_NULL_IDS)
+            if nulls.any():
+                log.add(name, f"{col}: null-like values ({', '.join(sorted(set(df.loc[nulls, col])))}) "
+                        "treated as missing", "fixed", int(nulls.sum()), df.loc[nulls])
+                df[col] = df[col].where(~nulls, "")
+    return df
+
+
+def _begin(path, name, columns, read, log, exclude=None):
+    read = _read_settings(read, name)
     log = log if log is not None else QualityLog()
     raw, sep = _read_csv(path, read, log, name)
     if sep != ",":
@@ -37,8 +86,66 @@ def _begin(path, name, columns, read, log):
     if raw.empty:
         raise DataError(path, None, "the file has a header but no rows",
                         "export the data again; check the date filter of the export")
-    df = _map_columns(raw, path, name, columns, log)
+    raw = _trim(raw, name, log)
+    raw = _header_rows(raw, name, log)
+    df = _map_columns(raw, path, name, columns, log, sep, read["decimal"])
+    df = _null_ids(df, name, log)
+    df = _exclude(df, path, name, exclude, columns, log, sep, read["decimal"])
+    if df.empty:
+        raise DataError(path, None, "no rows are left after the `exclude:` conditions and the removed "
+                        "header rows", "check the `exclude:` conditions in the config")
     return df, read, log, sep
+
+
+_CONDITIONS = ("in", "equals", "matches", "below", "above", "blank")
+
+
+def _exclude(df, path, name, conditions, mapping, log, sep, decimal):
+    """Drop the rows meeting any ``exclude:`` condition of the config; each condition is logged."""
+    if not conditions:
+        return df
+    if not isinstance(conditions, list):
+        conditions = [conditions]
+    to_canonical = {v: k for k, v in (mapping or {}).items() if isinstance(v, str)}
+    for cond in conditions:
+        where = f"exclude: {name}: {cond!r}"
+        if not isinstance(cond, dict) or "column" not in cond:
+            raise DataError(path, None, f"{where} is not a condition",
+                            "write e.g. `exclude: {transactions: [{column: StockCode, in: [POST]}]}`")
+        tests = [k for k in cond if k != "column"]
+        if len(tests) != 1 or tests[0] not in _CONDITIONS:
+            raise DataError(path, None, f"{where}: a condition has `column:` and one of {list(_CONDITIONS)}",
+                            "write e.g. `{column: Quantity, below: 0}`")
+        col = to_canonical.get(cond["column"], cond["column"])
+        if col not in df:
+            raise DataError(path, cond["column"], f"{where}: no such column (columns: {list(df.columns)})",
+                            "use a column of the file or a canonical name")
+        test, arg = tests[0], cond[tests[0]]
+        values = df[col]
+        if test == "in":
+            args = arg if isinstance(arg, list) else [arg]
+            mask = values.isin([str(a).strip() for a in args])
+        elif test == "equals":
+            mask = values.eq(str(arg).strip())
+        elif test == "matches":
+            try:
+                mask = values.str.contains(str(arg), regex=True, na=False)
+            except re.error as exc:
+                raise DataError(path, col, f"{where}: not a regular expression: {exc}",
+                                "correct the pattern (e.g. '^Manual')") from exc
+        elif test == "blank":
+            mask = values.eq("") if arg else values.ne("")
+        else:
+            try:
+                limit = float(arg)
+            except (TypeError, ValueError) as exc:
+                raise DataError(path, col, f"{where}: {arg!r} is not a number", "write a number") from exc
+            num = parse_numbers(values, _decimal_mark(values, sep, decimal))
+            mask = num < limit if test == "below" else num > limit
+        label = {"in": "in", "equals": "equal to", "matches": "matching", "below": "below",
+                 "above": "above", "blank": "blank:"}[test]
+        df = _drop(df, mask, name, f"excluded by the config: {cond['column']} {label} {arg}", log)
+    return df
 
 
 def _dedupe(df, name, log):
@@ -50,7 +157,7 @@ def _dedupe(df, name, log):
 # Loaders
 # ---------------------------------------------------------------------------------------------------
 def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observation_end=None,
-                      log=None) -> pd.DataFrame:
+                      exclude=None, log=None) -> pd.DataFrame:
     """Load a transactions export into the canonical table.
 
     Parameters
@@ -61,11 +168,17 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
         Canonical name -> the file's column name, e.g. ``{"amount": "Net Sales"}``. Columns whose
         names differ only in case or punctuation are matched automatically (and logged).
     read : dict, optional
-        ``sep``, ``decimal``, ``dayfirst``, ``encoding``; ``"auto"`` detects.
+        ``sep``, ``decimal``, ``dayfirst``, ``encoding``, ``format`` (csv, parquet, xlsx; from the
+        extension by default), ``sheet`` (xlsx), ``date_floor``; ``"auto"`` detects. A sub-mapping
+        under the input's name (``{"transactions": {"sheet": "Orders"}}``) overrides for that input.
     margin_rate : float, default 0.30
         Profit share of revenue for rows without a ``margin`` value.
     observation_end : date-like, optional
         Rows dated after it are dropped (and logged): the analysis is "as of" this date.
+    exclude : list of dict, optional
+        Rows to leave out, e.g. ``[{"column": "StockCode", "in": ["POST"]}, {"column": "Quantity",
+        "below": 0}, {"column": "Description", "matches": "^Manual"}]`` (also ``equals``, ``above``,
+        ``blank``); each condition's count is logged with examples.
     log : QualityLog, optional
         Log to append to; a new one is made when None (reach it through :func:`load_all`).
 
@@ -89,7 +202,7 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
     ['customer_id', 'order_date', 'amount', 'profit']
     """
     name = "transactions"
-    df, read, log, sep = _begin(path, name, columns, read, log)
+    df, read, log, sep = _begin(path, name, columns, read, log, exclude)
     df = _dedupe(df, name, log)
     blank_id = df["customer_id"].eq("")
     df = _drop(df, blank_id, name, "no customer_id (guest or anonymous orders cannot be followed)", log)
@@ -120,7 +233,7 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
         neg = disc < 0
         log.add(name, "discount: negative values read as positive discounts", "fixed", int(neg.sum()),
                 df.loc[neg])
-    _keep_attributes(df, out, name)
+    _keep_attributes(df, out, name, log)
     refunds = out["amount"] < 0
     log.add(name, "refunds or returns (negative amount): kept, netted into revenue", "info",
             int(refunds.sum()), df.loc[refunds])
@@ -134,7 +247,7 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
     return out.sort_values(["order_date", "customer_id"], kind="stable")
 
 
-def load_survey(path, columns=None, *, read=None, observation_end=None, log=None) -> pd.DataFrame:
+def load_survey(path, columns=None, *, read=None, observation_end=None, exclude=None, log=None) -> pd.DataFrame:
     """Load an NPS survey export into the canonical table.
 
     Parameters
@@ -147,6 +260,8 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
         ``sep``, ``decimal``, ``dayfirst``, ``encoding``.
     observation_end : date-like, optional
         Responses dated after it are dropped (and logged).
+    exclude : list of dict, optional
+        Rows to leave out (see :func:`load_transactions`).
     log : QualityLog, optional
 
     Returns
@@ -169,7 +284,7 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
     True
     """
     name = "survey"
-    df, read, log, sep = _begin(path, name, columns, read, log)
+    df, read, log, sep = _begin(path, name, columns, read, log, exclude)
     df = _dedupe(df, name, log)
     blank = df["score"].eq("")
     df = _drop(df, blank, name, "blank answer (no score)", log)
@@ -197,7 +312,7 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
                             "not numbers", "give every response a positive weight, or drop the weight "
                             "column to analyse unweighted", df.loc[badw])
         out["weight"] = w
-    _keep_attributes(df, out, name)
+    _keep_attributes(df, out, name, log)
     if observation_end is not None:
         end = pd.Timestamp(observation_end)
         out = _drop(out, out["response_date"] > end, name,
@@ -206,7 +321,7 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
     return out.sort_values(["response_date"], kind="stable")
 
 
-def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
+def load_customers(path, columns=None, *, read=None, exclude=None, log=None) -> pd.DataFrame:
     """Load a customer list into the canonical table.
 
     Parameters
@@ -216,6 +331,8 @@ def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
     columns : dict, optional
         Canonical name -> the file's column name.
     read : dict, optional
+    exclude : list of dict, optional
+        Rows to leave out (see :func:`load_transactions`).
     log : QualityLog, optional
 
     Returns
@@ -237,7 +354,7 @@ def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
     True
     """
     name = "customers"
-    df, read, log, sep = _begin(path, name, columns, read, log)
+    df, read, log, sep = _begin(path, name, columns, read, log, exclude)
     blank = df["customer_id"].eq("")
     if blank.any():
         raise DataError(path, "customer_id", f"{int(blank.sum())} blank customer id(s)",
@@ -261,7 +378,7 @@ def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
                     int(badr.sum()), df.loc[badr])
             ref = ref.where(~badr)
         out["referrals"] = ref.astype("Int64")
-    _keep_attributes(df, out, name)
+    _keep_attributes(df, out, name, log)
     return out.sort_values("customer_id", kind="stable")
 
 
@@ -296,20 +413,24 @@ def load_all(config=None) -> Dataset:
     cfg = config if isinstance(config, dict) else _config.load_config(config)
     log = QualityLog()
     inputs, cols, read = cfg["inputs"], cfg["columns"], cfg["read"]
+    excl = cfg.get("exclude") or {}
     end = cfg["observation_end"]
     tx = load_transactions(inputs["transactions"], cols.get("transactions"), read=read,
-                           margin_rate=cfg["margin_rate"], observation_end=end, log=log)
+                           margin_rate=cfg["margin_rate"], observation_end=end,
+                           exclude=excl.get("transactions"), log=log)
     if end is None:
         end = tx["order_date"].max()
         log.add("all", f"observation end not set: last transaction date {end:%Y-%m-%d} used", "info", 1)
     if inputs.get("survey"):
-        sv = load_survey(inputs["survey"], cols.get("survey"), read=read, observation_end=end, log=log)
+        sv = load_survey(inputs["survey"], cols.get("survey"), read=read, observation_end=end,
+                         exclude=excl.get("survey"), log=log)
     else:
         sv = pd.DataFrame({"score": pd.Series(dtype="Int64"),
                            "response_date": pd.Series(dtype="datetime64[ns]"),
                            "customer_id": pd.Series(dtype="string")})
     if inputs.get("customers"):
-        cu = load_customers(inputs["customers"], cols.get("customers"), read=read, log=log)
+        cu = load_customers(inputs["customers"], cols.get("customers"), read=read,
+                            exclude=excl.get("customers"), log=log)
     else:
         cu = pd.DataFrame({"customer_id": pd.Series(dtype="string")})
     known = set(cu["customer_id"])

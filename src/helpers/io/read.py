@@ -11,6 +11,7 @@ what they fixed to the :class:`~helpers.io.quality.QualityLog`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -27,16 +28,66 @@ __all__ = ["parse_numbers", "parse_dates", "parse_scores"]
 # ---------------------------------------------------------------------------------------------------
 # Reading raw text
 # ---------------------------------------------------------------------------------------------------
+def _latin1(err: UnicodeDecodeError):
+    return err.object[err.start:err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("_latin1", _latin1)
+
+_BOMS = [(b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
+
+
+def _decode_lines(data: bytes, log: QualityLog, name: str) -> str:
+    """Decode UTF-8 line by line; lines that are not UTF-8 are read as cp1252 and named in the log."""
+    lines = data.split(b"\n")
+    out, fallback, undefined = [], [], []
+    for i, line in enumerate(lines, start=1):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                out.append(line.decode("cp1252"))
+                fallback.append(i)
+            except UnicodeDecodeError:
+                out.append(line.decode("cp1252", errors="_latin1"))
+                undefined.append(i)
+    if fallback:
+        log.add(name, "lines that are not UTF-8 decoded as Windows-1252 (cp1252): "
+                f"line(s) {_lines(fallback)}", "fixed", len(fallback))
+    if undefined:
+        log.add(name, "bytes undefined in Windows-1252 read as Latin-1 (check the characters): "
+                f"line(s) {_lines(undefined)}", "flagged", len(undefined))
+    return "\n".join(out).removeprefix("\ufeff")
+
+
+def _lines(numbers, k=10) -> str:
+    shown = ", ".join(str(n) for n in numbers[:k])
+    return shown + (f" and {len(numbers) - k} more" if len(numbers) > k else "")
+
+
 def _read_text(path: Path, encoding: str, log: QualityLog, name: str) -> str:
     data = path.read_bytes()
-    if encoding != "auto":
-        return data.decode(encoding)
+    if encoding not in (None, "auto"):
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise DataError(path, None, f"not readable with the configured encoding {encoding!r}: {exc}",
+                            "set `read: encoding: auto` or the file's real encoding") from exc
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            log.add(name, f"file is {codec.upper()} (byte-order mark): decoded as {codec.upper()}",
+                    "info", 1)
+            return data.decode(codec).removeprefix("\ufeff")
+    head = data[:4000]
+    if len(head) >= 4 and head.count(b"\x00") > len(head) // 4:
+        codec = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        log.add(name, f"file has no byte-order mark but is {codec.upper()}: decoded as such", "fixed", 1)
+        return data.decode(codec, errors="replace")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        log.add(name, "file is not UTF-8; decoded as Windows-1252 (cp1252)", "fixed", 1)
-    return text
+        return _decode_lines(data, log, name)
 
 
 def _sniff_sep(text: str) -> str:
@@ -49,10 +100,99 @@ def _sniff_sep(text: str) -> str:
         return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
+_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx",
+            ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".tab": "csv"}
+
+
+def _format(path: Path, setting, log: QualityLog, name: str) -> str:
+    """The file format: the configured one, else what the first bytes say, else the extension."""
+    if setting not in (None, "auto"):
+        if setting not in ("csv", "parquet", "xlsx"):
+            raise DataError(path, None, f"unknown format {setting!r}",
+                            "set `read: format:` to auto, csv, parquet or xlsx")
+        return setting
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    by_ext = _FORMATS.get(path.suffix.lower(), "csv")
+    by_magic = "parquet" if magic == b"PAR1" else "xlsx" if magic == b"PK\x03\x04" else None
+    if by_magic and by_magic != by_ext:
+        log.add(name, f"file named {path.suffix or 'without extension'} is {by_magic}: read as "
+                f"{by_magic}", "fixed", 1)
+        return by_magic
+    if path.suffix.lower() == ".xls":
+        raise DataError(path, None, "old Excel .xls files are not read",
+                        "save the sheet as .xlsx or CSV (UTF-8)")
+    return by_ext
+
+
+def _as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """A typed table (Parquet, xlsx) as the text table the CSV reader gives: '' for missing."""
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            if getattr(s.dt, "tz", None) is not None:
+                s = s.dt.tz_localize(None)
+            text = s.dt.strftime("%Y-%m-%d %H:%M:%S").str.removesuffix(" 00:00:00")
+        elif pd.api.types.is_float_dtype(s):
+            whole = s.notna() & (s == s.round()) & (s.abs() < 1e15)
+            text = s.astype(str).where(s.notna(), "")
+            text[whole] = s[whole].astype("int64").astype(str)
+        else:
+            text = s.astype("string")
+        out[str(col)] = text.astype("string").fillna("").astype(object)
+    return out
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        import duckdb
+    except ImportError as exc:  # pragma: no cover - duckdb is a dependency
+        raise DataError(path, None, "Parquet files need the duckdb package",
+                        "install the project's dependencies (requirements.lock)") from exc
+    try:
+        with duckdb.connect() as con:
+            return con.execute("SELECT * FROM read_parquet(?)", [str(path)]).df()
+    except duckdb.Error as exc:
+        raise DataError(path, None, f"not readable as Parquet: {exc}",
+                        "export the table again, or as CSV") from exc
+
+
+def _read_xlsx(path: Path, sheet) -> pd.DataFrame:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise DataError(path, None, f"not readable as an Excel workbook: {exc}",
+                        "save it again as .xlsx, or as CSV (UTF-8)") from exc
+    sheets = book.sheetnames
+    book.close()
+    if sheet in (None, "auto"):
+        sheet = sheets[0]
+    elif sheet not in sheets:
+        raise DataError(path, None, f"no sheet named {sheet!r}; the workbook has {sheets}",
+                        "set `read: sheet:` (or `read: <input>: sheet:`) to one of these names")
+    return pd.read_excel(path, sheet_name=sheet, engine="openpyxl", dtype=object)
+
+
 def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.DataFrame, str]:
+    """Read one export (CSV/TSV, Parquet or xlsx) as a text table indexed by its line in the file."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{name} file not found: {path}")
+    fmt = _format(path, cfg_read.get("format", "auto"), log, name)
+    if fmt != "csv":
+        df = _read_parquet(path) if fmt == "parquet" else _read_xlsx(path, cfg_read.get("sheet"))
+        log.add(name, f"read as {fmt}" + (f", sheet {cfg_read['sheet']!r}" if fmt == "xlsx" and
+                                          cfg_read.get("sheet") not in (None, "auto") else ""),
+                "info", max(len(df), 1))
+        df.index = pd.RangeIndex(2, len(df) + 2, name="line")
+        if fmt == "xlsx":
+            df = df.dropna(how="all")
+        df = _as_text(df)
+        df.columns = [str(c).strip() for c in df.columns]
+        return df, ","
     text = _read_text(path, cfg_read.get("encoding", "auto"), log, name)
     if not text.strip():
         raise DataError(path, None, "the file is empty", "export the data again with a header row")
@@ -67,7 +207,6 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
     df.columns = [str(c).strip() for c in df.columns]
     # line numbers in the file: header is line 1
     df.index = pd.RangeIndex(2, len(df) + 2, name="line")
-    df = df.apply(lambda s: s.str.strip())
     return df, sep
 
 
