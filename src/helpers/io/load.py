@@ -148,6 +148,15 @@ def _exclude(df, path, name, conditions, mapping, log, sep, decimal):
     return df
 
 
+def _plausible(out, df, implausible, path, col):
+    """Remove the rows whose date is implausible (already logged by ``_require_dates``)."""
+    if implausible.all():
+        raise DataError(path, col, "no row has a plausible date (every date is before the floor or "
+                        "after today)", "check the dates of the export, or `read: date_floor:`",
+                        df.head())
+    return out.loc[~implausible], df.loc[~implausible]
+
+
 def _dedupe(df, name, log):
     dup = df.duplicated(keep="first")
     return _drop(df, dup, name, "exact duplicate rows (every column equal); first copy kept", log)
@@ -211,7 +220,9 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
                         "map the customer id column in the config")
     out = pd.DataFrame(index=df.index)
     out["customer_id"] = _coerce_ids(df, "customer_id", name, log)
-    out["order_date"] = _require_dates(df, "order_date", path, name, log, read["dayfirst"])
+    out["order_date"], odd = _require_dates(df, "order_date", path, name, log, read["dayfirst"],
+                                            floor=read["date_floor"])
+    out, df = _plausible(out, df, odd, path, "order_date")
     out["amount"] = _numbers(df, "amount", path, name, log, sep, read["decimal"], required=True)
     margin = (_numbers(df, "margin", path, name, log, sep, read["decimal"], required=False)
               if "margin" in df else None)
@@ -301,7 +312,9 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, exclude=
             int(labelled.sum()), df.loc[labelled])
     out = pd.DataFrame(index=df.index)
     out["score"] = score.astype("Int64")
-    out["response_date"] = _require_dates(df, "response_date", path, name, log, read["dayfirst"])
+    out["response_date"], odd = _require_dates(df, "response_date", path, name, log, read["dayfirst"],
+                                               floor=read["date_floor"])
+    out, df = _plausible(out, df, odd, path, "response_date")
     out["customer_id"] = (_coerce_ids(df, "customer_id", name, log) if "customer_id" in df
                           else pd.Series(pd.NA, index=df.index, dtype="string"))
     if "weight" in df:
@@ -368,8 +381,8 @@ def load_customers(path, columns=None, *, read=None, exclude=None, log=None) -> 
                 int(dup.sum()), df.loc[dup])
         out, df = out.loc[~dup], df.loc[~dup]
     if "signup_date" in df:
-        out["signup_date"] = _require_dates(df, "signup_date", path, name, log, read["dayfirst"],
-                                            required=False)
+        out["signup_date"], _ = _require_dates(df, "signup_date", path, name, log, read["dayfirst"],
+                                               required=False, floor=read["date_floor"])
     if "referrals" in df:
         ref = _numbers(df, "referrals", path, name, log, sep, read["decimal"], required=False)
         badr = (ref < 0) | (ref != np.round(ref))

@@ -225,6 +225,11 @@ def _decimal_mark(values: pd.Series, sep: str, setting: str) -> str:
         last_comma = both.str.rfind(",") > both.str.rfind(".")
         return "," if last_comma.mean() > 0.5 else "."
     commas = v[v.str.contains(",", regex=False)]
+    dots = v[v.str.contains(".", regex=False)]
+    if not len(commas) and len(dots):
+        grouped = dots.str.fullmatch(r"[-(]?\d{1,3}(\.\d{3})+\)?-?")
+        if grouped.all() and (sep == ";" or dots.str.count(r"\.").gt(1).any()):
+            return ","
     if len(commas):
         not_thousands = ~commas.str.fullmatch(r"[-(]?\d{1,3}(,\d{3})+\)?-?")
         if not_thousands.any() or sep == ";":
@@ -264,26 +269,78 @@ def parse_numbers(values: pd.Series, decimal: str = ".") -> pd.Series:
     return out.where(~neg, -out)
 
 
+class DateOrderError(ValueError):
+    """One column holds dates that are only valid day-first and others only valid month-first."""
+
+    def __init__(self, dayfirst_rows, monthfirst_rows):
+        self.dayfirst_rows, self.monthfirst_rows = dayfirst_rows, monthfirst_rows
+        super().__init__(f"contradictory day/month order: {list(dayfirst_rows[:3])} can only be "
+                         f"day-first, {list(monthfirst_rows[:3])} only month-first")
+
+
+_DMY = r"^(\d{1,2})[./-](\d{1,2})[./-]\d{2,4}"
+
+
 def _dayfirst(values: pd.Series, setting) -> bool:
     if isinstance(setting, bool):
         return setting
-    parts = values.str.extract(r"^(\d{1,2})[./-](\d{1,2})[./-]\d{2,4}")
+    parts = values.str.extract(_DMY)
     a = pd.to_numeric(parts[0], errors="coerce")
     b = pd.to_numeric(parts[1], errors="coerce")
-    if (a > 12).any() and not (b > 12).any():
+    day_only, month_only = (a > 12) & (b <= 12), (b > 12) & (a <= 12)
+    if day_only.any() and month_only.any():
+        raise DateOrderError(values.index[day_only], values.index[month_only])
+    if day_only.any():
         return True
-    if (b > 12).any() and not (a > 12).any():
+    if month_only.any():
         return False
     return bool(values.str.contains(r"^\d{1,2}\.\d{1,2}\.\d{2,4}", regex=True).any())
 
 
-def parse_dates(values: pd.Series, dayfirst=None) -> pd.Series:
-    """Parse exported date text (ISO or mixed formats) into dates (time of day dropped).
+_ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}.*)?$")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+#: Spreadsheet serial day numbers taken as dates: 1954-10-03 .. 2119-01-08.
+_SERIAL_RANGE = (20000, 80000)
 
-    ISO dates are parsed first; the rest with ``format="mixed"``. Whether ``03/04/2024`` means
-    3 April or 4 March is decided per column: if any value has a first field above 12 the column is
-    day-first, if any has a second field above 12 it is month-first, dotted dates are day-first, and
-    otherwise month-first unless ``dayfirst=True``.
+
+def _parse_dates_wide(values: pd.Series, dayfirst=None) -> tuple[pd.Series, pd.Series]:
+    """Parse dates at microsecond resolution (years 1..9999); also return which were serial numbers."""
+    v = values.astype(str).str.strip()
+    v = v.where(v != "")
+    # an ISO date with a time keeps its own (local) calendar day, whatever its offset
+    day = v.str.extract(_ISO_DAY)[0]
+    iso = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce").astype("datetime64[us]")
+    num = pd.to_numeric(v.where(v.str.fullmatch(_SERIAL).fillna(False).astype(bool)), errors="coerce")
+    serial = num.between(*_SERIAL_RANGE) & iso.isna()
+    out = iso.copy()
+    if serial.any():
+        out[serial] = (pd.Timestamp("1899-12-30") + pd.to_timedelta(num[serial].round(), unit="D")
+                       ).astype("datetime64[us]")
+    rest = out.isna() & v.notna() & ~serial
+    if rest.any():
+        first = _dayfirst(v[rest].dropna(), None if dayfirst in (None, "auto") else dayfirst)
+        with warnings.catch_warnings():
+            # the day-first order is decided above, for the whole column
+            warnings.filterwarnings("ignore", message=r"Parsing dates in .* format when dayfirst=",
+                                    category=UserWarning)
+            other = pd.to_datetime(v[rest], format="mixed", dayfirst=first, errors="coerce", utc=True)
+        out[rest] = other.dt.tz_localize(None).astype("datetime64[us]")
+    return out.dt.normalize(), serial
+
+
+#: The range of dates a datetime64[ns] column can hold.
+_NS_MIN, _NS_MAX = pd.Timestamp("1678-01-01"), pd.Timestamp("2262-04-11")
+
+
+def parse_dates(values: pd.Series, dayfirst=None) -> pd.Series:
+    """Parse exported date text (ISO, mixed formats, spreadsheet serials) into dates, time dropped.
+
+    ISO dates are parsed first, and an ISO time with an offset keeps its own calendar day
+    (``2024-12-31T22:00-03:00`` is 31 December). Five-digit spreadsheet serial numbers
+    (20000..80000) are days since 1899-12-30. The rest is parsed with ``format="mixed"``; whether
+    ``03/04/2024`` means 3 April or 4 March is decided per column: if any value has a first field
+    above 12 the column is day-first, if any has a second field above 12 it is month-first (both at
+    once is an error), dotted dates are day-first, and otherwise month-first unless ``dayfirst=True``.
 
     Parameters
     ----------
@@ -294,28 +351,23 @@ def parse_dates(values: pd.Series, dayfirst=None) -> pd.Series:
     Returns
     -------
     pandas.Series of datetime64[ns]
-        NaT where a value is blank or cannot be parsed.
+        NaT where a value is blank, cannot be parsed or lies outside 1678..2262.
+
+    Raises
+    ------
+    ValueError
+        When the column holds both a date only valid day-first and one only valid month-first.
 
     Examples
     --------
     >>> parse_dates(pd.Series(["2024-03-01", "15/03/2024", "01/03/2024 10:22"])).dt.day.tolist()
     [1, 15, 1]
+    >>> parse_dates(pd.Series(["2024-12-31T22:00-03:00", "45292"])).dt.strftime("%Y-%m-%d").tolist()
+    ['2024-12-31', '2024-01-01']
     """
-    v = values.astype(str).str.strip()
-    v = v.where(v != "")
-    iso = pd.to_datetime(v, format="ISO8601", errors="coerce", utc=True)
-    rest = iso.isna() & v.notna()
-    out = iso.dt.tz_localize(None)
-    if rest.any():
-        first = _dayfirst(v[rest].dropna(), None if dayfirst in (None, "auto") else dayfirst)
-        with warnings.catch_warnings():
-            # the day-first order is decided above, for the whole column
-            warnings.filterwarnings("ignore", message=r"Parsing dates in .* format when dayfirst=",
-                                    category=UserWarning)
-            other = pd.to_datetime(v[rest], format="mixed", dayfirst=first, errors="coerce", utc=True)
-        out = out.copy()
-        out[rest] = other.dt.tz_localize(None)
-    return out.dt.normalize().astype("datetime64[ns]")
+    wide, _ = _parse_dates_wide(values, dayfirst)
+    wide = wide.where((wide >= _NS_MIN) & (wide < _NS_MAX))
+    return wide.astype("datetime64[ns]")
 
 
 _LABEL_SCORE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:[-–—:=]\s*\D.*|\(.*\))?$")
@@ -352,16 +404,42 @@ def parse_scores(values: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------------------------------------
 # One column of an export, with what was fixed logged
 # ---------------------------------------------------------------------------------------------------
-def _require_dates(df, col, path, name, log, dayfirst, required=True):
+def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="1990-01-01",
+                   ceiling=None):
+    """Parse one date column; return (dates, implausible) with implausible dates set to NaT.
+
+    Implausible = before ``floor`` or after ``ceiling`` (default: today) or outside what a date
+    column can hold; the caller drops those rows (required column) or keeps them without a date.
+    """
     raw = df[col]
-    parsed = parse_dates(raw, dayfirst)
-    other = raw.ne("") & ~raw.str.match(r"\d{4}-\d{2}-\d{2}")
+    try:
+        wide, serial = _parse_dates_wide(raw, dayfirst)
+    except DateOrderError as exc:
+        rows = df.loc[list(exc.dayfirst_rows[:3]) + list(exc.monthfirst_rows[:2])]
+        raise DataError(path, col, f"dates in contradictory day/month orders: line(s) "
+                        f"{_lines(list(exc.dayfirst_rows))} can only be day-first (DD/MM/YYYY), line(s) "
+                        f"{_lines(list(exc.monthfirst_rows))} only month-first (MM/DD/YYYY)",
+                        "export the dates as YYYY-MM-DD, or correct the rows in the wrong order",
+                        rows) from exc
+    if serial.any():
+        log.add(name, f"{col}: spreadsheet serial numbers read as dates (days since 1899-12-30)",
+                "fixed", int(serial.sum()), df.loc[serial])
+    other = raw.ne("") & ~raw.str.match(r"\d{4}-\d{2}-\d{2}") & ~serial
     if other.any():
         first = _dayfirst(raw[other], None if dayfirst in (None, "auto") else dayfirst)
         log.add(name, f"{col}: dates not in YYYY-MM-DD read as {'day' if first else 'month'}-first "
                 "(decided from the values; set `read: dayfirst:` to force)", "fixed",
                 int(other.sum()), df.loc[other])
-    bad = parsed.isna()
+    timed = raw.str.contains(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}.*(?:Z|[+-]\d{2}:?\d{2})$", regex=True)
+    if timed.any():
+        log.add(name, f"{col}: times with a UTC offset read as their local date (the offset is not "
+                "applied)", "info", int(timed.sum()), df.loc[timed])
+    floor = pd.Timestamp(floor or "1990-01-01")
+    ceiling = pd.Timestamp(ceiling) if ceiling is not None else pd.Timestamp.today().normalize()
+    early, late = wide < floor, wide > ceiling
+    implausible = (early | late).fillna(False).astype(bool)
+    parsed = wide.where(~implausible).astype("datetime64[ns]")
+    bad = parsed.isna() & ~implausible
     if bad.any():
         blank = raw.eq("")
         if required:
@@ -373,7 +451,16 @@ def _require_dates(df, col, path, name, log, dayfirst, required=True):
         if unparse.any():
             log.add(name, f"{col}: unparseable dates set to empty", "fixed", int(unparse.sum()),
                     df.loc[unparse])
-    return parsed
+    action = "dropped" if required else "fixed"
+    what = "rows dropped" if required else "set to empty"
+    early, late = early.fillna(False).astype(bool), late.fillna(False).astype(bool)
+    if early.any():
+        log.add(name, f"{col}: implausible dates before {floor:%Y-%m-%d} (`read: date_floor:`): {what}",
+                action, int(early.sum()), df.loc[early])
+    if late.any():
+        log.add(name, f"{col}: implausible dates after {ceiling:%Y-%m-%d} (today): {what}", action,
+                int(late.sum()), df.loc[late])
+    return parsed, implausible
 
 
 def _coerce_ids(df, col, name, log):
@@ -383,7 +470,20 @@ def _coerce_ids(df, col, name, log):
         log.add(name, f"{col}: ids written as decimals by a spreadsheet ('123.0') read as '123'",
                 "fixed", int(excel.sum()), df.loc[excel.fillna(False).astype(bool)])
         s = s.where(~excel.fillna(False), s.str[:-2])
-    return s.replace("", pd.NA)
+    nbsp = s.str.contains("[\u00a0\u202f\u2007]", regex=True).fillna(False).astype(bool)
+    if nbsp.any():
+        log.add(name, f"{col}: non-breaking spaces inside ids read as plain spaces", "fixed",
+                int(nbsp.sum()), df.loc[nbsp])
+        s = s.str.replace("[\u00a0\u202f\u2007]", " ", regex=True)
+    s = s.replace("", pd.NA)
+    if col == "customer_id":
+        key = s.str.upper().str.replace(r"[\s_.-]", "", regex=True)
+        variants = s.groupby(key).transform("nunique").gt(1).fillna(False).astype(bool)
+        if variants.any():
+            log.add(name, f"{col}: ids that differ only in case or spacing (e.g. C001, c001, C 001) are "
+                    "kept as different customers; check the export", "flagged", int(variants.sum()),
+                    df.loc[variants].sort_values(col, key=lambda c: c.str.upper()))
+    return s
 
 
 def _numbers(df, col, path, name, log, sep, decimal_setting, required):
@@ -392,6 +492,9 @@ def _numbers(df, col, path, name, log, sep, decimal_setting, required):
     if mark == ",":
         log.add(name, f"{col}: decimal commas read as decimal points", "info",
                 int(raw.str.contains(",", regex=False).sum()))
+        dotted = raw.str.contains(".", regex=False)
+        log.add(name, f"{col}: dots read as thousands separators (every dotted value has groups of "
+                "three digits; decided for the whole column)", "info", int(dotted.sum()), df.loc[dotted])
     out = parse_numbers(raw, mark)
     bad = out.isna() & raw.ne("")
     if bad.any():
