@@ -50,11 +50,15 @@ def _read_settings(read, name):
 
 def _trim(raw, name, log):
     """Strip spaces (also non-breaking ones) around every value; each column's count is logged."""
-    out = raw.apply(lambda s: s.str.strip())
-    changed = raw.ne(out)
-    for col in raw.columns[changed.any().to_numpy()]:
-        log.add(name, f"{col}: spaces around values trimmed (incl. non-breaking spaces)", "fixed",
-                int(changed[col].sum()), raw.loc[changed[col]])
+    out = raw.copy()
+    for col in raw.columns:
+        uniq = pd.Series(raw[col].unique(), dtype=object)
+        padded = uniq[uniq.ne(uniq.str.strip())]
+        if len(padded):
+            changed = raw[col].isin(set(padded))
+            log.add(name, f"{col}: spaces around values trimmed (incl. non-breaking spaces)", "fixed",
+                    int(changed.sum()), raw.loc[changed])
+            out[col] = raw[col].str.strip()
     return out
 
 

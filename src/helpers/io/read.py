@@ -213,13 +213,22 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
 # ---------------------------------------------------------------------------------------------------
 # Numbers, dates and scores
 # ---------------------------------------------------------------------------------------------------
+def _by_unique(values: pd.Series, func) -> pd.Series:
+    """``func`` applied to the distinct values only, spread back (exports repeat dates and amounts)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) > 0.5 * len(values):
+        return func(values)
+    res = func(pd.Series(uniques, dtype=values.dtype))
+    return pd.Series(pd.array(res).take(codes, allow_fill=True), index=values.index, name=values.name)
+
+
 _CURRENCY = re.compile(r"[€$£¥\s\u00a0\u202f']|EUR|USD|GBP|CHF", re.I)
 
 
 def _decimal_mark(values: pd.Series, sep: str, setting: str) -> str:
     if setting in (".", ","):
         return setting
-    v = values[values != ""]
+    v = pd.Series(values[values != ""].unique(), dtype=object)
     both = v[v.str.contains(",", regex=False) & v.str.contains(".", regex=False)]
     if len(both):
         last_comma = both.str.rfind(",") > both.str.rfind(".")
@@ -227,8 +236,9 @@ def _decimal_mark(values: pd.Series, sep: str, setting: str) -> str:
     commas = v[v.str.contains(",", regex=False)]
     dots = v[v.str.contains(".", regex=False)]
     if not len(commas) and len(dots):
-        grouped = dots.str.fullmatch(r"[-(]?\d{1,3}(\.\d{3})+\)?-?")
-        if grouped.all() and (sep == ";" or dots.str.count(r"\.").gt(1).any()):
+        three_after = (dots.str.len() - dots.str.rfind(".")).eq(4).all()  # cheap test first
+        if three_after and dots.str.fullmatch(r"[-(]?\d{1,3}(\.\d{3})+\)?-?").all() and (
+                sep == ";" or dots.str.count(r"\.").gt(1).any()):
             return ","
     if len(commas):
         not_thousands = ~commas.str.fullmatch(r"[-(]?\d{1,3}(,\d{3})+\)?-?")
@@ -258,7 +268,11 @@ def parse_numbers(values: pd.Series, decimal: str = ".") -> pd.Series:
     >>> parse_numbers(pd.Series(["1.234,50", "(3,00)", "€ 7"]), decimal=",").tolist()
     [1234.5, -3.0, 7.0]
     """
-    s = values.astype(str).str.replace(_CURRENCY, "", regex=True)
+    return _by_unique(values.astype(str), lambda v: _parse_numbers(v, decimal))
+
+
+def _parse_numbers(values: pd.Series, decimal: str) -> pd.Series:
+    s = values.str.replace(_CURRENCY, "", regex=True)
     neg = s.str.fullmatch(r"\(.*\)") | s.str.endswith("-")
     s = s.str.strip("()").str.rstrip("-")
     thousands = "," if decimal == "." else "."
@@ -266,16 +280,16 @@ def parse_numbers(values: pd.Series, decimal: str = ".") -> pd.Series:
     if decimal == ",":
         s = s.str.replace(",", ".", regex=False)
     out = pd.to_numeric(s.where(s != ""), errors="coerce")
-    return out.where(~neg, -out)
+    return out.where(~neg, -out).astype(float)
 
 
 class DateOrderError(ValueError):
     """One column holds dates that are only valid day-first and others only valid month-first."""
 
-    def __init__(self, dayfirst_rows, monthfirst_rows):
-        self.dayfirst_rows, self.monthfirst_rows = dayfirst_rows, monthfirst_rows
-        super().__init__(f"contradictory day/month order: {list(dayfirst_rows[:3])} can only be "
-                         f"day-first, {list(monthfirst_rows[:3])} only month-first")
+    def __init__(self, dayfirst_values, monthfirst_values):
+        self.dayfirst_values, self.monthfirst_values = dayfirst_values, monthfirst_values
+        super().__init__(f"contradictory day/month order: {dayfirst_values[:3]} can only be "
+                         f"day-first, {monthfirst_values[:3]} only month-first")
 
 
 _DMY = r"^(\d{1,2})[./-](\d{1,2})[./-]\d{2,4}"
@@ -289,7 +303,7 @@ def _dayfirst(values: pd.Series, setting) -> bool:
     b = pd.to_numeric(parts[1], errors="coerce")
     day_only, month_only = (a > 12) & (b <= 12), (b > 12) & (a <= 12)
     if day_only.any() and month_only.any():
-        raise DateOrderError(values.index[day_only], values.index[month_only])
+        raise DateOrderError(values[day_only].tolist(), values[month_only].tolist())
     if day_only.any():
         return True
     if month_only.any():
@@ -305,13 +319,24 @@ _SERIAL_RANGE = (20000, 80000)
 
 def _parse_dates_wide(values: pd.Series, dayfirst=None) -> tuple[pd.Series, pd.Series]:
     """Parse dates at microsecond resolution (years 1..9999); also return which were serial numbers."""
-    v = values.astype(str).str.strip()
+    v = values.astype(str)
+    codes, uniques = pd.factorize(v)
+    out, serial = _parse_unique_dates(pd.Series(uniques, dtype=object), dayfirst)
+    return (pd.Series(out.to_numpy()[codes], index=values.index, dtype="datetime64[us]"),
+            pd.Series(serial.to_numpy()[codes], index=values.index, dtype=bool))
+
+
+def _parse_unique_dates(values: pd.Series, dayfirst=None) -> tuple[pd.Series, pd.Series]:
+    v = values.str.strip()
     v = v.where(v != "")
     # an ISO date with a time keeps its own (local) calendar day, whatever its offset
-    day = v.str.extract(_ISO_DAY)[0]
+    day = v.str.slice(0, 10)
+    timed = v.str.len().gt(10).fillna(False).astype(bool)
+    if timed.any():  # only 'YYYY-MM-DD' followed by a time counts as the date's day
+        day[timed] = v[timed].str.extract(_ISO_DAY)[0]
     iso = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce").astype("datetime64[us]")
     num = pd.to_numeric(v.where(v.str.fullmatch(_SERIAL).fillna(False).astype(bool)), errors="coerce")
-    serial = num.between(*_SERIAL_RANGE) & iso.isna()
+    serial = (num.between(*_SERIAL_RANGE) & iso.isna()).fillna(False).astype(bool)
     out = iso.copy()
     if serial.any():
         out[serial] = (pd.Timestamp("1899-12-30") + pd.to_timedelta(num[serial].round(), unit="D")
@@ -415,10 +440,12 @@ def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="199
     try:
         wide, serial = _parse_dates_wide(raw, dayfirst)
     except DateOrderError as exc:
-        rows = df.loc[list(exc.dayfirst_rows[:3]) + list(exc.monthfirst_rows[:2])]
+        day_rows = raw.index[raw.isin(exc.dayfirst_values)]
+        month_rows = raw.index[raw.isin(exc.monthfirst_values)]
+        rows = df.loc[list(day_rows[:3]) + list(month_rows[:2])]
         raise DataError(path, col, f"dates in contradictory day/month orders: line(s) "
-                        f"{_lines(list(exc.dayfirst_rows))} can only be day-first (DD/MM/YYYY), line(s) "
-                        f"{_lines(list(exc.monthfirst_rows))} only month-first (MM/DD/YYYY)",
+                        f"{_lines(list(day_rows))} can only be day-first (DD/MM/YYYY), line(s) "
+                        f"{_lines(list(month_rows))} only month-first (MM/DD/YYYY)",
                         "export the dates as YYYY-MM-DD, or correct the rows in the wrong order",
                         rows) from exc
     if serial.any():
@@ -470,16 +497,20 @@ def _coerce_ids(df, col, name, log):
         log.add(name, f"{col}: ids written as decimals by a spreadsheet ('123.0') read as '123'",
                 "fixed", int(excel.sum()), df.loc[excel.fillna(False).astype(bool)])
         s = s.where(~excel.fillna(False), s.str[:-2])
-    nbsp = s.str.contains("[\u00a0\u202f\u2007]", regex=True).fillna(False).astype(bool)
+    uniq = pd.Series(s.dropna().unique(), dtype="string")
+    odd = uniq[uniq.str.contains("[\u00a0\u202f\u2007]", regex=True)]
+    nbsp = s.isin(set(odd)) if len(odd) else pd.Series(False, index=s.index)
     if nbsp.any():
         log.add(name, f"{col}: non-breaking spaces inside ids read as plain spaces", "fixed",
                 int(nbsp.sum()), df.loc[nbsp])
         s = s.str.replace("[\u00a0\u202f\u2007]", " ", regex=True)
     s = s.replace("", pd.NA)
     if col == "customer_id":
-        key = s.str.upper().str.replace(r"[\s_.-]", "", regex=True)
-        variants = s.groupby(key).transform("nunique").gt(1).fillna(False).astype(bool)
-        if variants.any():
+        uniq = pd.Series(s.dropna().unique(), dtype="string")
+        key = uniq.str.upper().str.replace(r"[\s_.-]", "", regex=True)
+        shared = uniq[key.duplicated(keep=False)]
+        variants = s.isin(set(shared)).fillna(False).astype(bool) if len(shared) else None
+        if variants is not None and variants.any():
             log.add(name, f"{col}: ids that differ only in case or spacing (e.g. C001, c001, C 001) are "
                     "kept as different customers; check the export", "flagged", int(variants.sum()),
                     df.loc[variants].sort_values(col, key=lambda c: c.str.upper()))
