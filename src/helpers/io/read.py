@@ -84,6 +84,8 @@ def _read_text(path: Path, encoding: str, log: QualityLog, name: str) -> str:
         codec = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
         log.add(name, f"file has no byte-order mark but is {codec.upper()}: decoded as such", "fixed", 1)
         return data.decode(codec, errors="replace")
+    if data.startswith(codecs.BOM_UTF8):
+        log.add(name, "UTF-8 byte-order mark removed", "info", 1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -198,13 +200,30 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
         raise DataError(path, None, "the file is empty", "export the data again with a header row")
     sep = cfg_read.get("sep", "auto")
     sep = _sniff_sep(text) if sep in (None, "auto") else sep
+    trailing = len(re.findall(rf"{re.escape(sep)}[ \t]*\r?$", text, flags=re.M))
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                         skipinitialspace=True)
+        # index_col=False: a separator at the end of every line must not shift the columns
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                             skipinitialspace=True, index_col=False)
+        for w in caught:
+            if not issubclass(w.category, pd.errors.ParserWarning):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            elif trailing < len(df):
+                raise DataError(path, None, f"some lines have more fields than the header "
+                                f"(separator {sep!r})", "quote text that contains the separator, or "
+                                "remove the extra fields")
     except pd.errors.ParserError as exc:
         raise DataError(path, None, f"not readable as a table with separator {sep!r}: {exc}",
                         "check the separator (read.sep in the config) and quoting") from exc
     df.columns = [str(c).strip() for c in df.columns]
+    unnamed = [c for c in df.columns if c.startswith("Unnamed: ") and df[c].eq("").all()]
+    if trailing and trailing >= len(df):
+        log.add(name, f"a separator {sep!r} at the end of the lines ignored", "fixed", trailing)
+    if unnamed:
+        df = df.drop(columns=unnamed)
+        log.add(name, "empty columns without a header removed", "fixed", len(unnamed))
     # line numbers in the file: header is line 1
     df.index = pd.RangeIndex(2, len(df) + 2, name="line")
     return df, sep
