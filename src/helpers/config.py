@@ -53,6 +53,12 @@ DEFAULT_CONFIG: dict = {
 }
 
 
+#: ``read:`` may also hold one sub-mapping per input (same keys), e.g. ``read: {survey: {sheet: Answers}}``.
+READ_PER_INPUT = ("transactions", "survey", "customers")
+#: The tests an ``exclude:`` condition may use, beside ``column:`` (one per condition).
+EXCLUDE_CONDITIONS = ("in", "equals", "matches", "below", "above", "blank")
+
+
 def _merge(base: dict, override: dict) -> dict:
     out = copy.deepcopy(base)
     for k, v in (override or {}).items():

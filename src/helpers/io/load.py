@@ -1,11 +1,13 @@
 """The loaders: one per input (transactions, survey, customers) and :func:`load_all` for a run.
 
-Each loader reads a CSV export as text (:mod:`helpers.io.read`), maps the user's column names onto
-the data contract (:mod:`helpers.io.schema`), coerces types and validates. Nothing is dropped or
-changed silently: each fix, drop or suspicious finding is written to a
+Each loader reads an export as text (:mod:`helpers.io.read`: CSV, Parquet or xlsx), trims values,
+removes repeated header rows, maps the user's column names (or expressions such as
+``"Quantity * UnitPrice"``) onto the data contract (:mod:`helpers.io.schema`), treats null-like ids
+as missing, applies the config's ``exclude:`` conditions, coerces types and validates. Nothing is
+dropped or changed silently: each fix, drop or suspicious finding is written to a
 :class:`~helpers.io.quality.QualityLog`; input that cannot be used raises one
-:class:`~helpers.io.quality.DataError`. Blank answers, exact duplicate rows, refunds and rows dated
-after the observation end are handled here.
+:class:`~helpers.io.quality.DataError`. Blank answers, exact duplicate rows, refunds, implausible
+dates and rows dated after the observation end are handled here.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ def _drop(df, mask, name, reason, log, examples=None):
     return df.loc[~mask]
 
 
-_READ_KEYS = ("sep", "decimal", "dayfirst", "encoding", "format", "sheet", "date_floor")
 _NULL_IDS = {"null", "n/a", "na", "nan", "none", "-", "--", "#n/a", "nil", "(null)", "(blank)", "undefined"}
 
 
@@ -39,7 +40,7 @@ def _read_settings(read, name):
     """The read settings of one input: the common ones, overridden by ``read: <input>: {...}``."""
     read = dict(read or {})
     own = read.pop(name, None)
-    for other in ("transactions", "survey", "customers"):
+    for other in _config.READ_PER_INPUT:
         read.pop(other, None)
     merged = {**_config.DEFAULT_CONFIG["read"], **read, **(own or {})}
     merged.setdefault("format", "auto")
@@ -101,7 +102,7 @@ def _begin(path, name, columns, read, log, exclude=None):
     return df, read, log, sep
 
 
-_CONDITIONS = ("in", "equals", "matches", "below", "above", "blank")
+_CONDITIONS = _config.EXCLUDE_CONDITIONS
 
 
 def _exclude(df, path, name, conditions, mapping, log, sep, decimal):

@@ -1,12 +1,16 @@
-"""Read raw exports: text decoding, separators, the CSV itself, and numbers, dates and scores.
+"""Read raw exports: formats, text decoding, separators, and numbers, dates and scores.
 
-Real exports handled: UTF-8 with or without BOM (and cp1252 as a logged fallback), ``,``/``;``/tab/``|``
-separators, decimal commas and thousands separators, accounting negatives ``(12.50)``, currency
-symbols, mixed date formats (ISO, day-first or month-first, decided per column) and labelled NPS
-answers (``"10 - Extremely likely"``). The public parsers (:func:`parse_numbers`,
-:func:`parse_dates`, :func:`parse_scores`) work on any text Series; the private column readers
-(``_require_dates``, ``_numbers``, ``_coerce_ids``) apply them to one column of an export and write
-what they fixed to the :class:`~helpers.io.quality.QualityLog`.
+Real exports handled: CSV/TSV, Parquet (read through duckdb) and xlsx (openpyxl, a configured sheet),
+the format taken from the first bytes and the extension unless ``read: format:`` says; UTF-8 with or
+without BOM, UTF-16/32 by byte-order mark, UTF-8 with some cp1252 lines (decoded per line, the lines
+named in the log); ``,``/``;``/tab/``|`` separators and a separator closing every line; decimal
+commas and thousands separators (decided per column from all values), accounting negatives
+``(12.50)``, currency symbols; mixed date formats (ISO, day-first or month-first, decided per column;
+both orders in one column is an error), ISO times with offsets (the local date), spreadsheet serial
+dates; labelled NPS answers (``"10 - Extremely likely"``). The public parsers (:func:`parse_numbers`,
+:func:`parse_dates`, :func:`parse_scores`) work on any text Series and parse each distinct value
+once; the private column readers (``_require_dates``, ``_numbers``, ``_coerce_ids``) apply them to
+one column of an export and write what they fixed to the :class:`~helpers.io.quality.QualityLog`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The data contract: the canonical columns of each input, the column mapping, and the Dataset.
 
-Every loader (:mod:`helpers.io.load`) maps the user's column names onto the canonical ones below,
-coerces types and validates; any other column is kept as a text attribute.
+Every loader (:mod:`helpers.io.load`) maps the user's column names onto the canonical ones below
+(a mapping may also be an arithmetic expression of the file's columns, :func:`evaluate_expression`),
+coerces types and validates; any other column is kept as a text attribute (and logged).
 
 Canonical columns
 -----------------
