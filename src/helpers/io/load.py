@@ -258,6 +258,11 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
     if observation_end is not None:
         end = pd.Timestamp(observation_end)
         late = out["order_date"] > end
+        if late.all():
+            raise DataError(path, "order_date", f"every transaction is dated after the observation end "
+                            f"{end:%Y-%m-%d} (the first is {out['order_date'].min():%Y-%m-%d})",
+                            "set `observation_end:` to a date within the data, or null for the last "
+                            "transaction date")
         out = _drop(out, late, name, f"dated after the observation end {end:%Y-%m-%d}", log,
                     examples=df.loc[out.index])
     return out.sort_values(["order_date", "customer_id"], kind="stable")

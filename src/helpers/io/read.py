@@ -228,9 +228,23 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
     if unnamed:
         df = df.drop(columns=unnamed)
         log.add(name, "empty columns without a header removed", "fixed", len(unnamed))
-    # line numbers in the file: header is line 1
-    df.index = pd.RangeIndex(2, len(df) + 2, name="line")
+    # line numbers in the file: header is line 1 (a quoted value may span lines)
+    df.index = pd.Index(_record_lines(text, sep, len(df)), name="line")
     return df, sep
+
+
+def _record_lines(text: str, sep: str, n: int):
+    """The line in the file where each of the ``n`` records starts (header = line 1)."""
+    physical = text.count("\n") + (not text.endswith("\n"))
+    if physical == n + 1:
+        return pd.RangeIndex(2, n + 2)
+    starts, reader = [], csv.reader(io.StringIO(text), delimiter=sep)
+    line = 1
+    for i, record in enumerate(reader):
+        if i and record:  # pandas skips blank lines
+            starts.append(line)
+        line = reader.line_num + 1
+    return starts[:n] if len(starts) >= n else pd.RangeIndex(2, n + 2)
 
 
 # ---------------------------------------------------------------------------------------------------
