@@ -133,3 +133,12 @@ def test_two_columns_for_one_canonical_name_is_an_error(tmp_path):
         load_transactions(path)
     with pytest.raises(DataError, match="not a column of the data contract"):
         load_transactions(BAD / "refunds.csv", {"ammount": "amount"})
+
+
+def test_derived_values_keep_their_decimals_in_a_semicolon_file(tmp_path):
+    # 1.125 and 2.375 look like German thousands in a ';' file; computed values never are
+    path = tmp_path / "t.csv"
+    path.write_text("Kunde;Datum;Menge;Preis\nC1;05.01.2024;1;1,125\nC2;06.01.2024;1;2,375\n")
+    tx = load_transactions(path, {"customer_id": "Kunde", "order_date": "Datum", "amount": "Menge * Preis"},
+                           exclude=[{"column": "amount", "above": 2}])
+    assert tx["amount"].tolist() == [1.125]

@@ -102,9 +102,6 @@ def _begin(path, name, columns, read, log, exclude=None):
     return df, read, log, sep
 
 
-_CONDITIONS = _config.EXCLUDE_CONDITIONS
-
-
 def _exclude(df, path, name, conditions, mapping, log, sep, decimal):
     """Drop the rows meeting any ``exclude:`` condition of the config; each condition is logged."""
     if not conditions:
@@ -118,8 +115,9 @@ def _exclude(df, path, name, conditions, mapping, log, sep, decimal):
             raise DataError(path, None, f"{where} is not a condition",
                             "write e.g. `exclude: {transactions: [{column: StockCode, in: [POST]}]}`")
         tests = [k for k in cond if k != "column"]
-        if len(tests) != 1 or tests[0] not in _CONDITIONS:
-            raise DataError(path, None, f"{where}: a condition has `column:` and one of {list(_CONDITIONS)}",
+        if len(tests) != 1 or tests[0] not in _config.EXCLUDE_CONDITIONS:
+            raise DataError(path, None, f"{where}: a condition has `column:` and one of "
+                            f"{list(_config.EXCLUDE_CONDITIONS)}",
                             "write e.g. `{column: Quantity, below: 0}`")
         col = to_canonical.get(cond["column"], cond["column"])
         if col not in df:
@@ -145,7 +143,8 @@ def _exclude(df, path, name, conditions, mapping, log, sep, decimal):
                 limit = float(arg)
             except (TypeError, ValueError) as exc:
                 raise DataError(path, col, f"{where}: {arg!r} is not a number", "write a number") from exc
-            num = parse_numbers(values, _decimal_mark(values, sep, decimal))
+            derived = col in df.attrs.get("derived", ())
+            num = parse_numbers(values, "." if derived else _decimal_mark(values, sep, decimal))
             mask = num < limit if test == "below" else num > limit
         label = {"in": "in", "equals": "equal to", "matches": "matching", "below": "below",
                  "above": "above", "blank": "blank:"}[test]

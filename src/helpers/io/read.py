@@ -556,7 +556,8 @@ def _coerce_ids(df, col, name, log):
 
 def _numbers(df, col, path, name, log, sep, decimal_setting, required):
     raw = df[col]
-    mark = _decimal_mark(raw, sep, decimal_setting)
+    derived = col in df.attrs.get("derived", ())
+    mark = "." if derived else _decimal_mark(raw, sep, decimal_setting)
     if mark == ",":
         log.add(name, f"{col}: decimal commas read as decimal points", "info",
                 int(raw.str.contains(",", regex=False).sum()))

@@ -227,7 +227,7 @@ def _derive(df, path, name, canonical, expr, log, sep, decimal_setting):
                         "column names (in `backticks` when they contain spaces), numbers, + - * / and "
                         "brackets") from exc
     log.add(name, f"{canonical} computed as {expr}", "fixed", len(df))
-    return value.map("{:.10g}".format, na_action="ignore").fillna("").astype(object)
+    return value.astype(str).where(value.notna(), "").astype(object)
 
 
 def _map_columns(df, path, name, mapping, log, sep=",", decimal="auto"):
@@ -283,6 +283,8 @@ def _map_columns(df, path, name, mapping, log, sep=",", decimal="auto"):
     df = df.rename(columns=rename)
     for canonical, value in values.items():
         df[canonical] = value
+    if values:  # computed columns hold plain numbers with a decimal point, whatever the file uses
+        df.attrs["derived"] = set(values)
     missing = [c for c in schema["required"] if c not in df.columns]
     if missing:
         raise DataError(path, missing[0], f"required column {missing[0]!r} is missing; the file has "
