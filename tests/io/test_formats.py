@@ -142,3 +142,23 @@ def test_derived_values_keep_their_decimals_in_a_semicolon_file(tmp_path):
     tx = load_transactions(path, {"customer_id": "Kunde", "order_date": "Datum", "amount": "Menge * Preis"},
                            exclude=[{"column": "amount", "above": 2}])
     assert tx["amount"].tolist() == [1.125]
+
+
+def test_load_all_reads_xlsx_sheet_and_exclusions_from_the_config(tmp_path):
+    from helpers.io import load_all
+
+    path = tmp_path / "tx.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        pd.DataFrame({"note": ["cover"]}).to_excel(xl, sheet_name="Cover", index=False)
+        RETAIL.assign(StockCode=["A1", "POST", "B2", "A1", "A1"]).to_excel(xl, sheet_name="Orders",
+                                                                          index=False)
+    cfg = tmp_path / "c.yml"
+    cfg.write_text("inputs: {transactions: tx.xlsx}\n"
+                   "read: {transactions: {sheet: Orders}}\n"
+                   "columns: {transactions: {customer_id: Customer, order_date: InvoiceDate,\n"
+                   "                         amount: Quantity * UnitPrice}}\n"
+                   "exclude: {transactions: [{column: StockCode, in: [POST]}]}\n")
+    ds = load_all(cfg)
+    kept = RETAIL.drop(index=1)  # the POST row
+    assert sorted(ds.transactions["amount"]) == sorted(kept["Quantity"] * kept["UnitPrice"])
+    has(ds.log, "excluded by the config: StockCode in ['POST']", "dropped", 1)
