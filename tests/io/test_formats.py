@@ -162,3 +162,17 @@ def test_load_all_reads_xlsx_sheet_and_exclusions_from_the_config(tmp_path):
     kept = RETAIL.drop(index=1)  # the POST row
     assert sorted(ds.transactions["amount"]) == sorted(kept["Quantity"] * kept["UnitPrice"])
     has(ds.log, "excluded by the config: StockCode in ['POST']", "dropped", 1)
+
+
+def test_typos_under_read_and_exclude_are_errors(tmp_path):
+    with pytest.raises(DataError, match=r"column 'read': unknown setting\(s\) \['seperator'\]"):
+        load_transactions(BAD / "refunds.csv", read={"seperator": ";"})
+    with pytest.raises(DataError, match=r"unknown setting\(s\) \['sheeet'\]"):
+        load_transactions(BAD / "refunds.csv", read={"transactions": {"sheeet": "Orders"}})
+    from helpers.io import load_all
+
+    (tmp_path / "t.csv").write_bytes((BAD / "refunds.csv").read_bytes())
+    cfg = tmp_path / "c.yml"
+    cfg.write_text("inputs: {transactions: t.csv}\nexclude: {transactons: [{column: amount, below: 0}]}\n")
+    with pytest.raises(DataError, match=r"column 'exclude': \['transactons'\] is not an input"):
+        load_all(cfg)

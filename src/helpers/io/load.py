@@ -42,6 +42,11 @@ def _read_settings(read, name):
     own = read.pop(name, None)
     for other in _config.READ_PER_INPUT:
         read.pop(other, None)
+    valid = set(_config.DEFAULT_CONFIG["read"])
+    unknown = sorted(set(read) - valid) + sorted(set(own or {}) - valid)
+    if unknown:
+        raise DataError("the configuration", "read", f"unknown setting(s) {unknown}",
+                        f"use {sorted(valid)}, or a sub-mapping per input ({list(_config.READ_PER_INPUT)})")
     merged = {**_config.DEFAULT_CONFIG["read"], **read, **(own or {})}
     merged.setdefault("format", "auto")
     merged.setdefault("sheet", None)
@@ -436,6 +441,11 @@ def load_all(config=None) -> Dataset:
     log = QualityLog()
     inputs, cols, read = cfg["inputs"], cfg["columns"], cfg["read"]
     excl = cfg.get("exclude") or {}
+    typo = sorted(set(excl) - set(inputs))
+    if typo:
+        raise DataError(cfg.get("config_path", "the configuration"), "exclude",
+                        f"{typo} {'is' if len(typo) == 1 else 'are'} not an input",
+                        f"write the conditions under one of {list(inputs)}")
     end = cfg["observation_end"]
     tx = load_transactions(inputs["transactions"], cols.get("transactions"), read=read,
                            margin_rate=cfg["margin_rate"], observation_end=end,
