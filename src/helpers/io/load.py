@@ -34,6 +34,7 @@ def _drop(df, mask, name, reason, log, examples=None):
 
 
 _NULL_IDS = {"null", "n/a", "na", "nan", "none", "-", "--", "#n/a", "nil", "(null)", "(blank)", "undefined"}
+_NULL_SPELLINGS = {f(v) for v in _NULL_IDS for f in (str.lower, str.upper, str.title, str.capitalize)}
 
 
 def _read_settings(read, name):
@@ -79,7 +80,7 @@ def _null_ids(df, name, log):
     """Null-like ids (NULL, N/A, nan, none, '-') are missing ids: blanked and counted."""
     for col in SCHEMAS[name]["ids"]:
         if col in df:
-            nulls = df[col].str.lower().isin(_NULL_IDS)
+            nulls = df[col].isin(_NULL_SPELLINGS)
             if nulls.any():
                 log.add(name, f"{col}: null-like values ({', '.join(sorted(set(df.loc[nulls, col])))}) "
                         "treated as missing", "fixed", int(nulls.sum()), df.loc[nulls])

@@ -534,10 +534,9 @@ def _coerce_ids(df, col, name, log):
         log.add(name, f"{col}: ids written as decimals by a spreadsheet ('123.0') read as '123'",
                 "fixed", int(excel.sum()), df.loc[excel.fillna(False).astype(bool)])
         s = s.where(~excel.fillna(False), s.str[:-2])
-    uniq = pd.Series(s.dropna().unique(), dtype="string")
-    odd = uniq[uniq.str.contains("[\u00a0\u202f\u2007]", regex=True)]
-    nbsp = s.isin(set(odd)) if len(odd) else pd.Series(False, index=s.index)
-    if nbsp.any():
+    joined = "".join(s.dropna().tolist())  # one C-level pass to see whether any id has one
+    if any(ch in joined for ch in "\u00a0\u202f\u2007"):
+        nbsp = s.str.contains("[\u00a0\u202f\u2007]", regex=True).fillna(False).astype(bool)
         log.add(name, f"{col}: non-breaking spaces inside ids read as plain spaces", "fixed",
                 int(nbsp.sum()), df.loc[nbsp])
         s = s.str.replace("[\u00a0\u202f\u2007]", " ", regex=True)
