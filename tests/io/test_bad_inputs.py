@@ -53,5 +53,6 @@ def test_bad_input(case):
     assert len(out) > 0
     action = {"fix": {"fixed", "dropped", "info"}, "flag": {"flagged"}}[case["expect"]]
     hits = [e for e in log.entries if case["message"] in e["reason"] and e["action"] in action]
-    assert hits, f"no {case['expect']} entry with {case['message']!r}: {log.to_frame()[['action', 'reason', 'count']]}"
+    found = log.to_frame()[["action", "reason", "count"]]
+    assert hits, f"no {case['expect']} entry with {case['message']!r}:\n{found}"
     assert hits[0]["count"] == int(case["count"]), hits[0]

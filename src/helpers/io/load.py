@@ -273,7 +273,8 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
     return out.sort_values(["order_date", "customer_id"], kind="stable")
 
 
-def load_survey(path, columns=None, *, read=None, observation_end=None, exclude=None, log=None) -> pd.DataFrame:
+def load_survey(path, columns=None, *, read=None, observation_end=None, exclude=None,
+                log=None) -> pd.DataFrame:
     """Load an NPS survey export into the canonical table.
 
     Parameters

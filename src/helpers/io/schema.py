@@ -236,7 +236,8 @@ def _map_columns(df, path, name, mapping, log, sep=",", decimal="auto"):
     mapping = {k: v for k, v in (mapping or {}).items() if v}
     unknown = [k for k in mapping if k not in known]
     if unknown:
-        raise DataError(path, None, f"`columns: {name}:` names {unknown}, which {'is' if len(unknown) == 1 else 'are'} "
+        verb = "is" if len(unknown) == 1 else "are"
+        raise DataError(path, None, f"`columns: {name}:` names {unknown}, which {verb} "
                         f"not a column of the data contract (canonical columns: {known})",
                         f"use one of {known} on the left of `columns: {name}:`")
     dup = df.columns[df.columns.duplicated()].tolist()
