@@ -117,3 +117,18 @@ def test_one_latin1_line_in_utf8_is_decoded_and_named(tmp_path):
     reason, count = has(log, "decoded as Windows-1252 (cp1252): line(s) 3", "fixed")
     assert count == 1
     has(log, "undefined in Windows-1252", "flagged", 1)
+
+
+def test_observation_end_after_today_keeps_dates_up_to_it(tmp_path):
+    today = pd.Timestamp.today().normalize()
+    soon, later = today + pd.Timedelta(days=10), today + pd.Timedelta(days=40)
+    path = tx_file(tmp_path, ["C1,2024-01-05,10", f"C2,{soon:%Y-%m-%d},20", f"C3,{later:%Y-%m-%d},5"])
+    log = QualityLog()
+    tx = load_transactions(path, observation_end=today + pd.Timedelta(days=20), log=log)
+    assert tx["customer_id"].tolist() == ["C1", "C2"]
+    has(log, "implausible dates after", "dropped", 1)
+
+
+def test_date_floor_that_is_not_a_date_is_an_error(tmp_path):
+    with pytest.raises(DataError, match=r"read.date_floor.*not a date: 'soon'"):
+        load_transactions(tx_file(tmp_path, ["C1,2024-01-05,10"]), read={"date_floor": "soon"})

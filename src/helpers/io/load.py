@@ -231,7 +231,7 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
     out = pd.DataFrame(index=df.index)
     out["customer_id"] = _coerce_ids(df, "customer_id", name, log)
     out["order_date"], odd = _require_dates(df, "order_date", path, name, log, read["dayfirst"],
-                                            floor=read["date_floor"])
+                                            floor=read["date_floor"], ceiling=observation_end)
     out, df = _plausible(out, df, odd, path, "order_date")
     out["amount"] = _numbers(df, "amount", path, name, log, sep, read["decimal"], required=True)
     margin = (_numbers(df, "margin", path, name, log, sep, read["decimal"], required=False)
@@ -329,7 +329,7 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, exclude=
     out = pd.DataFrame(index=df.index)
     out["score"] = score.astype("Int64")
     out["response_date"], odd = _require_dates(df, "response_date", path, name, log, read["dayfirst"],
-                                               floor=read["date_floor"])
+                                               floor=read["date_floor"], ceiling=observation_end)
     out, df = _plausible(out, df, odd, path, "response_date")
     out["customer_id"] = (_coerce_ids(df, "customer_id", name, log) if "customer_id" in df
                           else pd.Series(pd.NA, index=df.index, dtype="string"))

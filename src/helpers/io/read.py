@@ -498,8 +498,13 @@ def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="199
     if timed.any():
         log.add(name, f"{col}: times with a UTC offset read as their local date (the offset is not "
                 "applied)", "info", int(timed.sum()), df.loc[timed])
-    floor = pd.Timestamp(floor or "1990-01-01")
-    ceiling = pd.Timestamp(ceiling) if ceiling is not None else pd.Timestamp.today().normalize()
+    try:
+        floor = pd.Timestamp(floor or "1990-01-01")
+    except (TypeError, ValueError) as exc:
+        raise DataError("the configuration", "read.date_floor", f"not a date: {floor!r}",
+                        "write it as YYYY-MM-DD, e.g. 1990-01-01") from exc
+    today = pd.Timestamp.today().normalize()
+    ceiling = max(today, pd.Timestamp(ceiling)) if ceiling is not None else today
     early, late = wide < floor, wide > ceiling
     implausible = (early | late).fillna(False).astype(bool)
     parsed = wide.where(~implausible).astype("datetime64[ns]")
@@ -522,7 +527,8 @@ def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="199
         log.add(name, f"{col}: implausible dates before {floor:%Y-%m-%d} (`read: date_floor:`): {what}",
                 action, int(early.sum()), df.loc[early])
     if late.any():
-        log.add(name, f"{col}: implausible dates after {ceiling:%Y-%m-%d} (today): {what}", action,
+        log.add(name, f"{col}: implausible dates after {ceiling:%Y-%m-%d} (today or the observation "
+                f"end): {what}", action,
                 int(late.sum()), df.loc[late])
     return parsed, implausible
 
