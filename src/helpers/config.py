@@ -43,12 +43,20 @@ DEFAULT_CONFIG: dict = {
     "columns": {"transactions": {}, "survey": {}, "customers": {}},
     "observation_end": None,
     "margin_rate": 0.30,
-    "read": {"sep": "auto", "decimal": "auto", "dayfirst": "auto", "encoding": "auto"},
+    "read": {"sep": "auto", "decimal": "auto", "dayfirst": "auto", "encoding": "auto", "format": "auto",
+             "sheet": None, "date_floor": "1990-01-01"},
+    "exclude": {"transactions": [], "survey": [], "customers": []},
     "nps": {},
     "lifecycle": {},
     "relationship": {},
     "actions": {},
 }
+
+
+#: ``read:`` may also hold one sub-mapping per input (same keys), e.g. ``read: {survey: {sheet: Answers}}``.
+READ_PER_INPUT = ("transactions", "survey", "customers")
+#: The tests an ``exclude:`` condition may use, beside ``column:`` (one per condition).
+EXCLUDE_CONDITIONS = ("in", "equals", "matches", "below", "above", "blank")
 
 
 def _merge(base: dict, override: dict) -> dict:

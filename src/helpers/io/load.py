@@ -1,22 +1,27 @@
 """The loaders: one per input (transactions, survey, customers) and :func:`load_all` for a run.
 
-Each loader reads a CSV export as text (:mod:`helpers.io.read`), maps the user's column names onto
-the data contract (:mod:`helpers.io.schema`), coerces types and validates. Nothing is dropped or
-changed silently: each fix, drop or suspicious finding is written to a
+Each loader reads an export as text (:mod:`helpers.io.read`: CSV, Parquet or xlsx), trims values,
+removes repeated header rows, maps the user's column names (or expressions such as
+``"Quantity * UnitPrice"``) onto the data contract (:mod:`helpers.io.schema`), treats null-like ids
+as missing, applies the config's ``exclude:`` conditions, coerces types and validates. Nothing is
+dropped or changed silently: each fix, drop or suspicious finding is written to a
 :class:`~helpers.io.quality.QualityLog`; input that cannot be used raises one
-:class:`~helpers.io.quality.DataError`. Blank answers, exact duplicate rows, refunds and rows dated
-after the observation end are handled here.
+:class:`~helpers.io.quality.DataError`. Blank answers, exact duplicate rows, refunds, implausible
+dates and rows dated after the observation end are handled here.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
 
 from helpers import config as _config
 from helpers.io.quality import N_EXAMPLES, DataError, QualityLog
-from helpers.io.read import _coerce_ids, _numbers, _read_csv, _require_dates, parse_scores
-from helpers.io.schema import Dataset, _keep_attributes, _map_columns
+from helpers.io.read import (_coerce_ids, _decimal_mark, _numbers, _read_csv, _require_dates,
+                             parse_numbers, parse_scores)
+from helpers.io.schema import SCHEMAS, Dataset, _keep_attributes, _map_columns
 
 __all__ = ["load_transactions", "load_survey", "load_customers", "load_all"]
 
@@ -28,8 +33,63 @@ def _drop(df, mask, name, reason, log, examples=None):
     return df.loc[~mask]
 
 
-def _begin(path, name, columns, read, log):
-    read = {**_config.DEFAULT_CONFIG["read"], **(read or {})}
+_NULL_IDS = {"null", "n/a", "na", "nan", "none", "-", "--", "#n/a", "nil", "(null)", "(blank)", "undefined"}
+_NULL_SPELLINGS = {f(v) for v in _NULL_IDS for f in (str.lower, str.upper, str.title, str.capitalize)}
+
+
+def _read_settings(read, name):
+    """The read settings of one input: the common ones, overridden by ``read: <input>: {...}``."""
+    read = dict(read or {})
+    own = read.pop(name, None)
+    for other in _config.READ_PER_INPUT:
+        read.pop(other, None)
+    valid = set(_config.DEFAULT_CONFIG["read"])
+    unknown = sorted(set(read) - valid) + sorted(set(own or {}) - valid)
+    if unknown:
+        raise DataError("the configuration", "read", f"unknown setting(s) {unknown}",
+                        f"use {sorted(valid)}, or a sub-mapping per input ({list(_config.READ_PER_INPUT)})")
+    merged = {**_config.DEFAULT_CONFIG["read"], **read, **(own or {})}
+    merged.setdefault("format", "auto")
+    merged.setdefault("sheet", None)
+    merged.setdefault("date_floor", "1990-01-01")
+    return merged
+
+
+def _trim(raw, name, log):
+    """Strip spaces (also non-breaking ones) around every value; each column's count is logged."""
+    out = raw.copy()
+    for col in raw.columns:
+        uniq = pd.Series(raw[col].unique(), dtype=object)
+        padded = uniq[uniq.ne(uniq.str.strip())]
+        if len(padded):
+            changed = raw[col].isin(set(padded))
+            log.add(name, f"{col}: spaces around values trimmed (incl. non-breaking spaces)", "fixed",
+                    int(changed.sum()), raw.loc[changed])
+            out[col] = raw[col].str.strip()
+    return out
+
+
+def _header_rows(raw, name, log):
+    """Drop rows that repeat the header (exports glued together), logged with their lines."""
+    same = raw.eq(pd.Series(list(raw.columns), index=raw.columns)).sum(axis=1)
+    header = same >= max(1, -(-raw.shape[1] // 2))
+    return _drop(raw, header, name, "rows repeating the header row (files glued together) removed", log)
+
+
+def _null_ids(df, name, log):
+    """Null-like ids (NULL, N/A, nan, none, '-') are missing ids: blanked and counted."""
+    for col in SCHEMAS[name]["ids"]:
+        if col in df:
+            nulls = df[col].isin(_NULL_SPELLINGS)
+            if nulls.any():
+                log.add(name, f"{col}: null-like values ({', '.join(sorted(set(df.loc[nulls, col])))}) "
+                        "treated as missing", "fixed", int(nulls.sum()), df.loc[nulls])
+                df[col] = df[col].where(~nulls, "")
+    return df
+
+
+def _begin(path, name, columns, read, log, exclude=None):
+    read = _read_settings(read, name)
     log = log if log is not None else QualityLog()
     raw, sep = _read_csv(path, read, log, name)
     if sep != ",":
@@ -37,8 +97,74 @@ def _begin(path, name, columns, read, log):
     if raw.empty:
         raise DataError(path, None, "the file has a header but no rows",
                         "export the data again; check the date filter of the export")
-    df = _map_columns(raw, path, name, columns, log)
+    raw = _trim(raw, name, log)
+    raw = _header_rows(raw, name, log)
+    df = _map_columns(raw, path, name, columns, log, sep, read["decimal"])
+    df = _null_ids(df, name, log)
+    df = _exclude(df, path, name, exclude, columns, log, sep, read["decimal"])
+    if df.empty:
+        raise DataError(path, None, "no rows are left after the `exclude:` conditions and the removed "
+                        "header rows", "check the `exclude:` conditions in the config")
     return df, read, log, sep
+
+
+def _exclude(df, path, name, conditions, mapping, log, sep, decimal):
+    """Drop the rows meeting any ``exclude:`` condition of the config; each condition is logged."""
+    if not conditions:
+        return df
+    if not isinstance(conditions, list):
+        conditions = [conditions]
+    to_canonical = {v: k for k, v in (mapping or {}).items() if isinstance(v, str)}
+    for cond in conditions:
+        where = f"exclude: {name}: {cond!r}"
+        if not isinstance(cond, dict) or "column" not in cond:
+            raise DataError(path, None, f"{where} is not a condition",
+                            "write e.g. `exclude: {transactions: [{column: StockCode, in: [POST]}]}`")
+        tests = [k for k in cond if k != "column"]
+        if len(tests) != 1 or tests[0] not in _config.EXCLUDE_CONDITIONS:
+            raise DataError(path, None, f"{where}: a condition has `column:` and one of "
+                            f"{list(_config.EXCLUDE_CONDITIONS)}",
+                            "write e.g. `{column: Quantity, below: 0}`")
+        col = to_canonical.get(cond["column"], cond["column"])
+        if col not in df:
+            raise DataError(path, cond["column"], f"{where}: no such column (columns: {list(df.columns)})",
+                            "use a column of the file or a canonical name")
+        test, arg = tests[0], cond[tests[0]]
+        values = df[col]
+        if test == "in":
+            args = arg if isinstance(arg, list) else [arg]
+            mask = values.isin([str(a).strip() for a in args])
+        elif test == "equals":
+            mask = values.eq(str(arg).strip())
+        elif test == "matches":
+            try:
+                mask = values.str.contains(str(arg), regex=True, na=False)
+            except re.error as exc:
+                raise DataError(path, col, f"{where}: not a regular expression: {exc}",
+                                "correct the pattern (e.g. '^Manual')") from exc
+        elif test == "blank":
+            mask = values.eq("") if arg else values.ne("")
+        else:
+            try:
+                limit = float(arg)
+            except (TypeError, ValueError) as exc:
+                raise DataError(path, col, f"{where}: {arg!r} is not a number", "write a number") from exc
+            derived = col in df.attrs.get("derived", ())
+            num = parse_numbers(values, "." if derived else _decimal_mark(values, sep, decimal))
+            mask = num < limit if test == "below" else num > limit
+        label = {"in": "in", "equals": "equal to", "matches": "matching", "below": "below",
+                 "above": "above", "blank": "blank:"}[test]
+        df = _drop(df, mask, name, f"excluded by the config: {cond['column']} {label} {arg}", log)
+    return df
+
+
+def _plausible(out, df, implausible, path, col):
+    """Remove the rows whose date is implausible (already logged by ``_require_dates``)."""
+    if implausible.all():
+        raise DataError(path, col, "no row has a plausible date (every date is before the floor or "
+                        "after today)", "check the dates of the export, or `read: date_floor:`",
+                        df.head())
+    return out.loc[~implausible], df.loc[~implausible]
 
 
 def _dedupe(df, name, log):
@@ -50,7 +176,7 @@ def _dedupe(df, name, log):
 # Loaders
 # ---------------------------------------------------------------------------------------------------
 def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observation_end=None,
-                      log=None) -> pd.DataFrame:
+                      exclude=None, log=None) -> pd.DataFrame:
     """Load a transactions export into the canonical table.
 
     Parameters
@@ -61,11 +187,17 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
         Canonical name -> the file's column name, e.g. ``{"amount": "Net Sales"}``. Columns whose
         names differ only in case or punctuation are matched automatically (and logged).
     read : dict, optional
-        ``sep``, ``decimal``, ``dayfirst``, ``encoding``; ``"auto"`` detects.
+        ``sep``, ``decimal``, ``dayfirst``, ``encoding``, ``format`` (csv, parquet, xlsx; from the
+        extension by default), ``sheet`` (xlsx), ``date_floor``; ``"auto"`` detects. A sub-mapping
+        under the input's name (``{"transactions": {"sheet": "Orders"}}``) overrides for that input.
     margin_rate : float, default 0.30
         Profit share of revenue for rows without a ``margin`` value.
     observation_end : date-like, optional
         Rows dated after it are dropped (and logged): the analysis is "as of" this date.
+    exclude : list of dict, optional
+        Rows to leave out, e.g. ``[{"column": "StockCode", "in": ["POST"]}, {"column": "Quantity",
+        "below": 0}, {"column": "Description", "matches": "^Manual"}]`` (also ``equals``, ``above``,
+        ``blank``); each condition's count is logged with examples.
     log : QualityLog, optional
         Log to append to; a new one is made when None (reach it through :func:`load_all`).
 
@@ -89,7 +221,7 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
     ['customer_id', 'order_date', 'amount', 'profit']
     """
     name = "transactions"
-    df, read, log, sep = _begin(path, name, columns, read, log)
+    df, read, log, sep = _begin(path, name, columns, read, log, exclude)
     df = _dedupe(df, name, log)
     blank_id = df["customer_id"].eq("")
     df = _drop(df, blank_id, name, "no customer_id (guest or anonymous orders cannot be followed)", log)
@@ -98,7 +230,9 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
                         "map the customer id column in the config")
     out = pd.DataFrame(index=df.index)
     out["customer_id"] = _coerce_ids(df, "customer_id", name, log)
-    out["order_date"] = _require_dates(df, "order_date", path, name, log, read["dayfirst"])
+    out["order_date"], odd = _require_dates(df, "order_date", path, name, log, read["dayfirst"],
+                                            floor=read["date_floor"], ceiling=observation_end)
+    out, df = _plausible(out, df, odd, path, "order_date")
     out["amount"] = _numbers(df, "amount", path, name, log, sep, read["decimal"], required=True)
     margin = (_numbers(df, "margin", path, name, log, sep, read["decimal"], required=False)
               if "margin" in df else None)
@@ -120,7 +254,7 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
         neg = disc < 0
         log.add(name, "discount: negative values read as positive discounts", "fixed", int(neg.sum()),
                 df.loc[neg])
-    _keep_attributes(df, out, name)
+    _keep_attributes(df, out, name, log)
     refunds = out["amount"] < 0
     log.add(name, "refunds or returns (negative amount): kept, netted into revenue", "info",
             int(refunds.sum()), df.loc[refunds])
@@ -129,12 +263,18 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
     if observation_end is not None:
         end = pd.Timestamp(observation_end)
         late = out["order_date"] > end
+        if late.all():
+            raise DataError(path, "order_date", f"every transaction is dated after the observation end "
+                            f"{end:%Y-%m-%d} (the first is {out['order_date'].min():%Y-%m-%d})",
+                            "set `observation_end:` to a date within the data, or null for the last "
+                            "transaction date")
         out = _drop(out, late, name, f"dated after the observation end {end:%Y-%m-%d}", log,
                     examples=df.loc[out.index])
     return out.sort_values(["order_date", "customer_id"], kind="stable")
 
 
-def load_survey(path, columns=None, *, read=None, observation_end=None, log=None) -> pd.DataFrame:
+def load_survey(path, columns=None, *, read=None, observation_end=None, exclude=None,
+                log=None) -> pd.DataFrame:
     """Load an NPS survey export into the canonical table.
 
     Parameters
@@ -147,6 +287,8 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
         ``sep``, ``decimal``, ``dayfirst``, ``encoding``.
     observation_end : date-like, optional
         Responses dated after it are dropped (and logged).
+    exclude : list of dict, optional
+        Rows to leave out (see :func:`load_transactions`).
     log : QualityLog, optional
 
     Returns
@@ -169,7 +311,7 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
     True
     """
     name = "survey"
-    df, read, log, sep = _begin(path, name, columns, read, log)
+    df, read, log, sep = _begin(path, name, columns, read, log, exclude)
     df = _dedupe(df, name, log)
     blank = df["score"].eq("")
     df = _drop(df, blank, name, "blank answer (no score)", log)
@@ -186,7 +328,9 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
             int(labelled.sum()), df.loc[labelled])
     out = pd.DataFrame(index=df.index)
     out["score"] = score.astype("Int64")
-    out["response_date"] = _require_dates(df, "response_date", path, name, log, read["dayfirst"])
+    out["response_date"], odd = _require_dates(df, "response_date", path, name, log, read["dayfirst"],
+                                               floor=read["date_floor"], ceiling=observation_end)
+    out, df = _plausible(out, df, odd, path, "response_date")
     out["customer_id"] = (_coerce_ids(df, "customer_id", name, log) if "customer_id" in df
                           else pd.Series(pd.NA, index=df.index, dtype="string"))
     if "weight" in df:
@@ -197,7 +341,7 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
                             "not numbers", "give every response a positive weight, or drop the weight "
                             "column to analyse unweighted", df.loc[badw])
         out["weight"] = w
-    _keep_attributes(df, out, name)
+    _keep_attributes(df, out, name, log)
     if observation_end is not None:
         end = pd.Timestamp(observation_end)
         out = _drop(out, out["response_date"] > end, name,
@@ -206,7 +350,7 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, log=None
     return out.sort_values(["response_date"], kind="stable")
 
 
-def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
+def load_customers(path, columns=None, *, read=None, exclude=None, log=None) -> pd.DataFrame:
     """Load a customer list into the canonical table.
 
     Parameters
@@ -216,6 +360,8 @@ def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
     columns : dict, optional
         Canonical name -> the file's column name.
     read : dict, optional
+    exclude : list of dict, optional
+        Rows to leave out (see :func:`load_transactions`).
     log : QualityLog, optional
 
     Returns
@@ -237,7 +383,7 @@ def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
     True
     """
     name = "customers"
-    df, read, log, sep = _begin(path, name, columns, read, log)
+    df, read, log, sep = _begin(path, name, columns, read, log, exclude)
     blank = df["customer_id"].eq("")
     if blank.any():
         raise DataError(path, "customer_id", f"{int(blank.sum())} blank customer id(s)",
@@ -251,8 +397,8 @@ def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
                 int(dup.sum()), df.loc[dup])
         out, df = out.loc[~dup], df.loc[~dup]
     if "signup_date" in df:
-        out["signup_date"] = _require_dates(df, "signup_date", path, name, log, read["dayfirst"],
-                                            required=False)
+        out["signup_date"], _ = _require_dates(df, "signup_date", path, name, log, read["dayfirst"],
+                                               required=False, floor=read["date_floor"])
     if "referrals" in df:
         ref = _numbers(df, "referrals", path, name, log, sep, read["decimal"], required=False)
         badr = (ref < 0) | (ref != np.round(ref))
@@ -261,7 +407,7 @@ def load_customers(path, columns=None, *, read=None, log=None) -> pd.DataFrame:
                     int(badr.sum()), df.loc[badr])
             ref = ref.where(~badr)
         out["referrals"] = ref.astype("Int64")
-    _keep_attributes(df, out, name)
+    _keep_attributes(df, out, name, log)
     return out.sort_values("customer_id", kind="stable")
 
 
@@ -296,20 +442,29 @@ def load_all(config=None) -> Dataset:
     cfg = config if isinstance(config, dict) else _config.load_config(config)
     log = QualityLog()
     inputs, cols, read = cfg["inputs"], cfg["columns"], cfg["read"]
+    excl = cfg.get("exclude") or {}
+    typo = sorted(set(excl) - set(inputs))
+    if typo:
+        raise DataError(cfg.get("config_path", "the configuration"), "exclude",
+                        f"{typo} {'is' if len(typo) == 1 else 'are'} not an input",
+                        f"write the conditions under one of {list(inputs)}")
     end = cfg["observation_end"]
     tx = load_transactions(inputs["transactions"], cols.get("transactions"), read=read,
-                           margin_rate=cfg["margin_rate"], observation_end=end, log=log)
+                           margin_rate=cfg["margin_rate"], observation_end=end,
+                           exclude=excl.get("transactions"), log=log)
     if end is None:
         end = tx["order_date"].max()
         log.add("all", f"observation end not set: last transaction date {end:%Y-%m-%d} used", "info", 1)
     if inputs.get("survey"):
-        sv = load_survey(inputs["survey"], cols.get("survey"), read=read, observation_end=end, log=log)
+        sv = load_survey(inputs["survey"], cols.get("survey"), read=read, observation_end=end,
+                         exclude=excl.get("survey"), log=log)
     else:
         sv = pd.DataFrame({"score": pd.Series(dtype="Int64"),
                            "response_date": pd.Series(dtype="datetime64[ns]"),
                            "customer_id": pd.Series(dtype="string")})
     if inputs.get("customers"):
-        cu = load_customers(inputs["customers"], cols.get("customers"), read=read, log=log)
+        cu = load_customers(inputs["customers"], cols.get("customers"), read=read,
+                            exclude=excl.get("customers"), log=log)
     else:
         cu = pd.DataFrame({"customer_id": pd.Series(dtype="string")})
     known = set(cu["customer_id"])
