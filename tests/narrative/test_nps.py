@@ -165,3 +165,26 @@ def test_drivers_table():
     assert table["level"].tolist()[:2] == ["Premium", ""]
     assert table["p_value"].tolist()[-1] == "0.520"
     assert table["p_value"].tolist()[0] == "<0.001"
+
+
+def test_data_line_without_dates():
+    from helpers.narrative import nps as nps_text
+
+    sv = pd.DataFrame({"score": [1, 2, 3], "response_date": pd.Series([pd.NaT] * 3, dtype="datetime64[ns]")})
+    assert nps_text.data_line(sv) == "3 answers, with no response dates."
+    sv.loc[0, "response_date"] = pd.Timestamp("2024-02-01")
+    assert nps_text.data_line(sv) == "3 answers from 2024-02-01 to 2024-02-01 (2 without a date)."
+
+
+def test_items_text_states_the_table_numbers():
+    from helpers import nps as nps_mod
+    from helpers.narrative import nps as nps_text
+
+    sv = pd.DataFrame({"score": [10, 9, 2, 6, 8, 0], "ease <b>": [9, 10, 1, None, 7, 3]})
+    t = nps_mod.item_summary(sv, ["ease <b>"])
+    text = nps_text.items_text(t)
+    # 5 answers: 9, 10, 1, 7, 3 -> mean 6.0, top box 2/5, bottom box 2/5, net 0
+    assert text.startswith("- **ease &lt;b&gt;**: 5 answers, mean 6.0; 40% answer 9-10 and 40% answer 0-6 "
+                           "(net 0 on the NPS scale)")
+    assert f"{t['rho'].iloc[0]:.2f} (5 answering both)" in text
+    assert nps_text.items_text(t.iloc[:0]) == nps_text.NO_ITEMS
