@@ -35,7 +35,7 @@ from helpers.report.index import write_index
 from helpers.report.render import _clean_for_storage, html_to_pdf, render_html
 
 __all__ = ["KERNEL", "ACTIONS_EXPORT", "FIRST", "LAST", "ReportResult", "list_notebooks", "required_inputs",
-           "check_inputs", "publish", "run_notebook", "run_all", "refresh_notebooks"]
+           "INPUTS", "data_limits", "check_inputs", "publish", "run_notebook", "run_all", "refresh_notebooks"]
 
 #: Jupyter kernel that runs the notebooks.
 KERNEL = "python3"
@@ -123,11 +123,12 @@ def list_notebooks(folder=NOTEBOOKS_DIR) -> list[Path]:
 
 
 def required_inputs(notebook) -> list[str]:
-    """The inputs a notebook cannot do without, from its metadata ``reports.requires``.
+    """What a notebook cannot do without, from its metadata ``reports.requires``.
 
     A notebook that needs, e.g., the survey declares ``{"reports": {"requires": ["survey"]}}`` in its
     notebook metadata; :func:`run_all` skips it (and says why on the index page) when the run
-    configuration gives no such input. Transactions are required by every run anyway.
+    configuration gives no such input (:data:`INPUTS`), or when the data lack a property it names
+    (``repeat_buyers``, see :func:`data_limits`).
 
     Parameters
     ----------
@@ -299,7 +300,8 @@ def check_inputs(config):
     ------
     helpers.io.DataError
         Including :class:`helpers.config.ConfigError`: the configuration or an input cannot be used;
-        the message names the file, the line or column, the rows and the fix.
+        the message names the file, the line or column, the rows and the fix. Transactions with no
+        positive amount (all refunds, all zero) and transactions of a single buyer are unusable too.
 
     Examples
     --------
@@ -309,7 +311,80 @@ def check_inputs(config):
     """
     from helpers.io import load_all
 
-    return load_all(config)
+    ds = load_all(config)
+    _check_purchases(ds)
+    return ds
+
+
+#: The inputs a notebook may require (metadata ``reports.requires``); its other requirements are
+#: properties of the data (:func:`data_limits`).
+INPUTS = ("transactions", "survey", "customers")
+
+
+def data_limits(ds) -> dict[str, str]:
+    """What the loaded data cannot support, for the requirements notebooks declare beyond inputs.
+
+    ``repeat_buyers``: the lifecycle windows (gaps between purchases), the lifetime model and the
+    per-customer actions need at least two customers who bought on two different days.
+
+    Parameters
+    ----------
+    ds : helpers.io.Dataset
+
+    Returns
+    -------
+    dict
+        Requirement -> the sentence that says why it cannot be met (requirements that are met
+        are left out).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "order_date": pd.to_datetime(["2024-01-01"] * 2),
+    ...                    "amount": [5.0, 7.0]})
+    >>> data_limits(SimpleNamespace(transactions=tx))["repeat_buyers"][:60]
+    'No customer bought on two different days (2 customers, one p'
+    """
+    tx = ds.transactions
+    out = {}
+    if len(tx):
+        bought = tx.loc[tx["amount"] > 0]
+        days = bought.groupby("customer_id", observed=True)["order_date"].nunique()
+        repeat = int((days >= 2).sum())
+        if repeat < 2:
+            who = (f"No customer bought on two different days ({days.size:,} customers, one purchase "
+                   "day each)" if repeat == 0 else
+                   f"Only 1 of {days.size:,} customers bought on two different days")
+            out["repeat_buyers"] = (
+                f"{who}, so gaps between purchases, the lifetime model and the value it predicts "
+                "(which need at least two repeat buyers) cannot be computed; the data check and the "
+                "NPS report still run.")
+    return out
+
+
+def _check_purchases(ds) -> None:
+    """Stop with one clear error when the transactions hold nothing any report can analyse."""
+    from helpers.io import DataError
+
+    tx = ds.transactions
+    if not len(tx):
+        return
+    path = ds.config["inputs"]["transactions"]
+    if not (tx["amount"] > 0).any():
+        kind = "refunds or returns (negative)" if (tx["amount"] < 0).all() else "zero or negative"
+        raise DataError(path, "amount", f"all {len(tx):,} amounts are {kind}, so there is no purchase "
+                        "to analyse", "check that `amount` is the revenue column (some exports give "
+                        "refunds or costs as their own column, or revenue with a minus sign) and map "
+                        "it in the config: `columns: transactions: amount: <your column>`",
+                        rows=tx.head())
+    buyers = tx.loc[tx["amount"] > 0, "customer_id"].nunique()
+    if buyers < 2:
+        raise DataError(path, "customer_id", f"only {buyers} customer bought anything (up to "
+                        f"{ds.observation_end:%Y-%m-%d}); the reports compare customers, so they need "
+                        "at least two (and hundreds for stable segments and models)",
+                        "check the customer_id mapping (is it the order or the shop id?) and that the "
+                        "export holds all customers, not one customer's history", rows=tx.head())
 
 
 #: Files and folders of a run in the output folder (besides one page and PDF per notebook).
@@ -429,26 +504,33 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
             (work / "run.json").write_text(json.dumps([asdict(failed)], indent=1), encoding="utf-8")
             publish(work, out_dir)
             raise
-        ordered = _run_into(ds.config, work, notebooks, jobs, pdf, parameters)
+        ordered = _run_into(ds, work, notebooks, jobs, pdf, parameters)
         publish(work, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return ordered
 
 
-def _run_into(cfg, out_dir, notebooks, jobs, pdf, parameters):
-    """Run the chosen notebooks of a checked configuration into ``out_dir`` (see :func:`run_all`)."""
+def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters):
+    """Run the chosen notebooks on checked inputs into ``out_dir`` (see :func:`run_all`)."""
+    cfg = ds.config
     config = cfg["config_path"]
+    lacking = data_limits(ds)
     chosen = [resolve(n) for n in (notebooks or list_notebooks())]
     results: dict[str, ReportResult] = {}
     notebooks = []
     for nb in chosen:
-        missing = [i for i in required_inputs(nb) if not (cfg.get("inputs") or {}).get(i)]
+        needs = required_inputs(nb)
+        missing = [i for i in needs if i in INPUTS and not (cfg.get("inputs") or {}).get(i)]
+        limits = [lacking[i] for i in needs if i not in INPUTS and lacking.get(i)]
         if missing:
             results[nb.name] = ReportResult(
                 nb.name, ok=True, title=_title(_read(nb)) or nb.stem,
                 skipped=f"needs the {' and '.join(missing)} input, which the run configuration does "
                         f"not give (inputs: {', '.join(missing)}: path/to/file.csv)")
+        elif limits:
+            results[nb.name] = ReportResult(nb.name, ok=True, title=_title(_read(nb)) or nb.stem,
+                                            skipped=" ".join(limits))
         else:
             notebooks.append(nb)
     jobs = max(1, min(jobs or min(os.cpu_count() or 1, 4), max(len(notebooks), 1)))
