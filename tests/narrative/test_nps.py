@@ -188,3 +188,10 @@ def test_items_text_states_the_table_numbers():
                            "(net 0 on the NPS scale)")
     assert f"{t['rho'].iloc[0]:.2f} (5 answering both)" in text
     assert nps_text.items_text(t.iloc[:0]) == nps_text.NO_ITEMS
+
+
+def test_driver_notes_of_a_survey_only_run_do_not_claim_a_link():
+    text = nps.driver_notes(["region"], ["region"], n_linked=90, n_answers=90, has_link=False,
+                            modelled=True, has_purchases=False)
+    assert text == nps.NO_PURCHASES
+    assert "not linked" not in text and "90 of 90" not in text

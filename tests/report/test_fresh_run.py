@@ -92,3 +92,21 @@ def test_failed_notebook_leaves_no_report_of_the_previous_run(tmp_path, tiny_con
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "02_old" not in page and page.count("<li>") == 2
     assert not list(tmp_path.glob(".out.run-*"))
+
+
+def test_data_limits_need_two_repeat_buyers():
+    import pandas as pd
+    from types import SimpleNamespace
+
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "c", "c"],
+                       "order_date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05",
+                                                     "2024-03-01", "2024-03-01"]),
+                       "amount": [5.0, 6.0, 7.0, 8.0, 9.0]})
+    # a bought on two days; c twice on one day (one purchase day): one repeat buyer of three
+    limits = pipeline.data_limits(SimpleNamespace(transactions=tx))
+    assert limits["repeat_buyers"].startswith("Only 1 of 3 customers bought on two different days")
+    tx.loc[4, "order_date"] = pd.Timestamp("2024-04-01")
+    assert pipeline.data_limits(SimpleNamespace(transactions=tx)) == {}
+    # a refund on another day is not a purchase day
+    tx.loc[4, "amount"] = -9.0
+    assert "repeat_buyers" in pipeline.data_limits(SimpleNamespace(transactions=tx))
