@@ -100,3 +100,9 @@ def test_survey_ids_matching_no_customer_do_not_break_the_actions(tmp_path, caps
     assert code == 0, captured.err
     csv = pd.read_csv(out / report.ACTIONS_EXPORT, dtype={"customer_id": str})
     assert set(tx["customer_id"]) <= set(csv["customer_id"])
+
+
+def test_survey_alone_dated_after_the_observation_end_is_one_error(tmp_path, capsys):
+    cfg = gen.write(tmp_path, sv=gen.survey(30), observation_end="2020-01-01")
+    code, captured = _run(cfg, tmp_path / "out", capsys)
+    _one_error(code, captured, "no response is dated on or before the observation end 2020-01-01")

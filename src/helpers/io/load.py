@@ -330,6 +330,10 @@ def load_all(config=None) -> Dataset:
         log.add("all", f"observation end not set: last transaction date {end:%Y-%m-%d} used", "info", 1)
     if inputs.get("survey"):
         sv = load_survey(inputs["survey"], cols.get("survey"), read=read, observation_end=end, log=log)
+        if sv.empty and not inputs.get("transactions"):
+            raise DataError(inputs["survey"], "response_date", f"no response is dated on or before the "
+                            f"observation end {end:%Y-%m-%d}, so nothing is left to analyse",
+                            "set `observation_end:` to a date after the first response, or null")
         if end is None and sv["response_date"].notna().any():
             end = sv["response_date"].max()
             log.add("all", f"observation end not set: last response date {end:%Y-%m-%d} used", "info", 1)
