@@ -323,8 +323,6 @@ def load_all(config=None) -> Dataset:
         tx = pd.DataFrame({"customer_id": pd.Series(dtype="string"),
                            "order_date": pd.Series(dtype="datetime64[ns]"),
                            "amount": pd.Series(dtype=float), "profit": pd.Series(dtype=float)})
-        log.add("transactions", "no transactions file: a survey-only run (reports that need purchases "
-                "are not run)", "info", 0)
     if end is None and len(tx):
         end = tx["order_date"].max()
         log.add("all", f"observation end not set: last transaction date {end:%Y-%m-%d} used", "info", 1)
@@ -341,6 +339,9 @@ def load_all(config=None) -> Dataset:
         sv = pd.DataFrame({"score": pd.Series(dtype="Int64"),
                            "response_date": pd.Series(dtype="datetime64[ns]"),
                            "customer_id": pd.Series(dtype="string")})
+    if not inputs.get("transactions"):
+        log.add("transactions", "no transactions file: a survey-only run (reports that need purchases "
+                "are not run)", "info", len(sv))
     if inputs.get("customers"):
         cu = load_customers(inputs["customers"], cols.get("customers"), read=read, log=log)
     else:
