@@ -23,7 +23,8 @@ def survey(n=120, *, seed=1, ids=None, dates=True, period=False, items=False, co
     question that moves with the score, and comments in English or French."""
     rng = np.random.default_rng(seed)
     score = rng.integers(0, 11, n)
-    df = pd.DataFrame({"score": score, "region": rng.choice(["North", "South"], n)})
+    df = pd.DataFrame({"response_id": [f"R{i:04d}" for i in range(n)], "score": score,
+                       "region": rng.choice(["North", "South"], n)})
     if ids is not None:
         df["customer_id"] = [ids[i % len(ids)] for i in range(n)]
     if dates:
