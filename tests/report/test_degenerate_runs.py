@@ -96,7 +96,8 @@ def test_survey_ids_matching_no_customer_do_not_break_the_actions(tmp_path, caps
     tx = gen.transactions(60, (1, 6))
     sv = gen.survey(120, ids=[f"X{i}" for i in range(40)])
     out = tmp_path / "out"
-    code, captured = _run(gen.write(tmp_path, tx=tx, sv=sv), out, capsys, "04")
+    cfg = gen.write(tmp_path, tx=tx, sv=sv, relationship={"n_boot": 20})
+    code, captured = _run(cfg, out, capsys, "04")
     assert code == 0, captured.err
     csv = pd.read_csv(out / report.ACTIONS_EXPORT, dtype={"customer_id": str})
     assert set(tx["customer_id"]) <= set(csv["customer_id"])
