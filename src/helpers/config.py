@@ -252,8 +252,9 @@ def _check_keys(raw, path, lines) -> None:
                               f"{value!r}", f"write e.g. `{section}: {{{valid_keys(section)[0]}: ...}}`"
                               if valid_keys(section) else f"write `{section}: {{}}`",
                               line=lines.get((section,)))
-        _renamed(value, f"{path.name}: config section {section!r}")
-        _unknown(value, valid_keys(section), path, (section,), lines)
+        if value:  # (the framework sections' keys come from their functions: imported only when needed)
+            _renamed(value, f"{path.name}: config section {section!r}")
+            _unknown(value, valid_keys(section), path, (section,), lines)
     for name, mapping in (raw.get("columns") or {}).items():
         if isinstance(mapping, dict):
             _unknown(mapping, valid_keys("columns", name), path, ("columns", name), lines)
