@@ -195,3 +195,12 @@ def test_driver_notes_of_a_survey_only_run_do_not_claim_a_link():
                             modelled=True, has_purchases=False)
     assert text == nps.NO_PURCHASES
     assert "not linked" not in text and "90 of 90" not in text
+
+
+def test_no_segment_note_and_interpret_without_segments():
+    sv = pd.DataFrame({"score": [1, 9, 10, 4], "plan": ["a", "b", "a", "b"], "channel": ["w", "s", "w", "w"],
+                       "response_id": ["r1", "r2", "r3", "r4"], "comment": ["x", "y", "x", "y"]})
+    text = nps.no_segment_note("region <x>", sv)
+    assert text == ("The survey has no column region &lt;x&gt;, so segments are not compared; its columns "
+                    "plan, channel can be (notebook parameter `segment`).")
+    assert nps._segment_lines(None, "region") == []

@@ -72,7 +72,8 @@ def test_no_repeat_buyers_runs_what_it_can_and_says_why_not_the_rest(tmp_path, c
 @pytest.mark.slow
 def test_survey_alone_without_dates(tmp_path, capsys):
     sv = gen.survey(150, dates=False, period=True, items=True, comments="fr")
-    cfg = gen.write(tmp_path, sv=sv.rename(columns={"score": "Recommandation"}),
+    sv = sv.rename(columns={"score": "Recommandation", "region": "canal"})
+    cfg = gen.write(tmp_path, sv=sv,
                     nps={"score_column": "Recommandation"})
     out = tmp_path / "out"
     code, captured = _run(cfg, out, capsys, "00_data", "01", "02", "03", "04")
@@ -85,6 +86,7 @@ def test_survey_alone_without_dates(tmp_path, capsys):
     assert "the trend is drawn per value of its column period" in page
     assert "The run has no transactions file, so purchase behaviour cannot enter the drivers" in page
     assert "<strong>ease</strong>: 150 answers" in page
+    assert "The survey has no column region, so segments are not compared; its columns" in page
     # French comments: the function words are stop words, the content words remain
     assert re.search(r"<td>(livraison|lent|cher|personnel|sympa)</td>", page)
     assert not re.search(r"<td>(est|le|la|et)</td>", page)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from helpers.narrative.text import escape, p_value, signed
 
-__all__ = ["data_line", "no_dates_note", "items_text", "NO_PURCHASES", "NO_ITEMS", "year_on_year_notes", "driver_notes", "drivers_table", "driver_name",
+__all__ = ["data_line", "no_dates_note", "no_segment_note", "items_text", "NO_PURCHASES", "NO_ITEMS", "year_on_year_notes", "driver_notes", "drivers_table", "driver_name",
            "interpret", "act", "OPPOSITE_DIRECTIONS", "NOTHING_TO_ACT_ON", "NO_COMMENTS"]
 
 #: Said when the two year-on-year answers are both significant and point opposite ways.
@@ -89,6 +89,42 @@ def no_dates_note(period_column=None) -> str:
                 f"{escape(period_column)}, in order; the year-on-year comparison is skipped.")
     return ("The survey has no response dates, so the trend over time and the year-on-year "
             "comparison are skipped.")
+
+
+def no_segment_note(segment, survey) -> str:
+    """Said instead of the segment comparison when the survey has no such column.
+
+    Parameters
+    ----------
+    segment : str
+        The column asked for (the notebook parameter ``segment``).
+    survey : pandas.DataFrame
+        The survey; its text columns with 2 to 20 different values (not ``customer_id`` or
+        ``comment``) are named as segments that could be compared instead.
+
+    Returns
+    -------
+    str
+        Markdown.
+
+    Examples
+    --------
+    >>> sv = pd.DataFrame({"score": [1, 9, 10], "plan": ["a", "b", "a"], "id": ["x", "y", "z"]},
+    ...                   dtype="string")
+    >>> no_segment_note("region", sv)
+    'The survey has no column region, so segments are not compared; its column plan can be (notebook parameter `segment`).'
+    >>> no_segment_note("region", sv[["score"]])
+    'The survey has no column region, so segments are not compared.'
+    """
+    text = f"The survey has no column {escape(segment)}, so segments are not compared"
+    columns = [c for c in survey.select_dtypes(include=["string", "object"]).columns
+               if c not in ("customer_id", "comment", "score") and 2 <= survey[c].nunique() <= 20
+               and survey[c].nunique() < len(survey)]
+    if columns:
+        word = "column" if len(columns) == 1 else "columns"
+        return (f"{text}; its {word} {', '.join(escape(c) for c in columns)} can be (notebook "
+                "parameter `segment`).")
+    return text + "."
 
 
 def items_text(items) -> str:
@@ -256,6 +292,8 @@ def driver_name(row) -> str:
 
 
 def _segment_lines(by_segment, segment):
+    if by_segment is None:
+        return []
     seg_col = segment if segment in by_segment.columns else "segment"
     sig = by_segment[by_segment["significant"].eq(True)]
     lines = [f"- {escape(row[seg_col])}: NPS {signed(row['nps'])}, differs from the rest "
