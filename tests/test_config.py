@@ -1,9 +1,11 @@
 """helpers.config: reading and checking the run configuration, and its per-framework sections."""
 
+import re
+
 import pandas as pd
 import pytest
 
-from helpers.config import load_config, section_settings
+from helpers.config import ConfigError, MissingInputError, load_config, section_settings, valid_keys
 from helpers.io import DataError
 from tests.io.checks import write_config
 
@@ -19,7 +21,7 @@ def test_load_config_resolves_inputs_relative_to_the_file(tmp_path):
     ({"margin_rate": 30}, "outside 0..1"),
     ({"margin_rate": "high"}, "not a number"),
     ({"observation_end": "someday"}, "not a date"),
-    ({"inputs": {"transactions": None}}, "no transactions file"),
+    ({"inputs": {"transactions": None}}, "no transactions file and no survey file"),
     ({"columns": {"transactions": "amount"}}, "must be a mapping"),
 ])
 def test_bad_config_values(tmp_path, over, match):
@@ -33,9 +35,67 @@ def test_config_missing_input_file(tmp_path):
         load_config(path)
 
 
-def test_unknown_config_key_warns(tmp_path):
-    with pytest.warns(UserWarning, match="unknown configuration keys"):
-        load_config(write_config(tmp_path, colums={}))
+@pytest.mark.parametrize("over, key, near", [
+    ({"colums": {}}, "colums", "columns"),
+    ({"read": {"seperator": ";"}}, "read.seperator", None),
+    ({"read": {"decimals": ","}}, "read.decimals", "decimal"),
+    ({"inputs": {"transactions": "refunds.csv", "surveys": "labelled_scores.csv"}}, "inputs.surveys",
+     "survey"),
+    ({"columns": {"transactions": {"ammount": "Net"}}}, "columns.transactions.ammount", "amount"),
+    ({"columns": {"survey": {"scroe": "Q1"}}}, "columns.survey.scroe", "score"),
+    ({"columns": {"transaction": {}}}, "columns.transaction", "transactions"),
+    ({"nps": {"score_colum": "Q1"}}, "nps.score_colum", "score_column"),
+    ({"lifecycle": {"threshold": {}}}, "lifecycle.threshold", "thresholds"),
+    ({"relationship": {"modle": "bgnbd"}}, "relationship.modle", "model"),
+    ({"actions": {"playbok": "p.yml"}}, "actions.playbok", "playbook"),
+])
+def test_unknown_keys_are_errors_with_a_suggestion(tmp_path, over, key, near):
+    with pytest.raises(ConfigError, match=f"key '{re.escape(key)}': unknown key") as info:
+        load_config(write_config(tmp_path, **over))
+    assert info.value.key == key
+    if near:
+        assert f"did you mean {near!r}?" in str(info.value)
+    else:
+        assert "did you mean" not in str(info.value) and "valid keys here: sep" in str(info.value)
+
+
+def test_unknown_key_error_names_its_line(tmp_path):
+    path = write_config(tmp_path)
+    path.write_text(path.read_text() + "read:\n  sep: ';'\n  decimals: ','\n")
+    n = path.read_text().splitlines().index("  decimals: ','") + 1
+    with pytest.raises(ConfigError, match=f"c.yml, line {n}, key 'read.decimals'"):
+        load_config(path)
+
+
+def test_broken_yaml_is_one_clear_error(tmp_path):
+    path = tmp_path / "c.yml"
+    path.write_text("name: x\ninputs:\n  transactions: a.csv\n survey: b.csv\n")
+    with pytest.raises(ConfigError, match=r"c.yml, line 4: not valid YAML") as info:
+        load_config(path)
+    assert "Fix: check the indentation" in str(info.value)
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_missing_input_names_the_folder_and_a_near_name(tmp_path):
+    path = write_config(tmp_path, inputs={"transactions": "refund.csv"})
+    with pytest.raises(MissingInputError, match=r"line 2, key 'inputs.transactions'.*refund.csv"
+                       r"(.|\n)*did you mean 'refunds.csv'\?") as info:
+        load_config(path)
+    assert isinstance(info.value, FileNotFoundError) and isinstance(info.value, DataError)
+
+
+def test_survey_alone_is_a_valid_configuration(tmp_path):
+    cfg = load_config(write_config(tmp_path, inputs={"survey": "labelled_scores.csv"},
+                                   nps={"score_column": "score"}))
+    assert cfg["inputs"]["transactions"] is None and cfg["inputs"]["survey"].name == "labelled_scores.csv"
+    with pytest.raises(ConfigError, match="keep one of the two"):
+        load_config(write_config(tmp_path, inputs={"survey": "labelled_scores.csv"},
+                                 nps={"score_column": "Q1"}, columns={"survey": {"score": "Q2"}}))
+
+
+def test_the_sample_config_is_valid_and_lists_every_section():
+    cfg = load_config()
+    assert set(valid_keys()) <= set(cfg)
 
 
 def test_section_settings_rejects_unknown_keys_and_lets_overrides_win():

@@ -45,7 +45,13 @@ def test_headline_without_transactions_says_no_nan():
                        "order_date": pd.Series([], dtype="datetime64[ns]")})
     text = data_check.headline(tx, 0, END, 0, 0)
     assert "nan" not in text.lower() and "NaT" not in text
-    assert text.startswith("0 transaction rows from 0 customers (no purchase to 2025-06-30)")
+    assert text == "Survey only: 0 survey responses, no transactions file; 0 rows dropped, 0 warning(s)."
+    text = data_check.headline(tx, 1234, pd.NaT, 5, 2)
+    assert text == "Survey only: 1,234 survey responses, no transactions file; 5 rows dropped, 2 warning(s)."
+
+
+def test_dataset_line_without_dates_names_no_as_of_date():
+    assert data_check.dataset_line("Wave 3", pd.NaT, "EUR") == "**Wave 3**, with no dates to set an as-of date."
 
 
 def test_dataset_line_name_with_tags_and_markdown_is_text():

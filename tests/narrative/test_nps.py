@@ -195,3 +195,42 @@ def test_sample_size_line_observed_and_worst_case_named():
     overall = dict(OVERALL, promoters=0.45, detractors=0.40)
     out = nps.interpret(overall, _segments(), "region", needed=needed, margin=5, needed_worst=worst)
     assert out.splitlines()[-1] == "- " + text
+
+
+def test_data_line_without_dates():
+    from helpers.narrative import nps as nps_text
+
+    sv = pd.DataFrame({"score": [1, 2, 3], "response_date": pd.Series([pd.NaT] * 3, dtype="datetime64[ns]")})
+    assert nps_text.data_line(sv) == "3 answers, with no response dates."
+    sv.loc[0, "response_date"] = pd.Timestamp("2024-02-01")
+    assert nps_text.data_line(sv) == "3 answers from 2024-02-01 to 2024-02-01 (2 without a date)."
+
+
+def test_items_text_states_the_table_numbers():
+    from helpers import nps as nps_mod
+    from helpers.narrative import nps as nps_text
+
+    sv = pd.DataFrame({"score": [10, 9, 2, 6, 8, 0], "ease <b>": [9, 10, 1, None, 7, 3]})
+    t = nps_mod.item_summary(sv, ["ease <b>"])
+    text = nps_text.items_text(t)
+    # 5 answers: 9, 10, 1, 7, 3 -> mean 6.0, top box 2/5, bottom box 2/5, net 0
+    assert text.startswith("- **ease &lt;b&gt;**: 5 answers, mean 6.0; 40% answer 9-10 and 40% answer 0-6 "
+                           "(net 0 on the NPS scale)")
+    assert f"{t['rho'].iloc[0]:.2f} (5 answering both)" in text
+    assert nps_text.items_text(t.iloc[:0]) == nps_text.NO_ITEMS
+
+
+def test_driver_notes_of_a_survey_only_run_do_not_claim_a_link():
+    text = nps.driver_notes(["region"], ["region"], n_linked=90, n_answers=90, has_link=False,
+                            modelled=True, has_purchases=False)
+    assert text == nps.NO_PURCHASES
+    assert "not linked" not in text and "90 of 90" not in text
+
+
+def test_no_segment_note_and_interpret_without_segments():
+    sv = pd.DataFrame({"score": [1, 9, 10, 4], "plan": ["a", "b", "a", "b"], "channel": ["w", "s", "w", "w"],
+                       "response_id": ["r1", "r2", "r3", "r4"], "comment": ["x", "y", "x", "y"]})
+    text = nps.no_segment_note("region <x>", sv)
+    assert text == ("The survey has no column region &lt;x&gt;, so segments are not compared; its columns "
+                    "plan, channel can be (notebook parameter `segment`).")
+    assert nps._segment_lines(None, "region") == []

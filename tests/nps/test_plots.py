@@ -57,6 +57,18 @@ def test_plot_nps_trend():
     assert ("significant change" in labels) == bool(t["change_significant"].any())
 
 
+def test_plot_nps_trend_over_waves_has_one_tick_per_wave():
+    df = pd.DataFrame({"score": [10, 3, 9, 9, 1, 10, 10, 8],
+                       "period": ["spring", "spring", "summer", "summer", "summer", "winter", "winter",
+                                  "winter"]})
+    t = nps.trend(df, None, date="period", min_n=2)
+    fig, ax = plt.subplots()
+    plot_nps_trend(t, ax=ax)
+    assert [x.get_text() for x in ax.get_xticklabels()] == ["spring", "summer", "winter"]
+    line = ax.get_lines()[0]
+    assert list(line.get_xdata()) == [0, 1, 2] and list(line.get_ydata()) == pytest.approx(t["nps"].tolist())
+
+
 def test_plot_drivers():
     df, _ = planted_survey(n=600)
     res = nps.drivers(df, ["x", "region"])

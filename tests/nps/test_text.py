@@ -42,3 +42,42 @@ def test_distinguishing_words_degenerate_and_bad_input():
         nps.distinguishing_words(df.drop(columns="comment"))
     with pytest.raises(ValueError, match="top"):
         nps.distinguishing_words(df, top=0)
+
+
+@pytest.mark.parametrize("lang, comments", [
+    ("fr", ["le service est lent et la livraison aussi", "très bon prix pour la qualité"]),
+    ("de", ["Der Versand war schnell und die Qualität ist gut", "nicht zu empfehlen"]),
+    ("es", ["el servicio es muy lento y caro", "buena calidad por el precio"]),
+    ("en", ["the delivery was slow and the staff rude", "great price"]),
+])
+def test_language_detected_and_its_function_words_removed(lang, comments):
+    from helpers.nps import detect_language, stopwords_for
+
+    assert detect_language(comments) == lang
+    stop = stopwords_for("auto", comments)
+    assert stop == stopwords_for(lang)
+
+
+def test_stopwords_keep_negations_and_judgements():
+    from helpers.nps import STOPWORDS_BY_LANGUAGE
+
+    for lang, keep in {"en": ["good", "great", "bad"], "fr": ["pas", "bon", "bien", "mauvais"],
+                       "de": ["nicht", "gut", "schlecht"], "es": ["no", "bueno", "malo"]}.items():
+        assert not set(keep) & STOPWORDS_BY_LANGUAGE[lang], lang
+    with pytest.raises(ValueError, match="no stop words for language 'it'"):
+        from helpers.nps import stopwords_for
+
+        stopwords_for("it")
+
+
+def test_french_comments_count_words_not_articles():
+    from helpers.nps import stopwords_for
+
+    df = pd.DataFrame({"score": [10, 10, 9, 1, 2, 0],
+                       "comment": ["l'équipe est géniale", "l’équipe est super", "équipe géniale",
+                                   "le prix est trop cher", "trop cher", "c'est trop cher"]})
+    words = nps.distinguishing_words(df, min_count=2, stopwords=stopwords_for("fr"))
+    # by hand: promoters say équipe 3, géniale 2, super 1; detractors trop 3, cher 3, prix 1
+    assert set(words.loc[words["group"] == "promoter", "word"]) == {"équipe", "géniale"}
+    assert set(words.loc[words["group"] == "detractor", "word"]) == {"trop", "cher"}
+    assert not words["word"].isin(["est", "le", "c'est", "l'équipe"]).any()

@@ -73,3 +73,18 @@ def test_trend_bootstrap_size_and_seed_are_parameters():
     ref = nps.nps_summary(months["2024-02"], method="bootstrap", n_boot=300, seed=9)
     assert other.loc[1, ["ci_low", "ci_high"]].tolist() == [ref["ci_low"], ref["ci_high"]]
     assert not np.allclose(other["ci_low"], default["ci_low"])
+
+
+def test_trend_over_a_wave_column_instead_of_dates():
+    from helpers.nps import nps_summary
+
+    sv = pd.DataFrame({"score": [10, 9, 3, 8, 10, 1, 0, 9, 10, 10],
+                       "period": [2, 1, 10, 2, 1, 10, 2, 1, 10, 10]})
+    t = nps.trend(sv, None, date="period", min_n=3)
+    assert t["period"].tolist() == [1, 2, 10]  # numeric order, no empty waves in between
+    for wave, row in zip([1, 2, 10], t.itertuples()):
+        assert row.nps == pytest.approx(nps_summary(sv.loc[sv["period"] == wave, "score"])["nps"])
+    assert t["n"].tolist() == [3, 3, 4] and t["change"].iloc[1] == pytest.approx(t["nps"].iloc[1] - t["nps"].iloc[0])
+    with pytest.raises(ValueError, match="no answers with a 'period'"), \
+            pytest.warns(UserWarning, match="10 answers have no 'period'"):
+        nps.trend(sv.assign(period=None), None, date="period")

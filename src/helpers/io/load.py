@@ -294,13 +294,14 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, exclude=
     Returns
     -------
     pandas.DataFrame
-        ``score`` (Int64, 0..10), ``response_date`` (datetime64), ``customer_id`` (string, may be NA),
+        ``score`` (Int64, 0..10), ``response_date`` (datetime64; all NaT when the file has no date
+        column), ``customer_id`` (string, may be NA), ``period`` (numbers or text, when present),
         ``weight`` (float, when present), then attributes as text; sorted by response_date.
 
     Raises
     ------
     DataError
-        Missing score or date column, no rows, scores that are outside 0..10 or not whole numbers,
+        Missing score column, no rows, scores that are outside 0..10 or not whole numbers,
         unparseable dates, weights that are not positive numbers.
 
     Examples
@@ -328,9 +329,19 @@ def load_survey(path, columns=None, *, read=None, observation_end=None, exclude=
             int(labelled.sum()), df.loc[labelled])
     out = pd.DataFrame(index=df.index)
     out["score"] = score.astype("Int64")
-    out["response_date"], odd = _require_dates(df, "response_date", path, name, log, read["dayfirst"],
-                                               floor=read["date_floor"], ceiling=observation_end)
-    out, df = _plausible(out, df, odd, path, "response_date")
+    if "response_date" in df:
+        out["response_date"], odd = _require_dates(df, "response_date", path, name, log, read["dayfirst"],
+                                                   floor=read["date_floor"], ceiling=observation_end)
+        out, df = _plausible(out, df, odd, path, "response_date")
+    else:
+        out["response_date"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        log.add(name, "no response date column: the parts that need dates (trend, year on year) are "
+                "skipped" + (", the 'period' column stands in for the trend" if "period" in df else ""),
+                "info", len(df))
+    if "period" in df:
+        period = df["period"].replace("", pd.NA)
+        as_number = pd.to_numeric(period, errors="coerce")
+        out["period"] = as_number if as_number.notna().sum() == period.notna().sum() else period.astype("string")
     out["customer_id"] = (_coerce_ids(df, "customer_id", name, log) if "customer_id" in df
                           else pd.Series(pd.NA, index=df.index, dtype="string"))
     if "weight" in df:
@@ -441,27 +452,50 @@ def load_all(config=None) -> Dataset:
     """
     cfg = config if isinstance(config, dict) else _config.load_config(config)
     log = QualityLog()
-    inputs, cols, read = cfg["inputs"], cfg["columns"], cfg["read"]
+    inputs, cols, read = cfg["inputs"], dict(cfg["columns"]), cfg["read"]
     excl = cfg.get("exclude") or {}
     typo = sorted(set(excl) - set(inputs))
     if typo:
         raise DataError(cfg.get("config_path", "the configuration"), "exclude",
                         f"{typo} {'is' if len(typo) == 1 else 'are'} not an input",
                         f"write the conditions under one of {list(inputs)}")
+    score_column = (cfg.get("nps") or {}).get("score_column")
+    if score_column:
+        cols["survey"] = {**(cols.get("survey") or {}), "score": score_column}
     end = cfg["observation_end"]
-    tx = load_transactions(inputs["transactions"], cols.get("transactions"), read=read,
-                           margin_rate=cfg["margin_rate"], observation_end=end,
-                           exclude=excl.get("transactions"), log=log)
-    if end is None:
+    if inputs.get("transactions"):
+        tx = load_transactions(inputs["transactions"], cols.get("transactions"), read=read,
+                               margin_rate=cfg["margin_rate"], observation_end=end,
+                               exclude=excl.get("transactions"), log=log)
+        if tx.empty:
+            raise DataError(inputs["transactions"], "order_date", f"no transaction is dated on or before "
+                            f"the observation end {end:%Y-%m-%d}, so nothing is left to analyse",
+                            "set `observation_end:` in the configuration to a date after the first "
+                            "order, or null for the last transaction date")
+    else:
+        tx = pd.DataFrame({"customer_id": pd.Series(dtype="string"),
+                           "order_date": pd.Series(dtype="datetime64[ns]"),
+                           "amount": pd.Series(dtype=float), "profit": pd.Series(dtype=float)})
+    if end is None and len(tx):
         end = tx["order_date"].max()
         log.add("all", f"observation end not set: last transaction date {end:%Y-%m-%d} used", "info", 1)
     if inputs.get("survey"):
         sv = load_survey(inputs["survey"], cols.get("survey"), read=read, observation_end=end,
                          exclude=excl.get("survey"), log=log)
+        if sv.empty and not inputs.get("transactions"):
+            raise DataError(inputs["survey"], "response_date", f"no response is dated on or before the "
+                            f"observation end {end:%Y-%m-%d}, so nothing is left to analyse",
+                            "set `observation_end:` to a date after the first response, or null")
+        if end is None and sv["response_date"].notna().any():
+            end = sv["response_date"].max()
+            log.add("all", f"observation end not set: last response date {end:%Y-%m-%d} used", "info", 1)
     else:
         sv = pd.DataFrame({"score": pd.Series(dtype="Int64"),
                            "response_date": pd.Series(dtype="datetime64[ns]"),
                            "customer_id": pd.Series(dtype="string")})
+    if not inputs.get("transactions"):
+        log.add("transactions", "no transactions file: a survey-only run (reports that need purchases "
+                "are not run)", "info", len(sv))
     if inputs.get("customers"):
         cu = load_customers(inputs["customers"], cols.get("customers"), read=read,
                             exclude=excl.get("customers"), log=log)
@@ -478,8 +512,9 @@ def load_all(config=None) -> Dataset:
     cu = cu.reset_index(drop=True)
     linked = sv["customer_id"].notna()
     unknown = linked & ~sv["customer_id"].isin(set(cu["customer_id"]))
-    log.add("survey", "responses linked to a customer id found in no other input: kept, unlinked for "
-            "behaviour joins", "flagged", int(unknown.sum()), sv.loc[unknown])
+    if inputs.get("transactions") or inputs.get("customers"):  # else there is nothing to link to
+        log.add("survey", "responses linked to a customer id found in no other input: kept, unlinked "
+                "for behaviour joins", "flagged", int(unknown.sum()), sv.loc[unknown])
     log.add("survey", "anonymous responses (no customer_id): used for NPS, not for joins", "info",
             int((~linked).sum()))
     return Dataset(transactions=tx, survey=sv, customers=cu, config=cfg, log=log,

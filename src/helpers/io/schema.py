@@ -17,7 +17,8 @@ transactions  customer_id     required, text
               discount        optional; discount given on the row
               profit          derived: ``margin`` if present, else ``amount * margin_rate``
 survey        score           required, integer 0..10; labelled answers are parsed
-              response_date   required
+              response_date   optional; needed for trends (without it they are skipped)
+              period          optional; a wave or period label that stands in for the date
               customer_id     optional; links a response to transactions
               weight          optional survey weight (> 0)
 customers     customer_id     required
@@ -53,8 +54,8 @@ SCHEMAS = {
         "ids": ["customer_id", "order_id"],
     },
     "survey": {
-        "required": ["score", "response_date"],
-        "optional": ["customer_id", "weight"],
+        "required": ["score"],
+        "optional": ["response_date", "customer_id", "weight", "period"],
         "dates": ["response_date"],
         "numbers": ["weight"],
         "ids": ["customer_id"],

@@ -6,9 +6,14 @@ import pandas as pd
 
 from helpers.narrative.text import bullets, escape
 
-__all__ = ["dataset_line", "log_examples", "warnings_text", "headline"]
+__all__ = ["dataset_line", "log_examples", "warnings_text", "headline", "NO_TRANSACTIONS"]
 
 NO_WARNINGS = "No warnings: the inputs are complete enough for every report."
+
+#: Said instead of the purchase figures in a survey-only run.
+NO_TRANSACTIONS = ("No transactions file: a survey-only run. The NPS report runs; the lifecycle, "
+                   "relationship-group and customer-action reports need purchases and are not run "
+                   "(the index page says so).")
 
 
 def dataset_line(name, observation_end, currency) -> str:
@@ -32,7 +37,11 @@ def dataset_line(name, observation_end, currency) -> str:
     --------
     >>> dataset_line("Shop", pd.Timestamp("2025-12-31"), "EUR")
     '**Shop**, as of **2025-12-31**; amounts in EUR.'
+    >>> dataset_line("Survey", pd.NaT, "EUR")
+    '**Survey**, with no dates to set an as-of date.'
     """
+    if pd.isna(observation_end):
+        return f"**{escape(name)}**, with no dates to set an as-of date."
     return (f"**{escape(name)}**, as of **{pd.Timestamp(observation_end):%Y-%m-%d}**; "
             f"amounts in {escape(currency)}.")
 
@@ -118,7 +127,12 @@ def headline(transactions, n_survey, observation_end, dropped, n_warnings) -> st
     ...                    "order_date": pd.to_datetime(["2024-01-02", "2024-03-01", "2024-02-01"])})
     >>> headline(tx, 1500, pd.Timestamp("2024-12-31"), 2, 0)
     '3 transaction rows from 2 customers (2024-01-02 to 2024-12-31), 1,500 survey responses; 2 rows dropped, 0 warning(s).'
+    >>> headline(tx.iloc[:0], 80, pd.NaT, 0, 1)
+    'Survey only: 80 survey responses, no transactions file; 0 rows dropped, 1 warning(s).'
     """
+    if not len(transactions):
+        return (f"Survey only: {n_survey:,} survey responses, no transactions file; {dropped:,} rows "
+                f"dropped, {n_warnings} warning(s).")
     start = transactions["order_date"].min()
     start_text = f"{start:%Y-%m-%d}" if pd.notna(start) else "no purchase"
     return (f"{len(transactions):,} transaction rows from "

@@ -12,8 +12,9 @@ import pandas as pd
 
 from helpers.narrative.text import escape, p_value, signed
 
-__all__ = ["data_line", "year_on_year_notes", "driver_notes", "drivers_table", "driver_name",
-           "interpret", "act", "sample_size_line", "OPPOSITE_DIRECTIONS", "NOTHING_TO_ACT_ON", "NO_COMMENTS"]
+__all__ = ["data_line", "no_dates_note", "no_segment_note", "items_text", "NO_PURCHASES", "NO_ITEMS",
+           "year_on_year_notes", "driver_notes", "drivers_table", "driver_name", "interpret", "act",
+           "sample_size_line", "OPPOSITE_DIRECTIONS", "NOTHING_TO_ACT_ON", "NO_COMMENTS"]
 
 #: Said when the two year-on-year answers are both significant and point opposite ways.
 OPPOSITE_DIRECTIONS = (
@@ -27,6 +28,13 @@ NO_COMMENTS = "The survey has no comment column, so there are no words to compar
 
 #: Act, when neither a driver nor a word stands out.
 NOTHING_TO_ACT_ON = "No driver or word stands out to act on."
+
+#: Drivers, when the run has no transactions file (a survey-only run).
+NO_PURCHASES = ("The run has no transactions file, so purchase behaviour cannot enter the drivers; "
+                "the survey's own columns do.")
+
+#: Said when the survey has no further 0-10 question.
+NO_ITEMS = "The survey has no other 0-10 question to set beside the NPS question."
 
 _Z_CLEAR = 1.96  # |z| of a word that stands out clearly (two-sided 5%)
 
@@ -51,8 +59,106 @@ def data_line(survey) -> str:
     """
     if not len(survey):
         return "No answers."
-    dates = survey["response_date"]
-    return f"{len(survey):,} answers from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}."
+    dates = survey["response_date"] if "response_date" in survey else pd.Series(dtype="datetime64[ns]")
+    if dates.isna().all():
+        return f"{len(survey):,} answers, with no response dates."
+    undated = f" ({int(dates.isna().sum()):,} without a date)" if dates.isna().any() else ""
+    return f"{len(survey):,} answers from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}{undated}."
+
+
+def no_dates_note(period_column=None) -> str:
+    """What a survey without response dates leaves out (and what stands in for the trend).
+
+    Parameters
+    ----------
+    period_column : str, optional
+        The column that stands in for the date in the trend (a wave number or label), if any.
+
+    Returns
+    -------
+    str
+        Markdown.
+
+    Examples
+    --------
+    >>> no_dates_note()
+    'The survey has no response dates, so the trend over time and the year-on-year comparison are skipped.'
+    >>> no_dates_note("period")
+    'The survey has no response dates: the trend is drawn per value of its column period, in order; the year-on-year comparison is skipped.'
+    """
+    if period_column:
+        return (f"The survey has no response dates: the trend is drawn per value of its column "
+                f"{escape(period_column)}, in order; the year-on-year comparison is skipped.")
+    return ("The survey has no response dates, so the trend over time and the year-on-year "
+            "comparison are skipped.")
+
+
+def no_segment_note(segment, survey) -> str:
+    """Said instead of the segment comparison when the survey has no such column.
+
+    Parameters
+    ----------
+    segment : str
+        The column asked for (the notebook parameter ``segment``).
+    survey : pandas.DataFrame
+        The survey; its text columns with 2 to 20 different values (not ``customer_id`` or
+        ``comment``) are named as segments that could be compared instead.
+
+    Returns
+    -------
+    str
+        Markdown.
+
+    Examples
+    --------
+    >>> sv = pd.DataFrame({"score": [1, 9, 10], "plan": ["a", "b", "a"], "id": ["x", "y", "z"]},
+    ...                   dtype="string")
+    >>> no_segment_note("region", sv)
+    'The survey has no column region, so segments are not compared; its column plan can be (notebook parameter `segment`).'
+    >>> no_segment_note("region", sv[["score"]])
+    'The survey has no column region, so segments are not compared.'
+    """
+    text = f"The survey has no column {escape(segment)}, so segments are not compared"
+    columns = [c for c in survey.select_dtypes(include=["string", "object"]).columns
+               if c not in ("customer_id", "comment", "score") and 2 <= survey[c].nunique() <= 20
+               and survey[c].nunique() < len(survey)]
+    if columns:
+        word = "column" if len(columns) == 1 else "columns"
+        return (f"{text}; its {word} {', '.join(escape(c) for c in columns)} can be (notebook "
+                "parameter `segment`).")
+    return text + "."
+
+
+def items_text(items) -> str:
+    """One sentence per further 0-10 question, from :func:`helpers.nps.item_summary`.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        Output of :func:`helpers.nps.item_summary`.
+
+    Returns
+    -------
+    str
+        Markdown bullets, or :data:`NO_ITEMS`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"item": ["ease"], "n": [120], "mean": [7.25], "top_box": [0.4],
+    ...                   "bottom_box": [0.25], "net": [15.0], "rho": [0.62], "n_pairs": [118]})
+    >>> items_text(t)
+    '- **ease**: 120 answers, mean 7.2; 40% answer 9-10 and 25% answer 0-6 (net +15 on the NPS scale); rank correlation with the NPS question 0.62 (118 answering both).'
+    """
+    if items is None or not len(items):
+        return NO_ITEMS
+    lines = []
+    for r in items.itertuples(index=False):
+        rho = (f"rank correlation with the NPS question {r.rho:.2f} ({r.n_pairs:,} answering both)"
+               if pd.notna(r.rho) else "no rank correlation with the NPS question (too few answering both)")
+        lines.append(f"- **{escape(r.item)}**: {r.n:,} answers, mean {r.mean:.1f}; {r.top_box:.0%} answer "
+                     f"9-10 and {r.bottom_box:.0%} answer 0-6 (net {signed(r.net, 0)} on the NPS scale); "
+                     f"{rho}.")
+    return "\n".join(lines)
 
 
 def year_on_year_notes(yoy=None, error=None) -> list[str]:
@@ -81,7 +187,7 @@ def year_on_year_notes(yoy=None, error=None) -> list[str]:
 
 
 def driver_notes(drivers_by, segment_features, *, n_linked, n_answers, has_link,
-                 modelled) -> str:
+                 modelled, has_purchases=True) -> str:
     """What the drivers model uses, and what it had to leave out.
 
     Parameters
@@ -98,6 +204,9 @@ def driver_notes(drivers_by, segment_features, *, n_linked, n_answers, has_link,
         Whether any answer links to a customer (purchase behaviour can be used).
     modelled : bool
         Whether a drivers model was fitted.
+    has_purchases : bool, default True
+        Whether the run has transactions; without them (a survey-only run) :data:`NO_PURCHASES`
+        is said instead of the link sentence.
 
     Returns
     -------
@@ -114,7 +223,9 @@ def driver_notes(drivers_by, segment_features, *, n_linked, n_answers, has_link,
     if missing := sorted(set(drivers_by) - set(segment_features)):
         notes.append(f"The survey has no column {', '.join(escape(m) for m in missing)}; left out "
                      "of the drivers.")
-    if has_link:
+    if not has_purchases:
+        notes.append(NO_PURCHASES)
+    elif has_link:
         notes.append(f"{n_linked:,} of {n_answers:,} answers are linked to a customer and used "
                      "below; behaviour enters per doubling (log2 scale), segments against their "
                      "most common level.")
@@ -183,6 +294,8 @@ def driver_name(row) -> str:
 
 
 def _segment_lines(by_segment, segment):
+    if by_segment is None:
+        return []
     seg_col = segment if segment in by_segment.columns else "segment"
     sig = by_segment[by_segment["significant"].eq(True)]
     lines = [f"- {escape(row[seg_col])}: NPS {signed(row['nps'])}, differs from the rest "

@@ -55,10 +55,16 @@ from helpers.nps.intervals import (CI_METHODS, DEFAULT_CI_METHOD, nps_headline,
                                    nps_interval_from_counts, nps_intervals, nps_summary)
 from helpers.nps.sample_size import sample_size, sample_size_difference
 from helpers.nps.segments import class_distribution_test, compare_segments
-from helpers.nps.text import STOPWORDS, distinguishing_words
+from helpers.nps.items import find_items, item_summary
+from helpers.nps.text import STOPWORDS, STOPWORDS_BY_LANGUAGE, detect_language, distinguishing_words, stopwords_for
 from helpers.nps.trend import trend
 
 __all__ = [
+    "find_items",
+    "item_summary",
+    "STOPWORDS_BY_LANGUAGE",
+    "detect_language",
+    "stopwords_for",
     "CLASSES",
     "CI_METHODS",
     "DEFAULT_CI_METHOD",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from helpers.nps.classes import _codes, _score_values
 
-__all__ = ["STOPWORDS", "distinguishing_words"]
+__all__ = ["STOPWORDS", "STOPWORDS_BY_LANGUAGE", "detect_language", "stopwords_for", "distinguishing_words"]
 
 
 #: Small English stop-word list (no download needed); pass ``stopwords=`` to replace it.
@@ -24,7 +24,105 @@ would you your yours yourself yourselves i'm it's don't didn't isn't wasn't can'
 """.split())
 
 
+#: Stop words of the comment languages most surveys come in (function words only: articles,
+#: pronouns, prepositions, conjunctions, auxiliaries). Negations and judgement words (not, pas, nicht,
+#: no; good, bon, gut, bueno) are kept on purpose: they are what sets promoters and detractors apart,
+#: and the published lists (stopwords-iso, the ``stop-words`` package) remove them.
+STOPWORDS_BY_LANGUAGE = {
+    "en": STOPWORDS,
+    "fr": frozenset("""
+a à afin ai aie aient aies ait as au aucun aussi autre aux avais avait avant avec avez avoir avons
+c ça car ce ceci cela celle celles celui ces cet cette ceux chez comme comment d dans de des donc
+dont du elle elles en encore est et étaient était été être eu eux fait faire fais il ils j je l la
+le les leur leurs lui m ma mais me même mes moi mon n ne ni nos notre nous on ont ou où par parce
+pour qu quand que quel quelle quelles quels qui s sa sans se sera ses si son sont sur t ta te tes
+toi ton tous tout toute toutes tu un une vos votre vous y c'est j'ai n'est qu'il d'un d'une
+""".split()),
+    "de": frozenset("""
+aber als also am an auch auf aus bei bin bis bist da damit dann das dass dem den denn der des dich
+die dies diese diesem diesen dieser dieses dir du durch ein eine einem einen einer eines er es etwas
+euch euer für hab habe haben hat hatte hatten hier ich ihm ihn ihnen ihr ihre im in ist ja jede
+jedem jeden jeder jedes man mein meine mich mir mit nach noch nun nur ob oder ohne sehr sein seine
+sich sie sind so über um und uns unser unter vom von vor war waren warum was weil wenn wer wie wir
+wird wo wurde wurden zu zum zur
+""".split()),
+    "es": frozenset("""
+a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el
+él ella ellas ellos en entre era eran es esa esas ese eso esos esta está están estas este esto
+estos fue fueron ha han hay la las le les lo los me mi mis muy nos nosotros o os para pero por
+porque que qué se sea ser si sí sin sobre son su sus también te tengo tiene tienen todo todos tu
+tus un una unas uno unos y ya yo
+""".split()),
+}
+
+
+def detect_language(texts) -> str:
+    """The language of a column of comments, by which stop-word list covers most of their words.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Comments (missing values are ignored).
+
+    Returns
+    -------
+    str
+        A key of :data:`STOPWORDS_BY_LANGUAGE`; ``"en"`` when no list covers any word.
+
+    Examples
+    --------
+    >>> detect_language(["le service est lent et la livraison aussi", "très bon prix"])
+    'fr'
+    >>> detect_language(["Der Versand war schnell und die Qualität ist gut"])
+    'de'
+    """
+    words = pd.Series(list(texts), dtype="string").dropna().str.lower().str.findall(_TOKEN_RE).explode()
+    words = words.dropna()
+    if words.empty:
+        return "en"
+    share = {lang: words.isin(list(sw)).mean() for lang, sw in STOPWORDS_BY_LANGUAGE.items()}
+    best = max(share, key=lambda k: (share[k], k == "en"))
+    return best if share[best] > 0 else "en"
+
+
+def stopwords_for(language="auto", texts=None) -> frozenset:
+    """Stop words of a comment language: ``"en"``, ``"fr"``, ``"de"``, ``"es"`` or ``"auto"``.
+
+    Parameters
+    ----------
+    language : str, default "auto"
+        A key of :data:`STOPWORDS_BY_LANGUAGE`, or "auto" to detect it from ``texts``
+        (:func:`detect_language`).
+    texts : iterable of str, optional
+        The comments, for "auto".
+
+    Returns
+    -------
+    frozenset of str
+
+    Raises
+    ------
+    ValueError
+        For a language without a list.
+
+    Examples
+    --------
+    >>> "nicht" in stopwords_for("de"), "und" in stopwords_for("de")
+    (False, True)
+    >>> "pas" in stopwords_for("auto", ["ce n'est pas le bon produit"])
+    False
+    """
+    if language in (None, "auto"):
+        language = detect_language(texts if texts is not None else [])
+    if language not in STOPWORDS_BY_LANGUAGE:
+        raise ValueError(f"no stop words for language {language!r}; use one of "
+                         f"{sorted(STOPWORDS_BY_LANGUAGE)} or 'auto' (config: `nps: {{language: ...}}`)")
+    return STOPWORDS_BY_LANGUAGE[language]
+
+
 _TOKEN_RE = r"[^\W\d_]+(?:'[^\W\d_]+)?"
+#: French and Italian elisions (l'équipe, qu'il, d'accord) are split from the word they lean on.
+_ELISION_RE = r"^(?:[cdjlmnst]|qu)'(?=[^\W\d_]{2})"
 
 
 def distinguishing_words(df, text="comment", *, score="score", top=15, min_count=3,
@@ -56,7 +154,8 @@ def distinguishing_words(df, text="comment", *, score="score", top=15, min_count
     prior_size : float, optional
         Total prior pseudo-count ``a0``; default: the number of words in all comments.
     stopwords : collection of str, default STOPWORDS
-        Words to ignore (lower case).
+        Words to ignore (lower case); :func:`stopwords_for` gives the lists of other languages.
+        Elided articles (``l'``, ``d'``, ``qu'``) are split off before counting.
 
     Returns
     -------
@@ -96,8 +195,9 @@ def distinguishing_words(df, text="comment", *, score="score", top=15, min_count
                       stacklevel=2)
     keep = ~np.isnan(vals)
     cls = _codes(vals[keep])
-    txt = df.loc[keep, text].astype("string").str.lower().reset_index(drop=True)
-    tokens = txt.str.findall(_TOKEN_RE).explode().dropna()
+    txt = df.loc[keep, text].astype("string").str.lower().str.replace("\u2019", "'", regex=False)
+    tokens = txt.reset_index(drop=True).str.findall(_TOKEN_RE).explode().dropna()
+    tokens = tokens.str.replace(_ELISION_RE, "", regex=True)
     tokens = tokens[tokens.str.len() >= 2]
     if stopwords:
         tokens = tokens[~tokens.isin(set(stopwords))]

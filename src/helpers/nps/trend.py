@@ -34,8 +34,11 @@ def trend(df, freq="M", *, score="score", date="response_date", weight=None, min
     ----------
     df : DataFrame
         Survey frame.
-    freq : str, default "M"
-        A pandas period frequency: ``"W"``, ``"M"``, ``"Q"``, ``"Y"``, ...
+    freq : str or None, default "M"
+        A pandas period frequency: ``"W"``, ``"M"``, ``"Q"``, ``"Y"``, ...; None when ``date``
+        already holds the periods (a survey wave number or label with no date): its values,
+        numbers in numeric order, else labels in sorted order, are the periods, and no empty
+        periods are added between them.
     score, date : str
         Column names.
     weight : str, optional
@@ -74,13 +77,13 @@ def trend(df, freq="M", *, score="score", date="response_date", weight=None, min
     >>> t[["period", "n", "low_n"]].astype(str).values.tolist()
     [['2024-01', '3', 'False'], ['2024-02', '0', 'True'], ['2024-03', '3', 'False']]
     """
-    from statsmodels.stats.multitest import multipletests
-
     alpha = check_alpha(alpha)
     _check_choice(method, CI_METHODS, "method")
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
         raise ValueError(f"min_n must be a positive integer; got {min_n!r}")
     f = _frame(df, score, weight, need=(date,))
+    if freq is None:
+        return _by_label(f, date, min_n, method, alpha, adjust, int(n_boot), seed)
     if not pd.api.types.is_datetime64_any_dtype(f[date].dtype):
         raise ValueError(f"column {date!r} must hold datetimes (dtype {f[date].dtype}); parse it "
                          "with pandas.to_datetime or load the survey with helpers.data")
@@ -99,7 +102,26 @@ def trend(df, freq="M", *, score="score", date="response_date", weight=None, min
     t = _add_intervals(_group_table(f, "_period"), f, "_period", method, alpha, int(n_boot),
                        seed)
     full = pd.period_range(t.index.min(), t.index.max(), freq=t.index.freq)
-    t = t.reindex(full)
+    return _changes(t.reindex(full), min_n, method, alpha, adjust)
+
+
+def _by_label(f, column, min_n, method, alpha, adjust, n_boot, seed):
+    """:func:`trend` over a column that already holds the periods (wave numbers or labels)."""
+    miss = f[column].isna()
+    if miss.any():
+        warnings.warn(f"{miss.sum()} answers have no {column!r} and were left out of the trend",
+                      UserWarning, stacklevel=3)
+        f = f.loc[~miss]
+    if f.empty:
+        raise ValueError(f"no answers with a {column!r}; nothing to trend")
+    t = _add_intervals(_group_table(f, column), f, column, method, alpha, n_boot, seed)
+    return _changes(t.sort_index(), min_n, method, alpha, adjust)
+
+
+def _changes(t, min_n, method, alpha, adjust):
+    """Counts, flags and period-to-period changes of a table indexed by period (see :func:`trend`)."""
+    from statsmodels.stats.multitest import multipletests
+
     t["n"] = t["n"].fillna(0).astype(np.int64)
     for c in ("n_promoters", "n_passives", "n_detractors"):
         t[c] = t[c].fillna(0).astype(np.int64)

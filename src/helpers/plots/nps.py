@@ -144,7 +144,8 @@ def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
     Parameters
     ----------
     data : pandas.DataFrame
-        Output of :func:`helpers.nps.trend`: ``x`` (pandas Period or datetime), ``nps``, ``ci_low``,
+        Output of :func:`helpers.nps.trend`: ``x`` (pandas Period or datetime, or wave numbers or
+        labels, drawn in their order, one tick each), ``nps``, ``ci_low``,
         ``ci_high``, and optionally ``low_n`` and ``change_significant``/``change``.
     x : str, default "period"
         Period column.
@@ -179,9 +180,11 @@ def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
     _need_columns(data, [x, "nps", "ci_low", "ci_high"], "helpers.nps.trend")
     ax = get_ax(ax)
     xs = data[x]
+    dated = isinstance(xs.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(xs.dtype)
     if isinstance(xs.dtype, pd.PeriodDtype):
         xs = xs.dt.to_timestamp()
-    xs = pd.to_datetime(xs).to_numpy()
+    labels = None if dated else [str(v) for v in xs]  # survey waves: numbers or labels, in order
+    xs = pd.to_datetime(xs).to_numpy() if dated else np.arange(len(xs))
     y = data["nps"].to_numpy(dtype=float)
     ax.plot(xs, y, color=ACCENT, linewidth=2, label="NPS")
     ax.fill_between(xs, data["ci_low"].to_numpy(dtype=float), data["ci_high"].to_numpy(dtype=float),
@@ -205,9 +208,12 @@ def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
                 legend_label = None  # one legend entry for both directions
     ax.legend(loc="best")
     ax.axhline(0, color=MUTED, linewidth=1)
-    locator = mpl.dates.AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mpl.dates.ConciseDateFormatter(locator))
+    if dated:
+        locator = mpl.dates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mpl.dates.ConciseDateFormatter(locator))
+    else:
+        ax.set_xticks(xs, labels)
     level = ""
     if "alpha" in data.columns and data["alpha"].nunique() == 1:
         level = f"band: {100 * (1 - float(data['alpha'].iloc[0])):g}% CI; "

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from helpers.io.quality import DataError
 from helpers.paths import PROJ_ROOT, SAMPLE_CONFIG, resolve
 from helpers.report import pipeline
 
@@ -29,7 +30,9 @@ def main(argv=None) -> int:
     Returns
     -------
     int
-        0 when every notebook ran, 1 otherwise.
+        0 when every notebook ran, 1 when one failed, 2 when the configuration or an input cannot be
+        used: then no notebook runs, the error (file, line or column, rows, fix) is printed once,
+        without a traceback, and the output folder's index page gives it.
 
     Examples
     --------
@@ -58,9 +61,14 @@ def main(argv=None) -> int:
             return 1
         return 0
     start = time.perf_counter()
-    results = pipeline.run_all(resolve(args.config, base=Path.cwd()), resolve(args.out, base=Path.cwd()),
-                               notebooks=chosen, jobs=args.jobs, pdf=not args.no_pdf)
     out = resolve(args.out, base=Path.cwd())
+    try:
+        results = pipeline.run_all(resolve(args.config, base=Path.cwd()), out, notebooks=chosen,
+                                   jobs=args.jobs, pdf=not args.no_pdf)
+    except DataError as exc:  # the user's configuration or data: their message, not our traceback
+        print(f"Stopped before any report: {exc}\n(no report written; {out / 'index.html'} says the "
+              "same)", file=sys.stderr)
+        return 2
     for r in results:
         mark = "skip" if r.skipped else "ok  " if r.ok else "FAIL"
         print(f"{mark} {r.notebook:32s} {r.seconds:5.1f} s  {r.skipped or r.headline or r.error}")

@@ -60,7 +60,7 @@ def write_index(results, out_dir, *, config=None, title="Customer relationship r
  ul {{ list-style: none; padding: 0; }} li {{ border-top: 1px solid #ddd; padding: .6rem 0; }}
  h2 {{ font-size: 1.15rem; margin: .2rem 0; }} a {{ color: #30638e; }}
  .headline {{ margin: .2rem 0; }} .links {{ font-size: .9rem; color: #666; margin: .2rem 0; }}
- .fail {{ color: #b00020; font-weight: bold; }} .skip {{ color: #666; font-style: italic; }}
+ .fail {{ color: #b00020; font-weight: bold; white-space: pre-wrap; }} .skip {{ color: #666; font-style: italic; }}
 </style></head>
 <body><h1>{esc(title)}</h1><p class="sub">{data_name}</p>
 <ul>

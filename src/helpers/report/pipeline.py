@@ -1,7 +1,12 @@
 """The report pipeline: run each notebook with papermill, render it, check the CRM export, write the
 index; and refresh the stored notebooks in place.
 
-For each ``notebooks/NN_*.ipynb`` :func:`run_all`
+:func:`run_all` first loads the configuration and every input once (:func:`check_inputs`): a
+configuration or input that cannot be used stops the run there, with one error, before any notebook
+starts. It then writes the whole run into a fresh folder next to the output folder and moves it into
+place only when the run is over (:func:`publish`), so the output folder never mixes two runs: a
+report that failed this time has no page from an earlier run under its name. For each
+``notebooks/NN_*.ipynb`` it
 
 1. skips it when its metadata ``reports.requires`` names an input the run configuration does not
    give (and says so on the index page);
@@ -16,7 +21,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -28,7 +35,7 @@ from helpers.report.index import write_index
 from helpers.report.render import _clean_for_storage, html_to_pdf, render_html
 
 __all__ = ["KERNEL", "ACTIONS_EXPORT", "FIRST", "LAST", "ReportResult", "list_notebooks", "required_inputs",
-           "run_notebook", "run_all", "refresh_notebooks"]
+           "INPUTS", "data_limits", "check_inputs", "publish", "run_notebook", "run_all", "refresh_notebooks"]
 
 #: Jupyter kernel that runs the notebooks.
 KERNEL = "python3"
@@ -116,11 +123,12 @@ def list_notebooks(folder=NOTEBOOKS_DIR) -> list[Path]:
 
 
 def required_inputs(notebook) -> list[str]:
-    """The inputs a notebook cannot do without, from its metadata ``reports.requires``.
+    """What a notebook cannot do without, from its metadata ``reports.requires``.
 
     A notebook that needs, e.g., the survey declares ``{"reports": {"requires": ["survey"]}}`` in its
     notebook metadata; :func:`run_all` skips it (and says why on the index page) when the run
-    configuration gives no such input. Transactions are required by every run anyway.
+    configuration gives no such input (:data:`INPUTS`), or when the data lack a property it names
+    (``repeat_buyers``, see :func:`data_limits`).
 
     Parameters
     ----------
@@ -275,6 +283,176 @@ def _export_actions(cfg, out_dir, results):
     target.extra.update(export=ACTIONS_EXPORT, pseudonymised=bool(actions.pseudonymise_key(cfg)))
 
 
+def check_inputs(config):
+    """Load the run configuration and every input once, before any notebook runs.
+
+    Parameters
+    ----------
+    config : str, Path or dict
+        A config path or a loaded configuration.
+
+    Returns
+    -------
+    helpers.io.Dataset
+        The loaded inputs (their data-quality log included).
+
+    Raises
+    ------
+    helpers.io.DataError
+        Including :class:`helpers.config.ConfigError`: the configuration or an input cannot be used;
+        the message names the file, the line or column, the rows and the fix. Transactions with no
+        positive amount (all refunds, all zero) and transactions of a single buyer are unusable too.
+
+    Examples
+    --------
+    >>> ds = check_inputs(SAMPLE_CONFIG)
+    >>> len(ds.transactions) > 0
+    True
+    """
+    from helpers.io import load_all
+
+    ds = load_all(config)
+    _check_purchases(ds)
+    return ds
+
+
+#: The inputs a notebook may require (metadata ``reports.requires``); its other requirements are
+#: properties of the data (:func:`data_limits`).
+INPUTS = ("transactions", "survey", "customers")
+
+
+def data_limits(ds) -> dict[str, str]:
+    """What the loaded data cannot support, for the requirements notebooks declare beyond inputs.
+
+    ``repeat_buyers``: the lifecycle windows (gaps between purchases), the lifetime model and the
+    per-customer actions need at least two customers who bought on two different days.
+
+    Parameters
+    ----------
+    ds : helpers.io.Dataset
+
+    Returns
+    -------
+    dict
+        Requirement -> the sentence that says why it cannot be met (requirements that are met
+        are left out).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "order_date": pd.to_datetime(["2024-01-01"] * 2),
+    ...                    "amount": [5.0, 7.0]})
+    >>> data_limits(SimpleNamespace(transactions=tx))["repeat_buyers"][:60]
+    'No customer bought on two different days (2 customers, one p'
+    """
+    tx = ds.transactions
+    out = {}
+    if len(tx):
+        bought = tx.loc[tx["amount"] > 0]
+        days = bought.groupby("customer_id", observed=True)["order_date"].nunique()
+        repeat = int((days >= 2).sum())
+        if repeat < 2:
+            who = (f"No customer bought on two different days ({days.size:,} customers, one purchase "
+                   "day each)" if repeat == 0 else
+                   f"Only 1 of {days.size:,} customers bought on two different days")
+            out["repeat_buyers"] = (
+                f"{who}, so gaps between purchases, the lifetime model and the value it predicts "
+                "(which need at least two repeat buyers) cannot be computed; the data check and the "
+                "NPS report still run.")
+    return out
+
+
+def _check_purchases(ds) -> None:
+    """Stop with one clear error when the transactions hold nothing any report can analyse."""
+    from helpers.io import DataError
+
+    tx = ds.transactions
+    if not len(tx):
+        return
+    path = ds.config["inputs"]["transactions"]
+    if not (tx["amount"] > 0).any():
+        kind = "refunds or returns (negative)" if (tx["amount"] < 0).all() else "zero or negative"
+        raise DataError(path, "amount", f"all {len(tx):,} amounts are {kind}, so there is no purchase "
+                        "to analyse", "check that `amount` is the revenue column (some exports give "
+                        "refunds or costs as their own column, or revenue with a minus sign) and map "
+                        "it in the config: `columns: transactions: amount: <your column>`",
+                        rows=tx.head())
+    buyers = tx.loc[tx["amount"] > 0, "customer_id"].nunique()
+    if buyers < 2:
+        raise DataError(path, "customer_id", f"only {buyers} customer bought anything (up to "
+                        f"{ds.observation_end:%Y-%m-%d}); the reports compare customers, so they need "
+                        "at least two (and hundreds for stable segments and models)",
+                        "check the customer_id mapping (is it the order or the shop id?) and that the "
+                        "export holds all customers, not one customer's history", rows=tx.head())
+
+
+#: Files and folders of a run in the output folder (besides one page and PDF per notebook).
+_RUN_FILES = ("index.html", "run.json", ACTIONS_EXPORT, "executed")
+
+
+def _previous_outputs(out_dir) -> list[Path]:
+    """What an earlier run left in ``out_dir``: its index, run record, CRM file, executed copies and
+    the pages and PDFs of every notebook (by name), never other files (a README stays)."""
+    names = set(_RUN_FILES)
+    try:
+        for r in json.loads((out_dir / "run.json").read_text(encoding="utf-8")):
+            names.update(v for k in ("html", "pdf") if (v := r.get(k)))
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+    try:
+        stems = {p.stem for p in list_notebooks()}
+    except FileNotFoundError:
+        stems = set()
+    names.update(f"{stem}.{ext}" for stem in stems for ext in ("html", "pdf"))
+    found = {out_dir / n for n in names if "/" not in n and (out_dir / n).exists()}
+    found.update(p for ext in ("html", "pdf") for p in out_dir.glob(f"[0-9][0-9]_*.{ext}"))
+    return sorted(found)
+
+
+def publish(work, out_dir) -> Path:
+    """Replace the reports of ``out_dir`` by the finished run in ``work`` (then removed).
+
+    Every output of an earlier run (:data:`_RUN_FILES`, the pages and PDFs named in its
+    ``run.json`` or after a notebook) is deleted first; other files of ``out_dir``, such as
+    ``reports/README.md``, stay. ``work`` must be on the same file system (a folder next to
+    ``out_dir``), so that each move is a rename.
+
+    Parameters
+    ----------
+    work : Path
+        The folder the run was written into.
+    out_dir : Path
+        The output folder (created if needed).
+
+    Returns
+    -------
+    Path
+        ``out_dir``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> base = Path(tempfile.mkdtemp())
+    >>> (base / "out").mkdir(); _ = (base / "out" / "01_nps.html").write_text("old")
+    >>> _ = (base / "out" / "README.md").write_text("kept")
+    >>> (base / "run").mkdir(); _ = (base / "run" / "index.html").write_text("new")
+    >>> sorted(p.name for p in publish(base / "run", base / "out").iterdir())
+    ['README.md', 'index.html']
+    """
+    work, out_dir = Path(work), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in _previous_outputs(out_dir):
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    for new in sorted(work.iterdir()):
+        os.replace(new, out_dir / new.name)
+    shutil.rmtree(work, ignore_errors=True)
+    return out_dir
+
+
 def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=None, pdf=True,
             parameters=None):
     """Run every notebook into ``out_dir`` and write the index; the engine behind ``main``.
@@ -300,32 +478,64 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
         In notebook order. When the customer-actions notebook ran, its result's ``extra`` names the
         CSV written (``export``) and whether ids are pseudonymised; a failed export marks it failed.
 
+    Raises
+    ------
+    helpers.io.DataError
+        (:class:`helpers.config.ConfigError` included) when the configuration or an input cannot be
+        used (:func:`check_inputs`); no notebook is run, and ``out_dir`` then holds only an index
+        page that gives the error (the reports of an earlier run are removed).
+
     Examples
     --------
     >>> results = run_all(out_dir="/tmp/reports")  # doctest: +SKIP
     """
-    from helpers.data import load_config
+    from helpers.io import DataError
 
-    cfg = load_config(config)
-    config = cfg["config_path"]
     out_dir = resolve(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.run-", dir=out_dir.parent))
+    try:
+        try:
+            ds = check_inputs(config)
+        except DataError as exc:
+            failed = ReportResult("inputs", title="Input check: the run stopped before any report",
+                                  error=str(exc))
+            write_index([failed], work)
+            (work / "run.json").write_text(json.dumps([asdict(failed)], indent=1), encoding="utf-8")
+            publish(work, out_dir)
+            raise
+        ordered = _run_into(ds, work, notebooks, jobs, pdf, parameters)
+        publish(work, out_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return ordered
+
+
+def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters):
+    """Run the chosen notebooks on checked inputs into ``out_dir`` (see :func:`run_all`)."""
+    cfg = ds.config
+    config = cfg["config_path"]
+    lacking = data_limits(ds)
     chosen = [resolve(n) for n in (notebooks or list_notebooks())]
     results: dict[str, ReportResult] = {}
     notebooks = []
     for nb in chosen:
-        missing = [i for i in required_inputs(nb) if not (cfg.get("inputs") or {}).get(i)]
+        needs = required_inputs(nb)
+        missing = [i for i in needs if i in INPUTS and not (cfg.get("inputs") or {}).get(i)]
+        limits = [lacking[i] for i in needs if i not in INPUTS and lacking.get(i)]
         if missing:
             results[nb.name] = ReportResult(
                 nb.name, ok=True, title=_title(_read(nb)) or nb.stem,
                 skipped=f"needs the {' and '.join(missing)} input, which the run configuration does "
                         f"not give (inputs: {', '.join(missing)}: path/to/file.csv)")
+        elif limits:
+            results[nb.name] = ReportResult(nb.name, ok=True, title=_title(_read(nb)) or nb.stem,
+                                            skipped=" ".join(limits))
         else:
             notebooks.append(nb)
     jobs = max(1, min(jobs or min(os.cpu_count() or 1, 4), max(len(notebooks), 1)))
     parameters = {k: dict(v) for k, v in (parameters or {}).items()}
     export = out_dir / ACTIONS_EXPORT
-    export.unlink(missing_ok=True)  # a file left by an earlier run must not pass for this run's
     for nb in notebooks:
         if nb.name.endswith("customer_actions.ipynb"):
             parameters.setdefault(nb.name, {})["export_path"] = str(export)
