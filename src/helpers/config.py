@@ -211,6 +211,8 @@ def valid_keys(section=None, sub=None) -> list[str]:
         return SCHEMAS[sub]["required"] + SCHEMAS[sub]["optional"]
     if section == "nps":
         return list(NPS_SETTINGS)
+    if section == "read":
+        return list(DEFAULT_CONFIG["read"]) + list(READ_PER_INPUT)
     if section == "lifecycle":
         from helpers.lifecycle.view import customer_lifecycle
 
@@ -249,7 +251,7 @@ def _unknown(keys, valid, path, where, lines):
 def _check_keys(raw, path, lines) -> None:
     """Check every key of the file against :func:`valid_keys`: a typo stops the run."""
     _unknown(raw, valid_keys(), path, (), lines)
-    for section in ("inputs", "read", "columns", "nps", "lifecycle", "relationship", "actions"):
+    for section in ("inputs", "read", "exclude", "columns", "nps", "lifecycle", "relationship", "actions"):
         value = raw.get(section)
         if value is None:
             continue
@@ -264,6 +266,9 @@ def _check_keys(raw, path, lines) -> None:
     for name, mapping in (raw.get("columns") or {}).items():
         if isinstance(mapping, dict):
             _unknown(mapping, valid_keys("columns", name), path, ("columns", name), lines)
+    for name, mapping in (raw.get("read") or {}).items():
+        if name in READ_PER_INPUT and isinstance(mapping, dict):
+            _unknown(mapping, list(DEFAULT_CONFIG["read"]), path, ("read", name), lines)
 
 
 def _check(cfg: dict, path, lines=None) -> None:
