@@ -71,6 +71,8 @@ ENV_VAR = "HELPERS_CACHE_DIR"
 INPUTS_FILE = "inputs.json"
 #: File in the cache folder recording what the current run built and reused (:func:`prepare`).
 RUN_FILE = "run.json"
+#: Days a cached result not used since is kept; :func:`prepare` removes older ones.
+KEEP_DAYS = 14
 
 #: What each result is, in words (for the data check's sentence), in the order they are built.
 LABELS = {
@@ -420,6 +422,7 @@ class SharedResults:
                 with open(self._path(name, key), "rb") as fh:
                     entry = pickle.load(fh)
                 self.log.append((name, "reused"))
+                os.utime(self._path(name, key))  # in use: not pruned
             except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
                 entry = None  # a damaged or foreign file: built again below
         if entry is None:
@@ -563,7 +566,8 @@ def notebook_needs(notebook) -> list[str]:
 
 def prepare(config, folder, names=tuple(BUILDERS)) -> dict:
     """Start a run's cache: hash the input files once, build (or reuse) the named results with the
-    config's settings, and record what was done in ``folder/run.json``.
+    config's settings, and record what was done in ``folder/run.json``. Results not used for
+    :data:`KEEP_DAYS` days are removed first.
 
     A result that fails to build is recorded as ``"failed"`` and not cached: the notebook that
     needs it builds it again and reports the error where it belongs.
@@ -589,6 +593,10 @@ def prepare(config, folder, names=tuple(BUILDERS)) -> dict:
     """
     folder = resolve(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    old = time.time() - KEEP_DAYS * 86400
+    for f in [*folder.glob("*.pkl"), *folder.glob("*.tmp")]:
+        if f.stat().st_mtime < old:
+            f.unlink(missing_ok=True)
     results = SharedResults(config, folder)
     record = input_digests(results._files(True))  # hashed afresh once per run
     (folder / INPUTS_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
