@@ -25,7 +25,9 @@ Where the cache lives:
   are unchanged) and builds the results the notebooks ask for, then passes the folder to the
   notebooks in the environment variable :data:`ENV_VAR`;
 - a notebook run alone (JupyterLab, nbval) uses the folder in :data:`ENV_VAR` when it is set, and
-  otherwise no cache: it builds what it needs, in memory.
+  otherwise no cache: it builds what it needs, in memory;
+- an input that is not a file or folder (a database table) cannot be hashed, so such a run uses no
+  cache folder at all.
 
 Results whose warnings a notebook reports (e.g. "few repeat buyers") keep them: the warnings
 recorded while building are issued again each time the result is returned.
@@ -158,6 +160,12 @@ def input_digests(paths, record=None) -> dict:
     return out
 
 
+def _not_files(cfg) -> list:
+    """The inputs of a config that are not files or folders on disk (e.g. a database table)."""
+    return [k for k, v in (cfg.get("inputs") or {}).items()
+            if v and not (isinstance(v, (str, Path)) and Path(v).exists())]
+
+
 def _source_digest() -> str:
     """Digest of the package's own source files: a code change is a new key."""
     global _SOURCE_DIGEST
@@ -280,6 +288,8 @@ class SharedResults:
 
         self.config = config if isinstance(config, dict) else load_config(config)
         self.folder = None if folder is None else resolve(folder)
+        if self.folder is not None and _not_files(self.config):
+            self.folder = None  # a database table cannot be hashed: never serve it from a cache
         self.log: list[tuple[str, str]] = []
         self._memory: dict[str, dict] = {}
         self._digests: dict | None = None
@@ -598,10 +608,14 @@ def prepare(config, folder, names=tuple(BUILDERS)) -> dict:
         if f.stat().st_mtime < old:
             f.unlink(missing_ok=True)
     results = SharedResults(config, folder)
+    done = {"run": uuid.uuid4().hex, "results": {}}
+    if results.folder is None:  # an input that cannot be hashed: the notebooks build their own
+        done["not_cached"] = _not_files(results.config)
+        (folder / RUN_FILE).write_text(json.dumps(done, indent=1), encoding="utf-8")
+        return done
     record = input_digests(results._files(True))  # hashed afresh once per run
     (folder / INPUTS_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
     results._digests = {p: d["sha256"] for p, d in record.items()}
-    done = {"run": uuid.uuid4().hex, "results": {}}
     for name in [n for n in BUILDERS if n in set(names)]:
         start = time.perf_counter()
         try:

@@ -244,3 +244,14 @@ def test_pipeline_builds_what_the_chosen_notebooks_need_once(small, tmp_path):
     rec = cache.run_status(folder)["results"]
     assert {k: v["status"] for k, v in rec.items()} == {"data": "built", "lifecycle": "built"}
     assert sorted(p.name.split("-")[0] for p in folder.glob("*.pkl")) == ["data", "lifecycle"]
+
+
+def test_an_input_that_is_not_a_file_turns_the_folder_off(small, tmp_path):
+    from helpers.config import load_config
+
+    cfg = load_config(small)
+    cfg["inputs"]["transactions"] = "warehouse.sales"  # e.g. a database table: no bytes to hash
+    assert cache.shared(cfg, tmp_path / "c").folder is None
+    rec = cache.prepare(cfg, tmp_path / "c", names=["data"])
+    assert rec["results"] == {} and rec["not_cached"] == ["transactions"]
+    assert not list((tmp_path / "c").glob("*.pkl"))
