@@ -64,11 +64,13 @@ import pandas as pd
 import helpers
 from helpers.paths import resolve
 
-__all__ = ["ENV_VAR", "BUILDERS", "LABELS", "SharedResults", "shared", "file_digest", "input_digests",
+__all__ = ["ENV_VAR", "RUN_ENV_VAR", "BUILDERS", "LABELS", "SharedResults", "shared", "file_digest", "input_digests",
            "prepare", "run_status", "notebook_needs", "environment"]
 
 #: Environment variable naming the cache folder (set by the report pipeline for its notebooks).
 ENV_VAR = "HELPERS_CACHE_DIR"
+#: Environment variable naming the pipeline run (the id in the folder's ``run.json``).
+RUN_ENV_VAR = "HELPERS_CACHE_RUN"
 #: File in the cache folder recording the input files' digests of the current run.
 INPUTS_FILE = "inputs.json"
 #: File in the cache folder recording what the current run built and reused (:func:`prepare`).
@@ -292,7 +294,8 @@ class SharedResults:
             self.folder = None  # a database table cannot be hashed: never serve it from a cache
         self.log: list[tuple[str, str]] = []
         self._memory: dict[str, dict] = {}
-        self._digests: dict | None = None
+        self._digests: dict = {}
+        self._record: dict | None = None
 
     # -- keys -------------------------------------------------------------------------------------
     def _files(self, playbook: bool) -> list[Path]:
@@ -321,16 +324,17 @@ class SharedResults:
         >>> sorted(Path(p).name for p in d)
         ['customers.csv', 'playbook.yml', 'survey.csv', 'transactions.csv']
         """
-        if self._digests is None:
-            record = {}
+        if self._record is None:
+            self._record = {}
             if self.folder is not None and (self.folder / INPUTS_FILE).exists():
                 try:
-                    record = json.loads((self.folder / INPUTS_FILE).read_text(encoding="utf-8"))
+                    self._record = json.loads((self.folder / INPUTS_FILE).read_text(encoding="utf-8"))
                 except (OSError, ValueError):
-                    record = {}
-            self._digests = {p: d["sha256"] for p, d in input_digests(self._files(True), record).items()}
-        wanted = {str(p) for p in self._files(playbook)}
-        return {p: d for p, d in self._digests.items() if p in wanted}
+                    pass
+        wanted = [str(p) for p in self._files(playbook)]
+        new = [p for p in wanted if p not in self._digests]
+        self._digests.update({p: d["sha256"] for p, d in input_digests(new, self._record).items()})
+        return {p: self._digests[p] for p in wanted}
 
     def _normalise(self, name, args):
         if name not in BUILDERS:
@@ -420,9 +424,9 @@ class SharedResults:
         Examples
         --------
         >>> r = shared(folder=None)
-        >>> rel = r.get("relationships", n_boot=20)
-        >>> sorted(rel.groups.index) == sorted(rel.table["group"].dropna().unique())
-        True
+        >>> ds = r.get("data")
+        >>> r.get("data") is ds, r.log
+        (True, [('data', 'built')])
         """
         args = self._normalise(name, args)
         key = self.key(name, **args)
@@ -468,8 +472,8 @@ class SharedResults:
         """What this run did with each shared result: ``"reused"`` (from an earlier run's cache) or
         ``"built"`` (once, for this run); results neither requested nor built are left out.
 
-        Inside a pipeline run the record of :func:`prepare` is read (when its keys still match),
-        so the data check reports on the run, not only on itself.
+        Inside a pipeline run (:data:`RUN_ENV_VAR` names the run of the folder's ``run.json``) the
+        record of :func:`prepare` is read, so the data check reports on the run, not only on itself.
 
         Returns
         -------
@@ -487,9 +491,9 @@ class SharedResults:
             return {}
         out = {}
         run = run_status(self.folder)
-        for name, item in run.get("results", {}).items():
-            if item.get("status") in ("built", "reused") and item.get("key") == self.key(name):
-                out[name] = item["status"]
+        if run.get("run") and run.get("run") == os.environ.get(RUN_ENV_VAR):
+            out = {name: item["status"] for name, item in run.get("results", {}).items()
+                   if item.get("status") in ("built", "reused")}
         for name, what in self.log:
             out.setdefault(name, what)
         return {name: out[name] for name in [*LABELS, *sorted(set(out) - set(LABELS))] if name in out}
@@ -634,8 +638,9 @@ def prepare(config, folder, names=tuple(BUILDERS)) -> dict:
 
 @contextmanager
 def environment(folder):
-    """Set :data:`ENV_VAR` to ``folder`` (``None``: unset it) for the block, as the notebooks'
-    kernels inherit it; restore the previous value after.
+    """Set :data:`ENV_VAR` to ``folder`` (``None``: unset it) and :data:`RUN_ENV_VAR` to the run id
+    of its ``run.json`` for the block, as the notebooks' kernels inherit them; restore the previous
+    values after.
 
     Parameters
     ----------
@@ -647,15 +652,19 @@ def environment(folder):
     ...     os.environ[ENV_VAR]
     '/tmp/c'
     """
-    old = os.environ.get(ENV_VAR)
-    if folder is None:
-        os.environ.pop(ENV_VAR, None)
-    else:
-        os.environ[ENV_VAR] = str(folder)
+    new = {ENV_VAR: None if folder is None else str(folder),
+           RUN_ENV_VAR: None if folder is None else run_status(folder).get("run")}
+    old = {k: os.environ.get(k) for k in new}
+
+    def put(values):
+        for k, v in values.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+    put(new)
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop(ENV_VAR, None)
-        else:
-            os.environ[ENV_VAR] = old
+        put(old)

@@ -123,6 +123,7 @@ def test_the_playbook_is_an_input_of_the_view_only(small, tmp_path):
     assert r3.key("data") == r2.key("data") != data_key and r3.key("view") != r2.key("view")
 
 
+@pytest.mark.slow
 def test_view_from_the_cache_equals_the_view_built_directly_and_fits_once(small, tmp_path):
     r = cache.shared(small, tmp_path / "c")
     with warnings.catch_warnings():
@@ -203,14 +204,19 @@ def test_keys_refuse_what_they_cannot_spell_out_and_unknown_names(small):
 
 def test_status_reports_the_run_and_no_folder_means_no_cache(small, tmp_path):
     folder = tmp_path / "c"
-    first = cache.prepare(small, folder, names=["data"])
+    first = cache.prepare(small, folder, names=["data", "relationships"])
     assert first["results"]["data"]["status"] == "built"
-    assert cache.shared(small, folder).status() == {"data": "built"}
+    with cache.environment(folder):  # a notebook of this run
+        assert cache.shared(small).status() == {"data": "built", "relationships": "built"}
+    assert cache.shared(small, folder).status() == {}  # not in a run: only what it did itself
     second = cache.prepare(small, folder, names=["data"])
     assert second["results"]["data"]["status"] == "reused"
-    assert cache.shared(small, folder).status() == {"data": "reused"}
-    small.write_text(CONFIG.replace("name: small", "name: other"))  # the record's key no longer fits
-    assert cache.shared(small, folder).status() == {}
+    with cache.environment(folder):
+        r = cache.shared(small)
+        assert r.status() == {"data": "reused"}
+        with pytest.warns(UserWarning, match="quintile"):  # this small data's ties, kept with the result
+            r.get("lifecycle")
+        assert r.status() == {"data": "reused", "lifecycle": "built"}
     assert cache.shared(small, folder=None).status() == {}
 
 
@@ -223,8 +229,16 @@ def test_prepare_records_a_failure_and_caches_nothing(tmp_path, tiny_config):
 
 
 def test_shared_reads_the_folder_from_the_environment(tmp_path):
-    with cache.environment(tmp_path / "c"):
-        assert cache.shared().folder == tmp_path / "c"
+    cache.prepare("data/sample/config.yml", tmp_path / "c", names=[])
+    run = cache.run_status(tmp_path / "c")["run"]
+    os.environ[cache.RUN_ENV_VAR] = "earlier"
+    try:
+        with cache.environment(tmp_path / "c"):
+            assert cache.shared().folder == tmp_path / "c"
+            assert os.environ[cache.RUN_ENV_VAR] == run
+        assert os.environ[cache.RUN_ENV_VAR] == "earlier"
+    finally:
+        os.environ.pop(cache.RUN_ENV_VAR)
     with cache.environment(None):
         assert cache.shared().folder is None
         assert cache.ENV_VAR not in os.environ
