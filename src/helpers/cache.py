@@ -22,12 +22,18 @@ Where the cache lives:
 - ``python -m helpers.report`` (:func:`helpers.report.run_all`) uses ``<out>/.cache``: before the
   notebooks it hashes the input files once (:func:`prepare`, recorded in ``inputs.json`` with each
   file's size and modification time, so the notebooks of the run reuse the digests while the files
-  are unchanged) and builds the results the notebooks ask for, then passes the folder to the
-  notebooks in the environment variable :data:`ENV_VAR`;
+  are unchanged) and builds the results the notebooks ask for (:func:`notebook_needs`: the names
+  of their ``results.get("name", ...)`` calls), then passes the folder to the notebooks in the
+  environment variable :data:`ENV_VAR` (and the run's id in :data:`RUN_ENV_VAR`, so
+  ``00_data_check`` can say what this run reused and built); results not used for
+  :data:`KEEP_DAYS` days are removed;
 - a notebook run alone (JupyterLab, nbval) uses the folder in :data:`ENV_VAR` when it is set, and
   otherwise no cache: it builds what it needs, in memory;
 - an input that is not a file or folder (a database table) cannot be hashed, so such a run uses no
   cache folder at all.
+
+The folder holds pickles, which run code when read: keep it where only you write (it is inside
+the output folder), as for any file of a run.
 
 Results whose warnings a notebook reports (e.g. "few repeat buyers") keep them: the warnings
 recorded while building are issued again each time the result is returned.
@@ -64,8 +70,8 @@ import pandas as pd
 import helpers
 from helpers.paths import resolve
 
-__all__ = ["ENV_VAR", "RUN_ENV_VAR", "BUILDERS", "LABELS", "SharedResults", "shared", "file_digest", "input_digests",
-           "prepare", "run_status", "notebook_needs", "environment"]
+__all__ = ["ENV_VAR", "RUN_ENV_VAR", "BUILDERS", "LABELS", "SharedResults", "shared", "file_digest",
+           "input_digests", "prepare", "run_status", "notebook_needs", "environment"]
 
 #: Environment variable naming the cache folder (set by the report pipeline for its notebooks).
 ENV_VAR = "HELPERS_CACHE_DIR"
