@@ -347,8 +347,8 @@ class SharedResults:
             raise KeyError(f"no shared result named {name!r}; known: {sorted(BUILDERS)}")
         builder, normalise, _ = BUILDERS[name]
         if normalise is not None:
-            extra = {k: args[k] for k in ("observation_end",) if k in args}
-            settings = normalise(self.config, {k: v for k, v in args.items() if k not in extra})
+            extra = {k: args[k] for k in ("observation_end",) if args.get(k) is not None}
+            settings = normalise(self.config, {k: v for k, v in args.items() if k != "observation_end"})
             args = {**extra, **settings}
             if args.get("observation_end") is not None:
                 args["observation_end"] = pd.Timestamp(args["observation_end"])

@@ -95,6 +95,7 @@ def test_a_changed_config_value_is_built_again(small, tmp_path):
 def test_a_changed_model_setting_refits_and_the_same_settings_spelt_out_reuse(small, tmp_path):
     r = cache.shared(small, tmp_path / "c")
     assert r.key("relationships") == r.key("relationships", model="pareto_nbd", cutoff=0.5, n_boot=20)
+    assert r.key("relationships") == r.key("relationships", observation_end=None)
     assert r.key("relationships") != r.key("relationships", cutoff=0.4)
     assert r.key("relationships") != r.key("relationships", observation_end="2025-06-30")
     rel = r.get("relationships")
