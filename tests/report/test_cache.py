@@ -270,3 +270,25 @@ def test_an_input_that_is_not_a_file_turns_the_folder_off(small, tmp_path):
     rec = cache.prepare(cfg, tmp_path / "c", names=["data"])
     assert rec["results"] == {} and rec["not_cached"] == ["transactions"]
     assert not list((tmp_path / "c").glob("*.pkl"))
+
+
+@pytest.mark.slow
+def test_notebooks_of_a_run_read_what_the_pipeline_built(small, tmp_path):
+    from nbformat.v4 import new_markdown_cell
+
+    from tests.report.tiny import headline_cell, make_nb, params_cell
+
+    nb = make_nb(tmp_path / "00_reads.ipynb", [
+        new_markdown_cell("# Reads the cache"), params_cell(),
+        headline_cell("from helpers import cache\nresults = cache.shared(config_path)\n"
+                      "ds = results.get('data')\nprint(results.log, len(ds.transactions))")])
+    out = tmp_path / "out"
+    first = pipeline.run_all(small, out, notebooks=[nb], jobs=1, pdf=False)
+    n_rows = len(load_all(small).transactions)
+    assert first[0].headline == f"[('data', 'reused')] {n_rows}"  # built by the pipeline, read here
+    assert cache.run_status(out / ".cache")["results"]["data"]["status"] == "built"
+    pipeline.run_all(small, out, notebooks=[nb], jobs=1, pdf=False)
+    assert cache.run_status(out / ".cache")["results"]["data"]["status"] == "reused"
+    alone = pipeline.run_all(small, tmp_path / "alone", notebooks=[nb], jobs=1, pdf=False, cache=False)
+    assert alone[0].headline == f"[('data', 'built')] {n_rows}"
+    assert not (tmp_path / "alone" / ".cache").exists()
