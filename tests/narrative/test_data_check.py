@@ -59,3 +59,21 @@ def test_dataset_line_name_with_tags_and_markdown_is_text():
     assert "<" not in line and ">" not in line and "[" not in line and "*x" not in line
     assert line.startswith("**&lt;img src=x onerror=alert(3)&gt; &#42;&#91;x&#93;(javascript:y)&#42;**")
     assert line.endswith("amounts in &lt;b&gt;EUR&lt;/b&gt;.")
+
+
+def test_cache_line_names_what_was_reused_and_what_was_built():
+    status = {"data": "reused", "lifecycle": "built", "relationships": "reused", "view": "built"}
+    assert data_check.cache_line(status) == (
+        "Reused from the result cache (an earlier run on the same input files, settings and code): "
+        "the loaded data and the relationship model fit. Built once for this run and shared by the "
+        "reports: the lifecycle view and the customer view.")
+    assert data_check.cache_line({"data": "built"}) == (
+        "Built once for this run and shared by the reports: the loaded data.")
+    assert data_check.cache_line({"data": "reused"}, labels={"data": "the inputs"}).endswith(
+        "code): the inputs.")
+
+
+def test_cache_line_without_a_cache_or_with_nothing_shared():
+    assert data_check.cache_line({}, cached=False) == data_check.NO_CACHE
+    assert data_check.cache_line({"data": "built"}, cached=False) == data_check.NO_CACHE
+    assert "no shared result" in data_check.cache_line({})

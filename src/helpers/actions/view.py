@@ -55,7 +55,7 @@ def _known_customers(customers, survey):
     return pd.concat([customers, add], ignore_index=True)
 
 
-def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
+def customer_view(config=None, *, playbook=None, relationships=None) -> pd.DataFrame:
     """The per-customer action table of a run configuration: every fact, the action and why.
 
     Loads the inputs (:func:`helpers.io.load_all`) and joins, as of the observation end,
@@ -76,6 +76,10 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
         already loaded data.
     playbook : str, Path or list of dict, optional
         Overrides the config's ``actions.playbook``.
+    relationships : helpers.relationship.Relationships, optional
+        The result of :func:`helpers.relationship.customer_relationships` on these data with the
+        config's ``relationship`` settings, already fitted (e.g. the run's shared result,
+        :mod:`helpers.cache`); default: fitted here.
 
     Returns
     -------
@@ -118,7 +122,7 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     lc_kw.setdefault("promoter_min", promoter_min)
     lc = _lifecycle.customer_lifecycle(ds.transactions, observation_end,
                                        _known_customers(ds.customers, ds.survey), ds.survey, **lc_kw)
-    rel = _relationship.customer_relationships(
+    rel = relationships if relationships is not None else _relationship.customer_relationships(
         ds.transactions, observation_end,
         **section_settings(cfg, "relationship", _relationship.customer_relationships, skip=data_args))
     bt = buyer_types(ds.transactions, rules=section["actions"].get("buyer_type_rules"))

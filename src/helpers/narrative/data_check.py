@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.narrative.text import bullets, escape
+from helpers.narrative.text import bullets, escape, join_words
 
-__all__ = ["dataset_line", "log_examples", "warnings_text", "headline", "NO_TRANSACTIONS"]
+__all__ = ["dataset_line", "log_examples", "warnings_text", "headline", "cache_line", "NO_TRANSACTIONS"]
 
 NO_WARNINGS = "No warnings: the inputs are complete enough for every report."
+NO_CACHE = ("No result cache: each report loads the data and fits the models it needs itself "
+            "(`python -m helpers.report` builds them once per run and shares them).")
 
 #: Said instead of the purchase figures in a survey-only run.
 NO_TRANSACTIONS = ("No transactions file: a survey-only run. The NPS report runs; the lifecycle, "
@@ -139,3 +141,44 @@ def headline(transactions, n_survey, observation_end, dropped, n_warnings) -> st
             f"{transactions['customer_id'].nunique():,} customers "
             f"({start_text} to {pd.Timestamp(observation_end):%Y-%m-%d}), "
             f"{n_survey:,} survey responses; {dropped:,} rows dropped, {n_warnings} warning(s).")
+
+
+def cache_line(status, *, cached=True, labels=None) -> str:
+    """Which shared results of the run came from the result cache and which were built for it.
+
+    Parameters
+    ----------
+    status : dict
+        ``{name: "reused" | "built"}`` (:meth:`helpers.cache.SharedResults.status`): ``"reused"``
+        means read back from an earlier run on the same input files, settings and code,
+        ``"built"`` built once for this run.
+    cached : bool, default True
+        Whether a cache folder is in use (False: a notebook run alone, every report builds its own).
+    labels : dict, optional
+        Words for each name; default :data:`helpers.cache.LABELS`.
+
+    Returns
+    -------
+    str
+        Markdown, one or two sentences.
+
+    Examples
+    --------
+    >>> cache_line({"data": "reused", "relationships": "reused", "view": "built"})
+    'Reused from the result cache (an earlier run on the same input files, settings and code): the loaded data and the relationship model fit. Built once for this run and shared by the reports: the customer view.'
+    >>> cache_line({}, cached=False) == NO_CACHE
+    True
+    """
+    if not cached:
+        return NO_CACHE
+    if labels is None:
+        from helpers.cache import LABELS as labels
+    words = {what: [labels.get(name, name) for name, how in status.items() if how == what]
+             for what in ("reused", "built")}
+    parts = []
+    if words["reused"]:
+        parts.append("Reused from the result cache (an earlier run on the same input files, settings and "
+                     f"code): {join_words(words['reused'])}.")
+    if words["built"]:
+        parts.append(f"Built once for this run and shared by the reports: {join_words(words['built'])}.")
+    return " ".join(parts) or "Result cache in use; no shared result was needed yet."

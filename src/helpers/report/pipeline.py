@@ -15,6 +15,11 @@ report that failed this time has no page from an earlier run under its name. For
 3. renders ``<out>/NN_name.html`` and prints ``<out>/NN_name.pdf`` (:mod:`helpers.report.render`);
 4. checks the CRM import file ``<out>/customer_actions.csv`` written by the customer-actions notebook;
 5. writes ``<out>/index.html`` (:mod:`helpers.report.index`) and ``<out>/run.json``.
+
+Before the notebooks, the results they share (the loaded data, the model fits, the customer view:
+whatever their ``results.get("name")`` calls ask for) are built once into ``<out>/.cache`` and the
+notebooks read them from there (:mod:`helpers.cache`; keyed on the input files' content, the config
+and the code, so a later run on the same inputs reuses them and a changed input is built again).
 """
 
 from __future__ import annotations
@@ -30,12 +35,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from helpers import cache as _cache
 from helpers.paths import NOTEBOOKS_DIR, REPORTS_DIR, SAMPLE_CONFIG, resolve
 from helpers.report.index import write_index
 from helpers.report.render import _clean_for_storage, html_to_pdf, render_html
 
 __all__ = ["KERNEL", "ACTIONS_EXPORT", "FIRST", "LAST", "ReportResult", "list_notebooks", "required_inputs",
-           "INPUTS", "data_limits", "check_inputs", "publish", "run_notebook", "run_all", "refresh_notebooks"]
+           "INPUTS", "data_limits", "check_inputs", "publish", "run_notebook", "run_all", "start_cache",
+           "refresh_notebooks"]
 
 #: Jupyter kernel that runs the notebooks.
 KERNEL = "python3"
@@ -190,7 +197,7 @@ def _failure(nb) -> str:
                         f"{out.get('ename')}: {out.get('evalue')}")
     return ""
 
-def run_notebook(notebook, config, out_dir, *, pdf=True, parameters=None) -> ReportResult:
+def run_notebook(notebook, config, out_dir, *, pdf=True, parameters=None, cache_dir=None) -> ReportResult:
     """Execute one notebook with papermill and write its executed copy, HTML and PDF.
 
     Parameters
@@ -205,6 +212,9 @@ def run_notebook(notebook, config, out_dir, *, pdf=True, parameters=None) -> Rep
         Also print a PDF.
     parameters : dict, optional
         Further notebook parameters (papermill), e.g. ``{"top_n": 30}``.
+    cache_dir : str or Path, optional
+        The run's result cache (:mod:`helpers.cache`), passed to the kernel in the environment
+        variable ``HELPERS_CACHE_DIR``; default none (the notebook builds what it needs).
 
     Returns
     -------
@@ -230,9 +240,11 @@ def run_notebook(notebook, config, out_dir, *, pdf=True, parameters=None) -> Rep
     result = ReportResult(notebook=notebook.name)
     start = time.perf_counter()
     try:
-        pm.execute_notebook(str(notebook), str(executed), parameters={**(parameters or {}), "config_path": str(config)},
-                            kernel_name=KERNEL, progress_bar=False, cwd=str(notebook.parent),
-                            log_output=False)
+        with _cache.environment(cache_dir):
+            pm.execute_notebook(str(notebook), str(executed),
+                                parameters={**(parameters or {}), "config_path": str(config)},
+                                kernel_name=KERNEL, progress_bar=False, cwd=str(notebook.parent),
+                                log_output=False)
         result.ok = True
     except pm.PapermillExecutionError:
         pass
@@ -454,7 +466,7 @@ def publish(work, out_dir) -> Path:
 
 
 def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=None, pdf=True,
-            parameters=None):
+            parameters=None, cache=True):
     """Run every notebook into ``out_dir`` and write the index; the engine behind ``main``.
 
     Parameters
@@ -471,6 +483,9 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
         Also print PDFs.
     parameters : dict, optional
         Further parameters per notebook file name, e.g. ``{"04_customer_actions.ipynb": {"top_n": 30}}``.
+    cache : bool, str or Path, default True
+        The result cache the notebooks share (:func:`start_cache`): True for ``out_dir/.cache``, a
+        folder, or False for none (each notebook builds what it needs).
 
     Returns
     -------
@@ -504,14 +519,16 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
             (work / "run.json").write_text(json.dumps([asdict(failed)], indent=1), encoding="utf-8")
             publish(work, out_dir)
             raise
-        ordered = _run_into(ds, work, notebooks, jobs, pdf, parameters)
+        # the cache lives in the final folder, so a later run on the same inputs reuses it
+        cache_dir = (out_dir / ".cache" if cache is True else cache) if cache else None
+        ordered = _run_into(ds, work, notebooks, jobs, pdf, parameters, cache_dir)
         publish(work, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return ordered
 
 
-def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters):
+def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters, cache=None):
     """Run the chosen notebooks on checked inputs into ``out_dir`` (see :func:`run_all`)."""
     cfg = ds.config
     config = cfg["config_path"]
@@ -539,14 +556,16 @@ def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters):
     for nb in notebooks:
         if nb.name.endswith("customer_actions.ipynb"):
             parameters.setdefault(nb.name, {})["export_path"] = str(export)
+    cache_dir = start_cache(cfg, cache, notebooks) if cache and notebooks else None
     if jobs == 1:
         for nb in _progress(notebooks, len(notebooks), "reports"):
             results[nb.name] = run_notebook(nb, config, out_dir, pdf=pdf,
-                                            parameters=parameters.get(nb.name))
+                                            parameters=parameters.get(nb.name), cache_dir=cache_dir)
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(run_notebook, nb, config, out_dir, pdf=pdf,
-                                   parameters=parameters.get(nb.name)): nb for nb in notebooks}
+                                   parameters=parameters.get(nb.name), cache_dir=cache_dir): nb
+                       for nb in notebooks}
             for fut in _progress(as_completed(futures), len(futures), "reports"):
                 nb = futures[fut]
                 try:
@@ -559,6 +578,37 @@ def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters):
     write_index(ordered, out_dir, config=cfg)
     (out_dir / "run.json").write_text(json.dumps([asdict(r) for r in ordered], indent=1), encoding="utf-8")
     return ordered
+
+
+def start_cache(config, folder, notebooks) -> Path:
+    """Build, once, the shared results the notebooks ask for into the run's cache folder.
+
+    The names come from each notebook's ``results.get("name", ...)`` calls
+    (:func:`helpers.cache.notebook_needs`); :func:`helpers.cache.prepare` hashes the input files and
+    builds (or reuses) each result with the config's settings. A result that fails is left to the
+    notebook that needs it, which reports the error in its cell.
+
+    Parameters
+    ----------
+    config : str, Path or dict
+    folder : str or Path
+        The cache folder (created).
+    notebooks : list of Path
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Examples
+    --------
+    >>> start_cache("data/sample/config.yml", "/tmp/r/.cache", list_notebooks())  # doctest: +SKIP
+    PosixPath('/tmp/r/.cache')
+    """
+    folder = resolve(folder)
+    names = {name for nb in notebooks for name in _cache.notebook_needs(nb)}
+    _cache.prepare(config, folder, names=[n for n in _cache.BUILDERS if n in names])
+    return folder
 
 
 def refresh_notebooks(notebooks=None) -> list[ReportResult]:
@@ -595,8 +645,9 @@ def refresh_notebooks(notebooks=None) -> list[ReportResult]:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / nb_path.name
             try:
-                pm.execute_notebook(str(nb_path), str(out), kernel_name=KERNEL, progress_bar=False,
-                                    cwd=str(nb_path.parent))
+                with _cache.environment(None):  # stored outputs say what a notebook run alone does
+                    pm.execute_notebook(str(nb_path), str(out), kernel_name=KERNEL, progress_bar=False,
+                                        cwd=str(nb_path.parent))
             except pm.PapermillExecutionError:
                 failed.append(f"{nb_path.name}: {_failure(nbformat.read(out, as_version=4))}")
                 continue
