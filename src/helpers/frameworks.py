@@ -536,3 +536,358 @@ VOCABULARIES.update({
     "relationship_types": RELATIONSHIP_TYPES,
     "service_personas": SERVICE_PERSONAS,
 })
+
+# ---------------------------------------------------------------------------------------------------
+# Other names in common use (rendered in the glossary next to the name)
+# ---------------------------------------------------------------------------------------------------
+for _term, _others in [(NPS_CLASSES[1], ["passively satisfied"]),
+                       (LIFECYCLE_STAGES[5], ["churned", "inactive"]),
+                       (LIFECYCLE_STAGES[4], ["lapsing"])]:
+    _term["other_names"] = _others
+
+
+# ---------------------------------------------------------------------------------------------------
+# The guide: frameworks, reports, reading orders (rendered by 00_start_here)
+# ---------------------------------------------------------------------------------------------------
+#: Title and one-line purpose of each vocabulary, in the order the glossary shows them.
+VOCABULARY_TITLES = {
+    "nps_classes": ("NPS classes", "What a customer says when asked whether they would recommend us."),
+    "lifecycle_phases": ("Lifecycle phases", "The six phases of the customer lifecycle, from discovery "
+                         "to advocacy, and how much of each the transactions show."),
+    "lifecycle_stages": ("Lifecycle stages", "Where a customer stands on a date, from the transactions."),
+    "loyalty_ladder": ("Loyalty ladder", "The rungs from suspect to advocate, lowest first."),
+    "rfm_segments": ("RFM segments", "Named cells of the recency, frequency and monetary-value scores."),
+    "relationship_groups": ("Relationship groups", "Reinartz and Kumar's four groups on the axes of "
+                            "profitability and duration."),
+    "buyer_types": ("Buyer types", "How a customer buys with respect to price."),
+    "relationship_types": ("Relationship types", "The kinds of customer relationship a company can "
+                           "offer (Business Model Canvas)."),
+    "service_personas": ("Service personas", "Common customer personalities in service contacts and "
+                         "what each requires."),
+}
+
+#: The three frameworks of the collection, each with the question it answers, a short summary, its
+#: sources (keys of :data:`SOURCES`), its vocabularies and the reports that apply it.
+FRAMEWORKS = [
+    {"key": "nps", "name": "Net Promoter Score classification",
+     "question": "What do customers say about us, and is a change real?",
+     "summary": "One survey question, 'How likely is it that you would recommend us to a friend or "
+     "colleague?' (0-10), sorts answers into promoters (9-10), passives (7-8) and detractors (0-6); "
+     "the score is the share of promoters minus the share of detractors, always read with its "
+     "confidence interval.",
+     "sources": ["reichheld2003", "rocks2016"], "vocabularies": ["nps_classes"],
+     "reports": ["01_nps", "04_customer_actions"]},
+    {"key": "lifecycle", "name": "Customer lifecycle segmentation",
+     "question": "Where does each customer stand in the relationship, and where are they heading?",
+     "summary": "Customers pass through six phases from discovery to advocacy; the transactions place "
+     "each customer in a lifecycle stage (prospect to lapsed), on a rung of the loyalty ladder and "
+     "in an RFM segment, each with what to do next.",
+     "sources": ["lifecycle_practice", "blattberg2008", "griffin1995", "christopher1991",
+                 "hughes1994", "hebbali_rfm"],
+     "vocabularies": ["lifecycle_phases", "lifecycle_stages", "loyalty_ladder", "rfm_segments"],
+     "reports": ["02_lifecycle", "04_customer_actions"]},
+    {"key": "relationship", "name": "Reinartz & Kumar relationship groups",
+     "question": "Who stays, who pays, and how much should we invest in each customer?",
+     "summary": "Loyalty and profitability are different axes: a probability model of buying "
+     "(BG/NBD with Gamma-Gamma spend) gives each customer an expected duration and value, and the two "
+     "axes make four groups (Strangers, Butterflies, Barnacles, True Friends), each with its own "
+     "strategy.",
+     "sources": ["reinartz_kumar2002", "reinartz_kumar2000", "fader2005", "schmittlein1987",
+                 "fader_hardie_gg2013"],
+     "vocabularies": ["relationship_groups", "buyer_types", "relationship_types"],
+     "reports": ["03_relationship_groups", "04_customer_actions"]},
+]
+
+#: Which report answers which question, and for whom; the start-here table is rendered from it.
+REPORTS = [
+    {"notebook": "00_start_here", "question": "What is in the collection and where do I start?",
+     "audience": "everyone"},
+    {"notebook": "00_data_check", "question": "What do the inputs hold, and what was fixed or dropped?",
+     "audience": "analyst, data owner"},
+    {"notebook": "01_nps", "question": "What is our NPS with its uncertainty, and which differences "
+     "between segments and periods are real?", "audience": "manager, analyst"},
+    {"notebook": "02_lifecycle", "question": "Where does each customer stand in the lifecycle, and "
+     "how long do customers stay?", "audience": "manager, marketing"},
+    {"notebook": "03_relationship_groups", "question": "Which customers are loyal, which are "
+     "profitable, and what is each group worth?", "audience": "manager, analyst"},
+    {"notebook": "04_customer_actions", "question": "What is the next step for every customer, who "
+     "owns it, and how much value does it protect?", "audience": "front line, CRM team"},
+    {"notebook": "glossary", "question": "What does a term mean, where does it come from, and what "
+     "do we do about it?", "audience": "everyone"},
+]
+
+#: Reading order per reader: (report, what to look for). Every report named here is in :data:`REPORTS`.
+READING_ORDER = {
+    "manager": [
+        ("00_start_here", "the three frameworks and what each is for"),
+        ("04_customer_actions", "where value is at stake and which actions protect it"),
+        ("01_nps", "the score, its interval and which changes are real"),
+        ("03_relationship_groups", "the four groups and the strategy for each"),
+    ],
+    "analyst": [
+        ("00_data_check", "what was fixed or dropped and the warnings"),
+        ("01_nps", "intervals, tests and sample sizes"),
+        ("02_lifecycle", "stage windows, cohorts and time to lapse"),
+        ("03_relationship_groups", "the model checks against purchases it did not see"),
+        ("04_customer_actions", "the playbook and the CRM export"),
+    ],
+    "trainee": [
+        ("00_start_here", "the map of the collection"),
+        ("glossary", "the vocabulary of each framework"),
+        ("00_data_check", "what the data can and cannot carry"),
+        ("01_nps", "the Concept, Data, Compute, Look, Interpret, Act sequence, on the simplest "
+                   "framework"),
+        ("02_lifecycle", "the lifecycle stages, loyalty ladder and RFM segments"),
+        ("03_relationship_groups", "why loyalty and profitability are different axes"),
+        ("04_customer_actions", "how the three frameworks combine into one action per customer"),
+    ],
+}
+
+
+def _slug(text: str) -> str:
+    out = "".join(ch if ch.isalnum() else "-" for ch in text.lower())
+    return "-".join(part for part in out.split("-") if part)
+
+
+def _vocabularies_of(name: str) -> list[str]:
+    return [key for key, terms in VOCABULARIES.items() if any(_slug(t["name"]) == _slug(name) for t in terms)]
+
+
+def anchor(name: str, vocabulary: str | None = None) -> str:
+    """The HTML id of a term in the glossary report.
+
+    A name used by one vocabulary only gets ``term-<name>``; a name shared by several (e.g. ``prospect``
+    is a lifecycle stage and a loyalty-ladder rung) gets ``term-<vocabulary>-<name>``.
+
+    Parameters
+    ----------
+    name : str
+        The term, as in its vocabulary (case and spaces do not matter).
+    vocabulary : str, optional
+        Key of :data:`VOCABULARIES`; required when the name is in more than one.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    KeyError
+        If no vocabulary (or not the one given) holds the name.
+    ValueError
+        If the name is in several vocabularies and none is given.
+
+    Examples
+    --------
+    >>> anchor("True Friends")
+    'term-true-friends'
+    >>> anchor("prospect", "loyalty_ladder")
+    'term-loyalty-ladder-prospect'
+    """
+    holders = _vocabularies_of(name)
+    if not holders or (vocabulary is not None and vocabulary not in holders):
+        where = f" in {vocabulary!r}" if vocabulary else ""
+        raise KeyError(f"no term {name!r}{where}; see helpers.frameworks.VOCABULARIES")
+    if len(holders) == 1:
+        return f"term-{_slug(name)}"
+    if vocabulary is None:
+        raise ValueError(f"{name!r} is a term of several vocabularies ({', '.join(holders)}); "
+                         "pass vocabulary=")
+    return f"term-{_slug(vocabulary)}-{_slug(name)}"
+
+
+def term_link(name: str, vocabulary: str | None = None, page: str = "glossary.html") -> str:
+    """The link to a term's entry in the glossary report, for a report's first use of the term.
+
+    Parameters
+    ----------
+    name, vocabulary : str
+        As for :func:`anchor`.
+    page : str, default ``"glossary.html"``
+        The glossary page, relative to the report that links to it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> term_link("promoter")
+    'glossary.html#term-promoter'
+    >>> f"[{'Barnacles'}]({term_link('Barnacles')})"
+    '[Barnacles](glossary.html#term-barnacles)'
+    """
+    return f"{page}#{anchor(name, vocabulary)}"
+
+
+_DETAILS = {"scores": "Scores", "strategy": "Strategy", "in_transactions": "In the transactions"}
+
+
+def vocabulary_anchor(vocabulary: str) -> str:
+    """The HTML id of a vocabulary's section in the glossary report.
+
+    Parameters
+    ----------
+    vocabulary : str
+        A key of :data:`VOCABULARIES`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> vocabulary_anchor("loyalty_ladder")
+    'vocabulary-loyalty-ladder'
+    """
+    return f"vocabulary-{_slug(vocabulary)}"
+
+
+def glossary_markdown(vocabulary: str) -> str:
+    """One vocabulary as a glossary section: every term with its anchor, definition, other names,
+    what to do and the source.
+
+    Parameters
+    ----------
+    vocabulary : str
+        A key of :data:`VOCABULARIES`.
+
+    Returns
+    -------
+    str
+        Markdown: a ``##`` heading, the vocabulary's purpose, then a ``###`` entry per term, each
+        preceded by ``<a id="term-..."></a>`` (:func:`anchor`).
+
+    Raises
+    ------
+    KeyError
+        If ``vocabulary`` is unknown; the message lists the known ones.
+
+    Examples
+    --------
+    >>> text = glossary_markdown("nps_classes")
+    >>> '<a id="term-promoter"></a>' in text and "passively satisfied" in text
+    True
+    """
+    if vocabulary not in VOCABULARIES:
+        raise KeyError(f"unknown vocabulary {vocabulary!r}; known: {sorted(VOCABULARIES)}")
+    title, purpose = VOCABULARY_TITLES.get(vocabulary, (vocabulary.replace("_", " ").capitalize(), ""))
+    heading = f'<a id="{vocabulary_anchor(vocabulary)}"></a>\n\n## {title}'
+    parts = [heading, purpose] if purpose else [heading]
+    for term in VOCABULARIES[vocabulary]:
+        others = ([term["seed_name"]] if term.get("seed_name") else []) + list(term.get("other_names", []))
+        lines = [f'<a id="{anchor(term["name"], vocabulary)}"></a>', "", f"### {term['name']}", "",
+                 term["definition"], "",
+                 f"- **Other names:** {', '.join(others) if others else '—'}"]
+        lines += [f"- **{label}:** {term[key]}" for key, label in _DETAILS.items() if term.get(key)]
+        lines += [f"- **What to do:** {term['actions']}",
+                  f"- **Source:** {SOURCES.get(term['source'], term['source'])}"]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def glossary_terms() -> list[tuple[str, str]]:
+    """Every (vocabulary, term name) pair of the glossary, in the order it shows them.
+
+    Returns
+    -------
+    list of tuple
+
+    Examples
+    --------
+    >>> glossary_terms()[0]
+    ('nps_classes', 'promoter')
+    """
+    order = list(VOCABULARY_TITLES) + [k for k in VOCABULARIES if k not in VOCABULARY_TITLES]
+    return [(key, t["name"]) for key in order for t in VOCABULARIES[key]]
+
+
+def framework_markdown(key: str) -> str:
+    """One framework of :data:`FRAMEWORKS` for the start-here page: its question, summary,
+    vocabularies (linked to the glossary), reports and sources.
+
+    Parameters
+    ----------
+    key : str
+        ``"nps"``, ``"lifecycle"`` or ``"relationship"``.
+
+    Returns
+    -------
+    str
+        Markdown.
+
+    Raises
+    ------
+    KeyError
+        If ``key`` is not a framework; the message lists the known ones.
+
+    Examples
+    --------
+    >>> print(framework_markdown("nps").splitlines()[0])
+    **Question it answers:** What do customers say about us, and is a change real?
+    """
+    found = {f["key"]: f for f in FRAMEWORKS}
+    if key not in found:
+        raise KeyError(f"unknown framework {key!r}; known: {sorted(found)}")
+    fw = found[key]
+    vocab = ", ".join(f"[{VOCABULARY_TITLES[v][0]}](glossary.html#{vocabulary_anchor(v)})"
+                      for v in fw["vocabularies"])
+    reports = ", ".join(f"[{r}]({r}.html)" for r in fw["reports"])
+    sources = "\n".join(f"- {SOURCES[s]}" for s in fw["sources"])
+    return (f"**Question it answers:** {fw['question']}\n\n{fw['summary']}\n\n"
+            f"**Vocabulary:** {vocab}. **Reports:** {reports}.\n\n**Sources:**\n\n{sources}")
+
+
+def reports_markdown() -> str:
+    """The table 'which report answers which question', from :data:`REPORTS`.
+
+    Returns
+    -------
+    str
+        A Markdown table with the columns Report (linked), Question, For.
+
+    Examples
+    --------
+    >>> reports_markdown().splitlines()[0]
+    '| Report | Question | For |'
+    """
+    rows = [f"| [{r['notebook']}]({r['notebook']}.html) | {r['question']} | {r['audience']} |"
+            for r in REPORTS]
+    return "\n".join(["| Report | Question | For |", "|---|---|---|", *rows])
+
+
+def reading_order_markdown() -> str:
+    """The reading order for each reader of :data:`READING_ORDER`, as numbered lists.
+
+    Returns
+    -------
+    str
+        Markdown: a bold reader name, then a numbered list of linked reports and what to look for.
+
+    Examples
+    --------
+    >>> reading_order_markdown().splitlines()[2]
+    '1. [00_start_here](00_start_here.html): the three frameworks and what each is for'
+    """
+    parts = []
+    for reader, steps in READING_ORDER.items():
+        items = "\n".join(f"{i}. [{nb}]({nb}.html): {why}" for i, (nb, why) in enumerate(steps, 1))
+        parts.append(f"**{reader.capitalize()}**\n\n{items}")
+    return "\n\n".join(parts)
+
+
+def glossary_counts() -> dict:
+    """How much the glossary holds: terms, vocabularies and distinct sources cited.
+
+    Returns
+    -------
+    dict
+        ``terms``, ``vocabularies``, ``sources``.
+
+    Examples
+    --------
+    >>> glossary_counts()["vocabularies"] == len(VOCABULARIES)
+    True
+    """
+    return {"terms": sum(len(v) for v in VOCABULARIES.values()), "vocabularies": len(VOCABULARIES),
+            "sources": len({t["source"] for v in VOCABULARIES.values() for t in v})}

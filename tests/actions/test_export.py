@@ -58,6 +58,8 @@ def test_sample_export_every_customer_once_and_pseudonymised(sample_view, tmp_pa
     plain = pd.read_csv(actions.export_actions(v, tmp_path / "plain.csv"), dtype={"customer_id": str})
     assert plain["customer_id"].is_unique and set(plain["customer_id"]) == ids
     assert list(plain.columns) == actions.EXPORT_COLUMNS
+    age = plain.set_index("customer_id")["answer_age_days"]
+    assert age.reindex(v.index).equals(v["answer_age_days"].astype(float).rename("answer_age_days"))
     k1 = actions.export_actions(v, tmp_path / "k1.csv", key="key-one").read_text()
     k1b = actions.export_actions(v, tmp_path / "k1b.csv", key="key-one").read_text()
     k2 = actions.export_actions(v, tmp_path / "k2.csv", key="key-two").read_text()
@@ -94,3 +96,63 @@ def test_pipeline_export_step(sample_view, tmp_path, monkeypatch):
     (tmp_path / "f").mkdir()
     report._export_actions(cfg, tmp_path / "f", [failed])
     assert not failed.ok and "customer_actions.csv not written" in failed.error
+
+
+def test_export_carries_answer_date_and_age(tmp_path):
+    v = view().assign(answer_date=pd.to_datetime(["2024-06-10", None, "2023-07-01"]),
+                      answer_age_days=pd.array([20, pd.NA, 365], dtype="Int64"))
+    out = pd.read_csv(actions.export_actions(v, tmp_path / "a.csv"), dtype=str, keep_default_na=False)
+    assert list(out.columns) == ["customer_id", "action", "priority", "owner", "reason", "answer_date",
+                                 "answer_age_days", "segments"]
+    assert out.set_index("customer_id")[["answer_date", "answer_age_days"]].to_dict("index") == {
+        "C1": {"answer_date": "", "answer_age_days": ""},
+        "C2": {"answer_date": "2024-06-10", "answer_age_days": "20"},
+        "<script>x</script>": {"answer_date": "2023-07-01", "answer_age_days": "365"}}
+
+
+HOSTILE = ['=HYPERLINK("x")', "+SUM(1+1)", "-2+3+cmd|' /C calc'!A0", "@SUM(1)", "\tx", "\rx"]
+
+
+def test_export_neutralises_formulas_in_ids_and_text(tmp_path):
+    import csv
+
+    n = len(HOSTILE)
+    v = pd.DataFrame({"customer_id": HOSTILE + ["C1", "a=b", "x-1"], "action": ["call"] * (n + 3),
+                      "priority": [1] * (n + 3), "owner": ["CS"] * (n + 3),
+                      "reason": HOSTILE + ["late", "price+", "'quoted"]})
+    path = actions.export_actions(v, tmp_path / "a.csv")
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    by_reason = {r["reason"]: r for r in rows}
+    for h in HOSTILE:  # each hostile id and reason is written once, as text behind a quote
+        assert by_reason["'" + h]["customer_id"] == "'" + h
+    assert {r["customer_id"] for r in rows} == {"'" + h for h in HOSTILE} | {"C1", "a=b", "x-1"}
+    assert {r["reason"] for r in rows} >= {"late", "price+", "'quoted"}  # safe values unchanged
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for c in r.values())
+    assert all(r["priority"] == "1" for r in rows)
+
+
+def test_neutralise_formulas_leaves_numbers_and_missing_values():
+    f = pd.DataFrame({"id": ["-1", "=A1", None, "ok"], "n": [-2, 3, 0, -1.5], "mixed": [-3, "-3", "+x", "x"]})
+    out = actions.neutralise_formulas(f)
+    assert out["id"].tolist()[:2] == ["'-1", "'=A1"] and pd.isna(out.loc[2, "id"]) and out.loc[3, "id"] == "ok"
+    assert out["n"].tolist() == [-2, 3, 0, -1.5] and out["n"].dtype == f["n"].dtype
+    assert out["mixed"].tolist() == [-3, "'-3", "'+x", "x"]  # a number in a text column stays a number
+    assert f["id"].tolist()[1] == "=A1"  # the input is not modified
+
+
+def test_neutralised_negative_priority_stays_numeric(tmp_path):
+    v = pd.DataFrame({"customer_id": ["C1", "C2"], "action": ["a", "b"], "priority": [-1, 2],
+                      "owner": ["o", "o"], "reason": ["r", "r"]})
+    out = pd.read_csv(actions.export_actions(v, tmp_path / "a.csv"))
+    assert out["priority"].tolist() == [-1, 2]
+
+
+def test_export_quotes_line_breaks_inside_cells(tmp_path):
+    import csv
+
+    v = pd.DataFrame({"customer_id": ["C1", "C2"], "action": ["a\rb", "c\nd"], "priority": [1, 2],
+                      "owner": ["o", "o"], "reason": ["r", "r"]})
+    with open(actions.export_actions(v, tmp_path / "a.csv"), newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert [r[:2] for r in rows[1:]] == [["C1", "a\rb"], ["C2", "c\nd"]]

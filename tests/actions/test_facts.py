@@ -106,3 +106,56 @@ def test_each_provider_gives_only_its_own_facts():
     assert listed.index.tolist() == ["buyer", "prospect", "listonly"] and listed.columns.empty
     with pytest.raises(ValueError, match="lacks column"):
         actions.buyer_facts(bt.drop(columns="buyer_type"))
+
+
+def hand_survey():
+    return pd.DataFrame({
+        "customer_id": ["a", "a", "b", "c", "d", "e", None, "f"],
+        "score": [9, 2, 3, 6, 10, 1, 0, 4],
+        "response_date": pd.to_datetime(["2024-05-01", "2024-06-10", "2024-05-31", "2024-05-30",
+                                          "2023-07-01", None, "2024-06-29", "2024-07-15"])})
+
+
+def test_answer_date_and_age_of_the_latest_answer():
+    f = actions.nps_facts(hand_survey(), observation_end="2024-06-30")
+    # f answered after the observation end: not counted; the anonymous answer cannot be linked
+    assert f.index.tolist() == ["a", "b", "c", "d", "e"]
+    assert f["answer_date"].tolist() == [pd.Timestamp("2024-06-10"), pd.Timestamp("2024-05-31"),
+                                         pd.Timestamp("2024-05-30"), pd.Timestamp("2023-07-01"), pd.NaT]
+    # ages counted by hand: June 10 -> June 30 is 20 days; May 31 -> 30; May 30 -> 31; 2024 is a leap year
+    assert f["answer_age_days"].dtype == "Int64"
+    assert f["answer_age_days"].tolist()[:4] == [20, 30, 31, 365] and f["answer_age_days"].isna().tolist()[4]
+    # the default window is 30 days, its edge included; an undated answer is never fresh
+    assert f["fresh_answer"].tolist() == [True, True, False, False, False]
+    assert actions.nps_facts(hand_survey(), observation_end="2024-06-30", freshness_days=20)[
+        "fresh_answer"].tolist() == [True, False, False, False, False]
+    # without an observation end, ages run to the latest dated answer (2024-07-15)
+    assert actions.nps_facts(hand_survey())["answer_age_days"].tolist()[:2] == [35, 45]
+
+
+@pytest.mark.parametrize("bad", [-1, 2.5, True, "30"])
+def test_freshness_window_must_be_whole_days(bad):
+    with pytest.raises(ValueError, match="freshness_days must be a whole number of days >= 0"):
+        actions.nps_facts(hand_survey(), observation_end="2024-06-30", freshness_days=bad)
+
+
+def test_only_detractors_with_a_fresh_answer_get_the_48_hour_action(playbook):
+    lc = pd.DataFrame({"stage": ["active"] * 4, "n_orders": [2] * 4},
+                      index=pd.Index(["fresh", "old", "fresh_tf", "old_tf"], name="customer_id"))
+    rel = pd.DataFrame({"group": ["Strangers", "Strangers", "True Friends", "True Friends"],
+                        "clv": [1.0, 1.0, 50.0, 50.0]}, index=lc.index)
+    sv = pd.DataFrame({"customer_id": ["fresh", "old", "fresh_tf", "old_tf"], "score": [2, 2, 3, 3],
+                       "response_date": pd.to_datetime(["2024-06-20", "2023-09-01", "2024-06-01",
+                                                        "2024-05-01"])})
+    f = actions.customer_facts(lc, rel, survey=sv, observation_end="2024-06-30", value_split="median")
+    assert (f["nps_class"] == "detractor").all()
+    rule = actions.apply_playbook(f, playbook)["rule"].to_dict()
+    assert rule["fresh"] == "close-the-loop-detractor"
+    assert rule["fresh_tf"] == "save-true-friend-detractor"
+    # the same detractors with old answers fall through to the rules that do not react to an answer
+    assert rule["old"] == "strangers-self-service"
+    assert rule["old_tf"] == "reward-true-friend"
+    # a wider window makes the 60-day-old True Friend answer fresh again
+    wide = actions.customer_facts(lc, rel, survey=sv, observation_end="2024-06-30", value_split="median",
+                                  freshness_days=90)
+    assert actions.apply_playbook(wide, playbook).loc["old_tf", "rule"] == "save-true-friend-detractor"

@@ -9,15 +9,20 @@ from helpers import actions
 def facts(**cols):
     base = {"nps_class": None, "lifecycle_stage": "active", "ladder_step": "repeat customer",
             "rfm_segment": None, "relationship_group": None, "buyer_type": "value buyer",
-            "value_level": "low"}
+            "value_level": "low", "fresh_answer": False}
     base.update(cols)
     return pd.DataFrame([base], index=["c"])
 
 
 PLAYBOOK_CASES = [
-    ({"nps_class": "detractor", "relationship_group": "True Friends"}, "save-true-friend-detractor"),
+    ({"nps_class": "detractor", "fresh_answer": True, "relationship_group": "True Friends"},
+     "save-true-friend-detractor"),
+    # an old answer gets no 48-hour action: the customer falls through to the rules below
+    ({"nps_class": "detractor", "relationship_group": "True Friends"}, "reward-true-friend"),
     ({"lifecycle_stage": "at risk", "value_level": "high"}, "win-back-high-value-at-risk"),
-    ({"nps_class": "detractor", "relationship_group": "Strangers"}, "close-the-loop-detractor"),
+    ({"nps_class": "detractor", "fresh_answer": True, "relationship_group": "Strangers"},
+     "close-the-loop-detractor"),
+    ({"nps_class": "detractor", "relationship_group": "Strangers"}, "strangers-self-service"),
     ({"relationship_group": "True Friends", "lifecycle_stage": "lapsed"}, "win-back-lapsed-true-friend"),
     ({"relationship_group": "Butterflies", "lifecycle_stage": "active"}, "harvest-butterfly"),
     ({"nps_class": "promoter", "ladder_step": "client"}, "referral-from-promoter"),
@@ -39,7 +44,8 @@ def test_each_playbook_rule(playbook, cols, rule):
 
 def test_precedence_priority_then_position(playbook):
     # a detractor True Friend matches 3 rules; priority 1 wins, the others are listed after it
-    out = actions.apply_playbook(facts(nps_class="detractor", relationship_group="True Friends"), playbook)
+    out = actions.apply_playbook(facts(nps_class="detractor", fresh_answer=True,
+                                       relationship_group="True Friends"), playbook)
     assert out.loc["c", "matched"].split(";") == ["save-true-friend-detractor", "close-the-loop-detractor",
                                                   "reward-true-friend", "standard"]
     # equal priority: the rule listed first wins

@@ -110,6 +110,27 @@ def test_sample_nps_facts_match_the_latest_answer(sample_view):
     assert (v.loc[got.index, "nps_class"].astype(str).to_numpy() == expected).all()
 
 
+def test_sample_answer_age_and_the_48_hour_rules(sample_view):
+    ds, v = sample_view
+    end = pd.Timestamp(v.attrs["observation_end"])
+    assert v.attrs["freshness_days"] == 30
+    sv = ds.survey.dropna(subset=["customer_id"])
+    sv = sv[sv["response_date"] <= end].sort_values("response_date", kind="stable")
+    last = pd.to_datetime(sv.drop_duplicates("customer_id", keep="last")
+                          .set_index("customer_id")["response_date"])
+    has = v["answer_date"].notna()
+    assert set(v.index[has]) == set(last.index)
+    assert (v.loc[has, "answer_date"] == last.reindex(v.index[has])).all()
+    age = (end.normalize() - last.dt.normalize()).dt.days.reindex(v.index[has])
+    assert (v.loc[has, "answer_age_days"].astype(int) == age).all()
+    assert (v["fresh_answer"] == (v["answer_age_days"] <= 30).fillna(False)).all()
+    quick = v["rule"].isin(["close-the-loop-detractor", "save-true-friend-detractor"])
+    assert quick.any() and v.loc[quick, "fresh_answer"].all()
+    # older detractors keep their class (they count in the analysis) but get another action
+    old = (v["nps_class"] == "detractor") & ~v["fresh_answer"]
+    assert old.sum() > quick.sum() and not quick[old].any()
+
+
 def test_sample_value_level_is_top_quarter(sample_view):
     _, v = sample_view
     cut = v["clv"].quantile(0.75)
@@ -127,7 +148,7 @@ def test_view_reads_its_config_sections(sample_view, tmp_path):
         "- {id: vip, priority: 1, action: call, owner: a, reason: r, when: {value_level: high}}\n"
         "- {id: rest, priority: 9, action: mail, owner: b, reason: r, when: {}}\n")
     cfg = {**ds.config, "config_path": tmp_path / "c.yml",
-           "actions": {"value_split": 100, "playbook": "pb.yml"},
+           "actions": {"value_split": 100, "playbook": "pb.yml", "freshness_days": 400},
            "relationship": {"n_boot": 0}}
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\w score: .* share one value", category=UserWarning)
@@ -140,6 +161,10 @@ def test_view_reads_its_config_sections(sample_view, tmp_path):
     assert ((v["value_level"] == "high") == (v["clv"] >= 100)).all()
     assert ((v["rule"] == "vip") == (v["value_level"] == "high")).all() and set(v["rule"]) == {"vip", "rest"}
     assert v.attrs["playbook"] == str(tmp_path / "pb.yml")
+    # the freshness window comes from the config (400 days instead of the default 30)
+    assert v.attrs["freshness_days"] == 400
+    assert (v["fresh_answer"] == (v["answer_age_days"] <= 400).fillna(False)).all()
+    assert (v["answer_age_days"] > 30).any() and v["fresh_answer"].sum() > (v["answer_age_days"] <= 30).sum()
 
 
 @pytest.mark.slow

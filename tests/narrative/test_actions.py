@@ -154,3 +154,20 @@ def test_headline(stake):
     text = na.headline(stake, {"estimate": 12500.0}, currency="USD")
     assert text == ("Top actions by value at stake: Call &#42;now&#42; (USD 6k, 2 customers); Mail (USD 3k, "
                     "50 customers); Nothing (USD 1k, 9 customers) of USD 12k predicted profit.")
+
+
+def test_freshness_counts_fresh_detractors_and_the_age_of_the_rest():
+    from helpers.narrative.actions import freshness
+
+    v = pd.DataFrame({"nps_class": pd.Categorical(["detractor"] * 4 + ["passive"],
+                                                  categories=["detractor", "passive", "promoter"]),
+                      "fresh_answer": [True, True, False, False, False],
+                      "answer_age_days": [1, 29, 100, 400, 5]})
+    text = freshness(v, 30)
+    assert text.startswith("2 of 4 detractors answered within the last 30 days")
+    assert "the other 2 (median answer age 250 days)" in text  # median of 100 and 400
+    assert "nan" not in text
+    all_fresh = freshness(v.iloc[:2], 30)
+    assert all_fresh == ("2 of 2 detractors answered within the last 30 days and can be called back "
+                         "within 48 hours.")
+    assert "no 48-hour follow-up is due" in freshness(v.iloc[4:], 30)

@@ -46,3 +46,10 @@ def test_headline_without_transactions_says_no_nan():
     text = data_check.headline(tx, 0, END, 0, 0)
     assert "nan" not in text.lower() and "NaT" not in text
     assert text.startswith("0 transaction rows from 0 customers (no purchase to 2025-06-30)")
+
+
+def test_dataset_line_name_with_tags_and_markdown_is_text():
+    line = data_check.dataset_line('<img src=x onerror=alert(3)> *[x](javascript:y)*', END, "<b>EUR</b>")
+    assert "<" not in line and ">" not in line and "[" not in line and "*x" not in line
+    assert line.startswith("**&lt;img src=x onerror=alert(3)&gt; &#42;&#91;x&#93;(javascript:y)&#42;**")
+    assert line.endswith("amounts in &lt;b&gt;EUR&lt;/b&gt;.")

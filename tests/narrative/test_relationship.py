@@ -211,3 +211,36 @@ def test_headline(groups):
     text = nr.headline(groups, 0.96, currency="EUR")
     assert text == ("True Friends are 10% of customers with 60% of the profit and 70% of the "
                     "predicted value (1,400 EUR); holdout check predicted / actual 0.96.")
+
+
+def test_axis_label_names_the_currency_and_rejects_unknown_measures():
+    from helpers.narrative.relationship import axis_label
+    from helpers.relationship import LOYALTY_MEASURES, PROFIT_MEASURES
+
+    for measure in [*LOYALTY_MEASURES, *PROFIT_MEASURES]:
+        assert axis_label(measure, "USD")  # every measure the pipeline offers has a label
+    assert axis_label("profit", "USD") == "profit (USD)"
+    assert "USD" not in axis_label("lifetime", "USD")
+    with pytest.raises(ValueError, match="no axis label for measure 'nope'"):
+        axis_label("nope", "USD")
+
+
+def test_warning_notes_label_each_message():
+    import warnings
+
+    from helpers.narrative.relationship import warning_notes
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn("first", UserWarning)
+        warnings.warn("second", RuntimeWarning)
+    assert warning_notes("fit", caught) == ["fit: first", "fit: second"]
+    assert warning_notes("fit", []) == []
+
+
+def test_titles_state_their_numbers():
+    from helpers.narrative.relationship import holdout_title, snapshot_title
+
+    assert holdout_title("pareto_nbd", 0.954) == "Pareto/NBD: predicted / actual 0.95"
+    t = snapshot_title(pd.Timestamp("2024-01-31"), pd.Timestamp("2024-07-31"))
+    assert "2024-01-31 (rows)" in t and "2024-07-31 (columns)" in t

@@ -14,3 +14,10 @@ def test_index_escapes_and_links(tmp_path):
     assert 'href="00_a.pdf"' in page and 'href="executed/01_b.ipynb"' in page
     assert "Failed: cell 3 raised KeyError" in page
     assert "Shop &amp; Co" in page
+
+
+def test_index_shows_a_hostile_config_name_as_text(tmp_path):
+    name = '<img src=x onerror=alert(3)><script>alert(1)</script>'
+    page = report.write_index([], tmp_path, config={"name": name}).read_text()
+    assert "&lt;img src=x onerror=alert(3)&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img" not in page and "<script" not in page

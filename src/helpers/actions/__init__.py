@@ -23,12 +23,13 @@ Submodules:
                                    :func:`value_at_stake`, :func:`call_list`
 - :mod:`helpers.actions.export`    the CRM file: :func:`export_actions`,
                                    :func:`export_customer_actions`, :func:`pseudonymise`,
-                                   :func:`pseudonymise_key`
+                                   :func:`pseudonymise_key`, :func:`neutralise_formulas`
 """
 
 from helpers.actions.buyers import buyer_types
-from helpers.actions.export import (EXPORT_COLUMNS, EXPORT_SEGMENTS, KEY_ENV, export_actions,
-                                    export_customer_actions, pseudonymise, pseudonymise_key)
+from helpers.actions.export import (EXPORT_COLUMNS, EXPORT_SEGMENTS, FORMULA_PREFIXES, KEY_ENV,
+                                    export_actions, export_customer_actions, neutralise_formulas,
+                                    pseudonymise, pseudonymise_key)
 from helpers.actions.facts import (DEFAULT_VALUE_SPLIT, FACT_COLUMNS, FACT_TYPES, VALUE_LEVELS,
                                    buyer_facts, customer_facts, latest_answers, lifecycle_facts,
                                    listed_facts, nps_facts, relationship_facts, value_threshold)
@@ -43,4 +44,4 @@ __all__ = ["match_rules", "buyer_types", "load_playbook", "apply_playbook", "pse
            "call_list", "pseudonymise_key", "export_customer_actions", "describe_conditions",
            "PLAYBOOK_FIELDS", "EXPORT_COLUMNS", "EXPORT_SEGMENTS", "VALUE_LEVELS", "FACT_COLUMNS",
            "FACT_TYPES", "ACTIONS_SETTINGS", "lifecycle_facts", "relationship_facts", "nps_facts",
-           "buyer_facts", "listed_facts"]
+           "buyer_facts", "listed_facts", "neutralise_formulas", "FORMULA_PREFIXES"]

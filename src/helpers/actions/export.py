@@ -1,7 +1,8 @@
 """The CRM export: one row per customer with its action and segments, optionally pseudonymised.
 
 Customer ids can be replaced by keyed hashes (:func:`pseudonymise`) so that shared files reveal no
-real id. The key comes from the environment variable ``CRM_PSEUDONYMISE_KEY`` (:data:`KEY_ENV`) or
+real id. Text cells that a spreadsheet would read as a formula are neutralised
+(:func:`neutralise_formulas`). The key comes from the environment variable ``CRM_PSEUDONYMISE_KEY`` (:data:`KEY_ENV`) or
 the config's ``actions: pseudonymise_key:``; keep secrets out of files that are shared or committed.
 """
 
@@ -18,17 +19,56 @@ from helpers.actions.view import customer_view
 from helpers.io import Dataset, load_all
 from helpers.paths import REPORTS_DIR, resolve
 
-__all__ = ["KEY_ENV", "EXPORT_COLUMNS", "EXPORT_SEGMENTS", "pseudonymise", "pseudonymise_key",
-           "export_actions", "export_customer_actions"]
+__all__ = ["KEY_ENV", "EXPORT_COLUMNS", "EXPORT_SEGMENTS", "FORMULA_PREFIXES", "neutralise_formulas",
+           "pseudonymise", "pseudonymise_key", "export_actions", "export_customer_actions"]
 
 #: Environment variable holding the pseudonymisation key; it wins over ``actions.pseudonymise_key``.
 KEY_ENV = "CRM_PSEUDONYMISE_KEY"
 
-#: Columns of the CRM file, in order (``rule`` and ``matched`` only when the view has them).
-EXPORT_COLUMNS = ["customer_id", "action", "priority", "owner", "reason", "rule", "matched", "segments"]
+#: Columns of the CRM file, in order (``rule``, ``matched``, ``answer_date`` and ``answer_age_days``
+#: only when the view has them).
+#: ``answer_date`` (YYYY-MM-DD) and ``answer_age_days`` (days before the observation end) say how
+#: old the NPS answer behind an action is; both are empty for a customer without an answer.
+EXPORT_COLUMNS = ["customer_id", "action", "priority", "owner", "reason", "rule", "matched", "answer_date",
+                  "answer_age_days", "segments"]
 #: Facts written into the ``segments`` text of the export, in this order (those present).
 EXPORT_SEGMENTS = ("nps_class", "lifecycle_stage", "ladder_step", "rfm_segment", "relationship_group",
                    "buyer_type", "value_level")
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix a single quote to every text cell that a spreadsheet would read as a formula.
+
+    OWASP's CSV-injection rule: a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+    carriage return (:data:`FORMULA_PREFIXES`) gets a leading ``'``, so that the program opening the
+    file shows it as text instead of evaluating it. Only text (``str``) cells change; numbers stay
+    numbers, negative ones included.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; ``frame`` is not modified.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"id": ["=1+1", "C1", "-x"], "n": [-2, 3, 4]})
+    >>> neutralise_formulas(f).to_dict("list")
+    {'id': ["'=1+1", 'C1', "'-x"], 'n': [-2, 3, 4]}
+    """
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+            continue
+        out[col] = s.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+    return out
 
 
 def pseudonymise(ids, key: str, *, length=16) -> pd.Series:
@@ -72,16 +112,18 @@ def pseudonymise(ids, key: str, *, length=16) -> pd.Series:
 def export_actions(view: pd.DataFrame, path, *, key=None, segments=EXPORT_SEGMENTS) -> Path:
     """Write the CRM import file: one row per customer with its action and segments.
 
-    Columns: ``customer_id, action, priority, owner, reason, rule, matched, segments`` (``rule`` and
-    ``matched`` only when the view has them); ``segments`` reads ``nps_class=detractor;
-    lifecycle_stage=active; ...`` with missing facts left out.
+    Columns: ``customer_id, action, priority, owner, reason, rule, matched, answer_date,
+    answer_age_days, segments`` (``rule``, ``matched``, ``answer_date`` and ``answer_age_days`` only
+    when the view has them; the answer columns are empty without an answer); ``segments`` reads
+    ``nps_class=detractor; lifecycle_stage=active; ...`` with missing facts left out.
 
     Parameters
     ----------
     view : pandas.DataFrame
         Per-customer table with ``customer_id`` (column or index) and the playbook columns.
     path : str or Path
-        CSV file to write (UTF-8, sorted by priority then customer id, or then pseudonym).
+        CSV file to write (UTF-8, CRLF line ends, sorted by priority then customer id, or then
+        pseudonym). Text cells starting like a formula get a leading ``'`` (:func:`neutralise_formulas`).
     key : str, optional
         When given, customer ids are replaced by :func:`pseudonymise` pseudonyms (for shared files).
     segments : sequence of str
@@ -116,12 +158,19 @@ def export_actions(view: pd.DataFrame, path, *, key=None, segments=EXPORT_SEGMEN
                      for row in seg.itertuples(index=False)]
     cols = [c for c in EXPORT_COLUMNS if c in v.columns]
     out = v[cols].copy()
+    if "answer_date" in out.columns:
+        out["answer_date"] = pd.to_datetime(out["answer_date"]).dt.strftime("%Y-%m-%d")
+    if "answer_age_days" in out.columns:
+        out["answer_age_days"] = pd.array(out["answer_age_days"], dtype="Int64")
     if key:  # before sorting, so that the row order says nothing about the real ids
         out["customer_id"] = pseudonymise(out["customer_id"], key).to_numpy()
     out = out.sort_values(["priority", "customer_id"], kind="stable")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False, lineterminator="\n")
+    out = neutralise_formulas(out)  # after sorting, so that the order is that of the real values
+    # RFC 4180 line ends: the csv writer then quotes every cell holding a CR or LF (with "\n" alone
+    # a bare CR in a cell is written unquoted and splits the row for the program reading the file)
+    out.to_csv(path, index=False, lineterminator="\r\n")
     return path
 
 

@@ -7,7 +7,8 @@ onto the fact names and checks it:
   (:func:`helpers.lifecycle.customer_lifecycle`)
 - :func:`relationship_facts`  relationship group, profit and duration levels, predicted value
   (``helpers.relationship.customer_relationships(...).table``)
-- :func:`nps_facts`           the latest linked NPS answer (:func:`helpers.nps.latest_answers`)
+- :func:`nps_facts`           the latest linked NPS answer (:func:`helpers.nps.latest_answers`), its
+  date and age, and whether it is fresh enough to act on (:data:`DEFAULT_FRESHNESS_DAYS`)
 - :func:`buyer_facts`         buyer type and discount share (:func:`helpers.actions.buyer_types`)
 - :func:`listed_facts`        the customer list (its name column)
 
@@ -31,9 +32,9 @@ from helpers import relationship as _relationship
 from helpers.frameworks import BUYER_TYPES
 from helpers.nps import latest_answers
 
-__all__ = ["FACT_COLUMNS", "FACT_TYPES", "DEFAULT_VALUE_SPLIT", "VALUE_LEVELS", "customer_facts",
-           "lifecycle_facts", "relationship_facts", "nps_facts", "buyer_facts", "listed_facts",
-           "value_threshold", "latest_answers"]
+__all__ = ["FACT_COLUMNS", "FACT_TYPES", "DEFAULT_VALUE_SPLIT", "DEFAULT_FRESHNESS_DAYS", "VALUE_LEVELS",
+           "customer_facts", "lifecycle_facts", "relationship_facts", "nps_facts", "buyer_facts",
+           "listed_facts", "value_threshold", "freshness_window", "latest_answers"]
 
 #: Default split of predicted value into high / low: customers whose ``clv`` is at or above the 75th
 #: percentile of all buyers' values (the top quarter) are "high". Predicted value is very skewed
@@ -42,11 +43,17 @@ __all__ = ["FACT_COLUMNS", "FACT_TYPES", "DEFAULT_VALUE_SPLIT", "VALUE_LEVELS", 
 DEFAULT_VALUE_SPLIT = "q0.75"
 VALUE_LEVELS = ("low", "high")
 
+#: Default freshness window of an NPS answer, in days: an answer at most this many days older than
+#: the observation end is ``fresh_answer`` (the playbook's 48-hour follow-up rules require it; older
+#: answers still count in every NPS statistic). Replace with ``actions: {freshness_days: ...}``.
+DEFAULT_FRESHNESS_DAYS = 30
+
 #: Columns of :func:`customer_facts`, in order, with the table each comes from.
 FACT_COLUMNS = {
     "name": "customers",
     "in_customers": "sources", "in_transactions": "sources", "in_survey": "sources",
-    "nps_score": "survey", "nps_class": "survey", "nps_response_date": "survey",
+    "nps_score": "survey", "nps_class": "survey", "answer_date": "survey", "answer_age_days": "survey",
+    "fresh_answer": "survey",
     "lifecycle_stage": "lifecycle", "ladder_step": "lifecycle", "rfm_segment": "lifecycle",
     "RFM": "lifecycle",
     "relationship_group": "relationships", "profit_level": "relationships",
@@ -68,16 +75,18 @@ _RELATIONSHIP_COLUMNS = {"group": "relationship_group", "profit_level": "profit_
                          "expected_purchases": "expected_purchases", "clv": "clv",
                          "clv_lower": "clv_lower", "clv_upper": "clv_upper"}
 _MONEY_COLUMNS = ("revenue", "profit", "n_orders")
-_NPS_COLUMNS = ("nps_score", "nps_class", "nps_response_date")
+_NPS_COLUMNS = {"nps_score": "nps_score", "nps_class": "nps_class", "nps_response_date": "answer_date"}
 _BUYER_COLUMNS = {"buyer_type": "buyer_type", "discount_share": "discount_share"}
 
 #: How each fact joined from a provider is typed, so that it exists (empty) when its source is
 #: missing: ``("category", categories)`` (kept as given when already categorical, else made one,
 #: with unexpected values appended), ``"text"``, ``"number"`` (float, NaN), ``"score"`` and
-#: ``"days"`` (Int64, NA), ``"date"`` (NaT), ``"money"`` (0.0 when missing) and ``"count"`` (0).
+#: ``"days"`` (Int64, NA), ``"date"`` (NaT), ``"money"`` (0.0 when missing), ``"count"`` (0) and
+#: ``"flag"`` (bool, False when missing).
 FACT_TYPES = {
     "name": "text",
-    "nps_score": "score", "nps_class": ("category", _nps.CLASSES), "nps_response_date": "date",
+    "nps_score": "score", "nps_class": ("category", _nps.CLASSES), "answer_date": "date",
+    "answer_age_days": "days", "fresh_answer": "flag",
     "lifecycle_stage": ("category", _lifecycle.STAGES), "ladder_step": "text", "rfm_segment": "text",
     "RFM": "text",
     "relationship_group": ("category", _relationship.GROUPS), "profit_level": "text",
@@ -220,8 +229,35 @@ def relationship_facts(relationships, *, money=False) -> pd.DataFrame:
     return rt[list(cols)].rename(columns=cols)
 
 
-def nps_facts(survey, *, observation_end=None, promoter_min=9, passive_min=7) -> pd.DataFrame:
-    """NPS facts of each linked respondent: the latest answer's score, class and date.
+def freshness_window(days) -> int:
+    """Check a freshness window: a whole number of days, 0 or more.
+
+    Parameters
+    ----------
+    days : int
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If ``days`` is not a whole number >= 0 (``True`` and ``2.5`` are refused).
+
+    Examples
+    --------
+    >>> freshness_window(30)
+    30
+    """
+    if isinstance(days, bool) or not isinstance(days, numbers.Integral) or days < 0:
+        raise ValueError(f"freshness_days must be a whole number of days >= 0, not {days!r}")
+    return int(days)
+
+
+def nps_facts(survey, *, observation_end=None, freshness_days=DEFAULT_FRESHNESS_DAYS, promoter_min=9,
+              passive_min=7) -> pd.DataFrame:
+    """NPS facts of each linked respondent: the latest answer's score, class, date and age.
 
     Parameters
     ----------
@@ -229,25 +265,48 @@ def nps_facts(survey, *, observation_end=None, promoter_min=9, passive_min=7) ->
         The survey (one row per answer, ``customer_id``, ``score``, ``response_date``); the latest
         linked answer counts (:func:`helpers.nps.latest_answers`).
     observation_end : date-like, optional
-        Answers after it are ignored.
+        Answers after it are ignored, and ages are counted up to it. Without it, ages are counted
+        up to the latest dated answer of the survey.
+    freshness_days : int, default :data:`DEFAULT_FRESHNESS_DAYS`
+        An answer at most this many days old is ``fresh_answer``.
     promoter_min, passive_min : int
         NPS class thresholds.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``customer_id``; ``nps_score``, ``nps_class``, ``nps_response_date``.
+        Index ``customer_id``; ``nps_score``, ``nps_class``, ``answer_date`` (date of the latest
+        answer), ``answer_age_days`` (whole days from it to the observation end, Int64; missing for
+        an undated answer) and ``fresh_answer`` (``answer_age_days <= freshness_days``; False for an
+        undated answer).
+
+    Raises
+    ------
+    ValueError
+        If ``freshness_days`` is not a whole number >= 0 (see :func:`freshness_window`).
 
     Examples
     --------
-    >>> sv = pd.DataFrame({"customer_id": ["a", "a"], "score": [3, 9],
-    ...                    "response_date": pd.to_datetime(["2024-01-01", "2024-02-01"])})
-    >>> nps_facts(sv)["nps_class"].tolist()
-    ['promoter']
+    >>> sv = pd.DataFrame({"customer_id": ["a", "a", "b"], "score": [3, 9, 2],
+    ...                    "response_date": pd.to_datetime(["2024-01-01", "2024-02-01", "2023-06-01"])})
+    >>> f = nps_facts(sv, observation_end="2024-02-11")
+    >>> f["nps_class"].tolist(), f["answer_age_days"].tolist(), f["fresh_answer"].tolist()
+    (['promoter', 'detractor'], [10, 255], [True, False])
     """
+    window = freshness_window(freshness_days)
     answers = latest_answers(survey, observation_end=observation_end, promoter_min=promoter_min,
                              passive_min=passive_min)
-    return answers[list(_NPS_COLUMNS)]
+    out = answers[list(_NPS_COLUMNS)].rename(columns=_NPS_COLUMNS)
+    when = pd.to_datetime(out["answer_date"]).dt.normalize()
+    if observation_end is not None:
+        end = pd.Timestamp(observation_end).normalize()
+    else:
+        end = pd.to_datetime(survey["response_date"]).max() if "response_date" in survey else pd.NaT
+        end = pd.Timestamp(end).normalize() if pd.notna(end) else pd.NaT
+    age = (end - when).dt.days if pd.notna(end) else pd.Series(np.nan, index=out.index)
+    out["answer_age_days"] = pd.array(age.round(), dtype="Int64")
+    out["fresh_answer"] = (out["answer_age_days"] <= window).fillna(False).astype(bool)
+    return out
 
 
 def buyer_facts(buyers) -> pd.DataFrame:
@@ -326,6 +385,8 @@ def _typed(out: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].fillna(0.0) if present else 0.0
         elif kind == "count":
             out[col] = out[col].fillna(0).astype("int64") if present else 0
+        elif kind == "flag":
+            out[col] = out[col].astype("boolean").fillna(False).astype(bool) if present else False
         elif present:
             continue
         elif kind == "text":
@@ -351,7 +412,8 @@ def _value_levels(clv: pd.Series, value_split):
 
 
 def _join_facts(lifecycle=None, relationships=None, buyers=None, survey=None, customers=None, *,
-                observation_end=None, value_split=DEFAULT_VALUE_SPLIT, promoter_min=9, passive_min=7):
+                observation_end=None, value_split=DEFAULT_VALUE_SPLIT,
+                freshness_days=DEFAULT_FRESHNESS_DAYS, promoter_min=9, passive_min=7):
     """:func:`customer_facts` and the value split it used, as ``(facts, split)``."""
     given = {"lifecycle": lifecycle, "relationships": relationships, "buyers": buyers,
              "survey": survey, "customers": customers}
@@ -365,7 +427,8 @@ def _join_facts(lifecycle=None, relationships=None, buyers=None, survey=None, cu
     if buyers is not None:
         parts["buyers"] = buyer_facts(buyers)
     if survey is not None:
-        parts["survey"] = nps_facts(survey, observation_end=observation_end, promoter_min=promoter_min,
+        parts["survey"] = nps_facts(survey, observation_end=observation_end,
+                                    freshness_days=freshness_days, promoter_min=promoter_min,
                                     passive_min=passive_min)
     if customers is not None:
         parts["customers"] = listed_facts(customers)
@@ -409,7 +472,8 @@ def _join_facts(lifecycle=None, relationships=None, buyers=None, survey=None, cu
 
 
 def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None, customers=None, *,
-                   observation_end=None, value_split=DEFAULT_VALUE_SPLIT, promoter_min=9, passive_min=7):
+                   observation_end=None, value_split=DEFAULT_VALUE_SPLIT,
+                   freshness_days=DEFAULT_FRESHNESS_DAYS, promoter_min=9, passive_min=7):
     """Join the per-customer results of every framework into one table of facts, one row per customer.
 
     Frames in, frame out: the inputs are the per-customer tables the framework modules return; any of
@@ -434,9 +498,12 @@ def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None,
     customers : pandas.DataFrame, optional
         The customer list (``customer_id``; ``name`` is kept when present).
     observation_end : date-like, optional
-        Survey answers after it are ignored.
+        Survey answers after it are ignored; answer ages are counted up to it (see
+        :func:`nps_facts`).
     value_split : "median", "qX" or number, default :data:`DEFAULT_VALUE_SPLIT`
         Where predicted value splits into ``value_level`` high / low (see :func:`value_threshold`).
+    freshness_days : int, default :data:`DEFAULT_FRESHNESS_DAYS`
+        An answer at most this many days old is ``fresh_answer``.
     promoter_min, passive_min : int
         NPS class thresholds.
 
@@ -445,7 +512,8 @@ def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None,
     pandas.DataFrame
         Index ``customer_id`` (str, sorted, unique); the columns of :data:`FACT_COLUMNS`:
         ``name``; ``in_customers``, ``in_transactions``, ``in_survey`` (where the customer is
-        known from); ``nps_score``, ``nps_class``, ``nps_response_date``; ``lifecycle_stage``,
+        known from); ``nps_score``, ``nps_class``, ``answer_date``, ``answer_age_days``,
+        ``fresh_answer`` (False without an answer); ``lifecycle_stage``,
         ``ladder_step``, ``rfm_segment``, ``RFM``; ``relationship_group``, ``profit_level``,
         ``duration_level``; ``buyer_type``, ``discount_share``; ``clv``, ``clv_lower``, ``clv_upper``,
         ``value_level`` (high/low, missing without a prediction), ``p_alive``,
@@ -457,7 +525,7 @@ def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None,
     ------
     ValueError
         If no input is given, an input repeats a customer id or lacks its key columns, or the value
-        split cannot be read.
+        split or the freshness window cannot be read.
 
     Warns
     -----
@@ -478,6 +546,7 @@ def customer_facts(lifecycle=None, relationships=None, buyers=None, survey=None,
     """
     out, split = _join_facts(lifecycle, relationships, buyers, survey, customers,
                              observation_end=observation_end, value_split=value_split,
-                             promoter_min=promoter_min, passive_min=passive_min)
+                             freshness_days=freshness_days, promoter_min=promoter_min,
+                             passive_min=passive_min)
     out.attrs = {"value_split": split}
     return out

@@ -3,6 +3,8 @@
 Rule conditions (``when``) are matched against a table of facts, one row per customer:
 
 - ``column: value``            equal to the value
+- ``column: true`` / ``false`` a yes/no fact (e.g. ``fresh_answer``) is true / false; only on a
+                               yes/no fact (a missing value counts as false)
 - ``column: [v1, v2]``         one of the values (text)
 - ``column: [lo, hi]``         numeric range ``lo <= x < hi``; ``None`` leaves a side open
 - ``column: {min: lo, max: hi}`` the same, spelled out
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["match_rules", "describe_conditions"]
@@ -31,6 +34,13 @@ def _condition(facts: pd.DataFrame, column: str, spec) -> pd.Series:
     if column not in facts.columns:
         raise KeyError(f"rule condition on {column!r}, which is not a fact (facts: {list(facts.columns)})")
     s = facts[column]
+    if isinstance(spec, bool):
+        if not (pd.api.types.is_bool_dtype(s.dtype)
+                or s.dropna().map(lambda v: isinstance(v, (bool, np.bool_))).all()):
+            raise ValueError(f"rule condition {column}: {str(spec).lower()} needs a yes/no fact, but "
+                             f"{column!r} holds {s.dtype} values")
+        flag = s.astype("boolean").fillna(False).astype(bool)
+        return flag if spec else ~flag
     if isinstance(spec, dict):
         spec = [spec.get("min"), spec.get("max")]
     if _is_range(spec):
@@ -69,7 +79,8 @@ def match_rules(facts: pd.DataFrame, rules, *, key="id", priority="priority") ->
     KeyError
         If a condition names a column that ``facts`` lacks.
     ValueError
-        If two rules share an id.
+        If two rules share an id, or a ``true`` / ``false`` condition names a fact that is not
+        yes/no.
 
     Examples
     --------
@@ -107,6 +118,8 @@ def describe_conditions(when) -> str:
     --------
     >>> describe_conditions({"lifecycle_stage": ["new", "active"], "p_alive": {"min": 0.5}})
     'lifecycle_stage in (new, active); p_alive >= 0.5'
+    >>> describe_conditions({"nps_class": "detractor", "fresh_answer": True})
+    'nps_class = detractor; fresh_answer = true'
     >>> describe_conditions({})
     'everyone (catch-all)'
     """
@@ -122,6 +135,8 @@ def describe_conditions(when) -> str:
                                                     f"{col} < {hi:g}" if hi is not None else None])))
         elif isinstance(spec, (list, tuple, set)):
             parts.append(f"{col} in ({', '.join(map(str, spec))})")
+        elif isinstance(spec, bool):
+            parts.append(f"{col} = {str(spec).lower()}")
         else:
             parts.append(f"{col} = {spec}")
     return "; ".join(parts)

@@ -12,6 +12,7 @@ Run configuration keys read here (all optional)::
     actions:
       playbook: my_playbook.yml      # relative to the config file; default data/sample/playbook.yml
       value_split: q0.75             # high value = clv at or above this split (see value_threshold)
+      freshness_days: 30             # an NPS answer at most this many days old is fresh_answer
       pseudonymise_key: a-long-secret  # customer_actions.csv gets keyed-hash ids
       buyer_type_rules: [...]        # replaces helpers.frameworks.BUYER_TYPE_RULES
     lifecycle: {thresholds: {...}}   # any keyword of helpers.lifecycle.customer_lifecycle
@@ -29,7 +30,7 @@ from helpers import clv as _clv
 from helpers import lifecycle as _lifecycle
 from helpers import relationship as _relationship
 from helpers.actions.buyers import buyer_types
-from helpers.actions.facts import DEFAULT_VALUE_SPLIT, _join_facts, _need
+from helpers.actions.facts import DEFAULT_FRESHNESS_DAYS, DEFAULT_VALUE_SPLIT, _join_facts, _need
 from helpers.actions.playbook import _playbook_path, apply_playbook, load_playbook
 from helpers.config import section_settings
 from helpers.io import Dataset, load_all
@@ -38,7 +39,7 @@ from helpers.paths import resolve
 __all__ = ["ACTIONS_SETTINGS", "customer_view", "value_at_stake", "call_list"]
 
 #: Keys of the config's ``actions`` section.
-ACTIONS_SETTINGS = ("playbook", "value_split", "pseudonymise_key", "buyer_type_rules")
+ACTIONS_SETTINGS = ("playbook", "value_split", "freshness_days", "pseudonymise_key", "buyer_type_rules")
 
 
 def _known_customers(customers, survey):
@@ -79,9 +80,10 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
         Index ``customer_id``: the columns of :func:`helpers.actions.customer_facts`, then ``rule``,
         ``action``, ``priority``, ``owner``, ``reason``, ``matched`` of
         :func:`helpers.actions.apply_playbook`. ``attrs``: ``observation_end``,
-        ``value_split``, ``value_total`` (all customers' predicted value with its
-        bootstrap interval), ``relationship`` (model settings), ``thresholds`` (stage windows),
-        ``playbook`` (path), ``rules`` (the rules applied), ``value_by_rule`` (see
+        ``value_split``, ``freshness_days`` (the window of ``fresh_answer``), ``value_total`` (all
+        customers' predicted value with its bootstrap interval), ``relationship`` (model settings),
+        ``thresholds`` (stage windows), ``playbook`` (path), ``rules`` (the rules applied),
+        ``value_by_rule`` (see
         :func:`value_at_stake`).
 
     Raises
@@ -118,6 +120,7 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     facts, value_split = _join_facts(
         lc, rel.table, bt, ds.survey, ds.customers, observation_end=observation_end,
         value_split=section["actions"].get("value_split", DEFAULT_VALUE_SPLIT),
+        freshness_days=section["actions"].get("freshness_days", DEFAULT_FRESHNESS_DAYS),
         promoter_min=promoter_min, passive_min=passive_min)
     if isinstance(playbook, list):
         rules, source = playbook, "(given)"
@@ -127,6 +130,7 @@ def customer_view(config=None, *, playbook=None) -> pd.DataFrame:
     view = facts.join(apply_playbook(facts, rules))
     settings = {k: v for k, v in rel.settings.items() if k not in data_args}
     view.attrs = {"observation_end": observation_end, "value_split": value_split,
+                  "freshness_days": section["actions"].get("freshness_days", DEFAULT_FRESHNESS_DAYS),
                   "value_total": rel.value.total.to_dict(), "relationship": settings,
                   "thresholds": dict(lc.attrs.get("thresholds", {})), "playbook": str(source),
                   "rules": rules, "value_by_rule": _value_by_rule(rel, view["rule"])}

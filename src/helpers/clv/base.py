@@ -265,8 +265,8 @@ class LifetimeFit(_ModelFit):
         >>> fit.p_alive(s).round(2).tolist()
         [1.0, 0.1]
         """
-        x, tx, T = _summary_arrays(summary)
-        pa = self.spec.p_alive(self.params.to_numpy(), x, tx, T)
+        ux, utx, uT, inv = _triples(*_summary_arrays(summary))
+        pa = self.spec.p_alive(self.params.to_numpy(), ux, utx, uT)[inv]
         return pd.Series(pa, index=summary.index, name="p_alive")
 
     def expected_purchases(self, t):
@@ -331,8 +331,8 @@ class LifetimeFit(_ModelFit):
         if np.ndim(t) != 0:
             raise ValueError("t must be one number (a period length); call once per horizon")
         tt = float(_check_time(t, "t"))
-        x, tx, T = _summary_arrays(summary)
-        out = self.spec.conditional_expectation(self.params.to_numpy(), x, tx, T, tt)
+        ux, utx, uT, inv = _triples(*_summary_arrays(summary))
+        out = self.spec.conditional_expectation(self.params.to_numpy(), ux, utx, uT, tt)[inv]
         return pd.Series(out, index=summary.index, name="expected_purchases")
 
     def predict(self, summary, t):
@@ -589,6 +589,18 @@ def _compress(x, tx, T, w):
     df = pd.DataFrame({"x": x, "tx": tx, "T": T, "w": w})
     g = df[df["w"] > 0].groupby(["x", "tx", "T"], sort=True)["w"].sum().reset_index()
     return g["x"].to_numpy(), g["tx"].to_numpy(), g["T"].to_numpy(), g["w"].to_numpy()
+
+
+def _triples(x, tx, T):
+    """Unique (x, tx, T) triples (sorted, as :func:`_compress`) and, per row, the index of its triple.
+
+    Model quantities that depend on a customer only through her triple are evaluated once per
+    triple and gathered back with ``values[inv]``.
+    """
+    ux, utx, uT, _ = _compress(x, tx, T, np.ones(len(x)))
+    key = pd.MultiIndex.from_arrays([ux, utx, uT])
+    inv = key.get_indexer(pd.MultiIndex.from_arrays([x, tx, T]))
+    return ux, utx, uT, inv
 
 
 def _purchase_rate(x, T, w):

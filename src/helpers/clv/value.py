@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.clv.base import (_DAYS_PER_YEAR, DAYS_PER_UNIT, LifetimeFit, SpendFit, _check_unit,
-                              _compress, _pairs, _summary_arrays)
+                              _pairs, _summary_arrays, _triples)
 
 __all__ = ["CustomerValue", "customer_value"]
 
@@ -244,9 +244,7 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     days = DAYS_PER_UNIT[time_unit]
     disc = (1 + annual_discount_rate) ** (-days / _DAYS_PER_YEAR)
 
-    ux, utx, uT, _ = _compress(x, tx, T, np.ones(n))
-    key = pd.MultiIndex.from_arrays([ux, utx, uT])
-    inv = key.get_indexer(pd.MultiIndex.from_arrays([x, tx, T]))
+    ux, utx, uT, inv = _triples(x, tx, T)  # the lifetime model is evaluated once per triple
     model, lp = lifetime_fit.spec, lifetime_fit.params.to_numpy()
     spend_model, gp = spend_fit.spec, spend_fit.params.to_numpy()
     if gp[1] <= 1 and ((x == 0) | (m <= 0)).any():
@@ -289,7 +287,7 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
                     group_totals[gi] += vb[gc == gi].sum(axis=0)
         total_lo, total_hi = np.quantile(totals, q)
     table = pd.DataFrame({
-        "p_alive": model.p_alive(lp, x, tx, T),
+        "p_alive": model.p_alive(lp, ux, utx, uT)[inv],
         "expected_purchases": ey_u[inv],
         "discounted_purchases": dep_u[inv],
         "expected_spend": spend,

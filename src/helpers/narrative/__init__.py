@@ -16,13 +16,14 @@ strings to show one by one). The submodules:
   value, migration, NPS per group, strategies, headline
 - :mod:`helpers.narrative.actions`     04_customer_actions: the view, NPS per segment, value,
   actions, urgency, headline
+- :mod:`helpers.narrative.guide`       00_start_here and glossary: their headlines
 
 Notebooks call them through the package: ``from helpers import narrative`` then
 ``display(Markdown(narrative.lifecycle.interpret(...)))``.
 """
 
-from helpers.narrative import actions, data_check, lifecycle, nps, relationship, text
+from helpers.narrative import actions, data_check, guide, lifecycle, nps, relationship, text
 from helpers.narrative.text import bullets, escape, join_words, p_value, pct, signed
 
-__all__ = ["text", "data_check", "nps", "lifecycle", "relationship", "actions",
+__all__ = ["text", "data_check", "nps", "lifecycle", "relationship", "actions", "guide",
            "escape", "signed", "pct", "p_value", "join_words", "bullets"]

@@ -373,6 +373,42 @@ def urgent(view, *, max_priority=2) -> str:
                else "no customer has a predicted value."))
 
 
+def freshness(view, freshness_days) -> str:
+    """How many detractors answered recently enough for a 48-hour follow-up, and how old the rest are.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        The customer view: ``nps_class``, ``fresh_answer`` and ``answer_age_days``.
+    freshness_days : int
+        The freshness window of the run (``actions: {freshness_days: ...}``).
+
+    Returns
+    -------
+    str
+        One sentence; says so when no customer is a detractor.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"nps_class": ["detractor", "detractor", "detractor", "promoter"],
+    ...                   "fresh_answer": [True, False, False, True],
+    ...                   "answer_age_days": [3, 200, 300, 1]})
+    >>> freshness(v, 30)
+    '1 of 3 detractors answered within the last 30 days and can be called back within 48 hours; the other 2 (median answer age 250 days) feed the analysis but get no 48-hour follow-up.'
+    """
+    det = view[view["nps_class"].astype("object") == "detractor"]
+    if not len(det):
+        return "No customer's latest answer is a detractor's, so no 48-hour follow-up is due."
+    fresh = det["fresh_answer"].fillna(False).astype(bool)
+    old = det.loc[~fresh, "answer_age_days"].dropna()
+    text = (f"{int(fresh.sum()):,} of {len(det):,} detractors answered within the last "
+            f"{freshness_days:,} days and can be called back within 48 hours")
+    if len(old):
+        text += (f"; the other {len(old):,} (median answer age {old.median():,.0f} days) feed the "
+                 "analysis but get no 48-hour follow-up")
+    return text + "."
+
+
 def headline(stake, total, *, currency, n=3) -> str:
     """One line for the index page: the top actions by value at stake and the total.
 

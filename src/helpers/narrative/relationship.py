@@ -562,3 +562,84 @@ def headline(groups, ratio, *, currency) -> str:
     return (f"True Friends are {tf['share']:.0%} of customers with {tf['profit_share']:.0%} of the "
             f"profit and {tf['value_share']:.0%} of the predicted value ({tf['value']:,.0f} "
             f"{currency}); holdout check predicted / actual {ratio:.2f}.")
+
+
+_AXIS_LABELS = {"lifetime": "projected lifetime (weeks from the first purchase)",
+                "duration": "projected remaining duration (weeks)", "p_alive": "P(alive)",
+                "profit_per_order": "profit per order ({currency})", "profit": "profit ({currency})",
+                "clv": "predicted value ({currency})"}
+
+
+def axis_label(measure, currency) -> str:
+    """Axis label of a loyalty or profitability measure of the quadrant map.
+
+    Parameters
+    ----------
+    measure : str
+        A key of ``helpers.relationship.LOYALTY_MEASURES`` or ``PROFIT_MEASURES``.
+    currency : str
+        Currency of the money measures.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        On a measure without a label.
+
+    Examples
+    --------
+    >>> axis_label("profit_per_order", "EUR")
+    'profit per order (EUR)'
+    >>> axis_label("p_alive", "EUR")
+    'P(alive)'
+    """
+    if measure not in _AXIS_LABELS:
+        raise ValueError(f"no axis label for measure {measure!r}; known: {sorted(_AXIS_LABELS)}")
+    return _AXIS_LABELS[measure].format(currency=currency)
+
+
+def warning_notes(label, caught) -> list:
+    """The warnings a step raised, as notes ``"label: message"`` for :func:`helper_notes`.
+
+    Parameters
+    ----------
+    label : str
+        What the step was ("model check", "groups as of 2025-12-31", ...).
+    caught : list
+        Warnings recorded by ``warnings.catch_warnings(record=True)`` (or plain messages).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> warning_notes("model check", ["slow convergence"])
+    ['model check: slow convergence']
+    """
+    return [f"{label}: {getattr(w, 'message', w)}" for w in caught]
+
+
+def holdout_title(model, ratio) -> str:
+    """Title of a model's holdout plot: the model and its predicted / actual ratio.
+
+    Examples
+    --------
+    >>> holdout_title("bgnbd", 1.037)
+    'BG/NBD: predicted / actual 1.04'
+    """
+    return f"{model_name(model)}: predicted / actual {ratio:.2f}"
+
+
+def snapshot_title(earlier, observation_end) -> str:
+    """Title of the migration heatmap: the two snapshot dates.
+
+    Examples
+    --------
+    >>> snapshot_title(pd.Timestamp("2025-07-02"), pd.Timestamp("2025-12-31"))
+    'Group on 2025-07-02 (rows) and on 2025-12-31 (columns)'
+    """
+    return f"Group on {earlier:%Y-%m-%d} (rows) and on {observation_end:%Y-%m-%d} (columns)"

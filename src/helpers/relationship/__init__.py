@@ -22,7 +22,9 @@ Submodules (everything public is importable from ``helpers.relationship`` itself
 - :mod:`~helpers.relationship.migration`: :func:`migration` between two snapshots;
 - :mod:`~helpers.relationship.survey`: :func:`group_nps` (NPS per group);
 - :mod:`~helpers.relationship.pipeline`: :func:`customer_relationships` and its result
-  :class:`Relationships`, the measures :data:`LOYALTY_MEASURES` and :data:`PROFIT_MEASURES`.
+  :class:`Relationships`, the measures :data:`LOYALTY_MEASURES` and :data:`PROFIT_MEASURES`;
+- :mod:`~helpers.relationship.validity`: :func:`holdout_validity` (each loyalty measure checked
+  against purchasing after a cut) and its result :class:`HoldoutValidity`, :func:`auc`.
 """
 
 from helpers.relationship.duration import projected_duration
@@ -31,7 +33,9 @@ from helpers.relationship.migration import migration
 from helpers.relationship.pipeline import (LOYALTY_MEASURES, PROFIT_MEASURES, Relationships,
                                            customer_relationships)
 from helpers.relationship.survey import group_nps
+from helpers.relationship.validity import VALIDITY_MEASURES, HoldoutValidity, auc, holdout_validity
 
 __all__ = ["GROUPS", "split_value", "assign_groups", "projected_duration", "group_summary", "migration",
            "group_nps", "customer_relationships", "Relationships", "LOYALTY_MEASURES",
-           "PROFIT_MEASURES", "TIE_WARN_SHARE"]
+           "PROFIT_MEASURES", "TIE_WARN_SHARE", "holdout_validity", "HoldoutValidity", "auc",
+           "VALIDITY_MEASURES"]

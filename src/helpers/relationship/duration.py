@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.clv.base import LifetimeFit, _summary_arrays, _triples
+
 __all__ = ["projected_duration"]
 
 
@@ -24,6 +26,10 @@ def projected_duration(model, summary, *, cutoff=0.5, horizon=260, step=1.0, sin
     can lie in the past (a customer who has been gone for a while) or in the future, so the measure
     has no pile of ties at zero and compares old and young customers on one scale. Customers still
     above the cut-off at ``horizon`` past the search start get that bound and ``censored = True``.
+
+    The search steps a grid of ``step`` and reports the first grid point below the cut-off. P(alive)
+    depends on a customer only through ``(frequency, recency, T)``, so the grid is searched once per
+    unique triple (only for triples not yet below) and the result gathered back to the customers.
 
     Parameters
     ----------
@@ -72,23 +78,37 @@ def projected_duration(model, summary, *, cutoff=0.5, horizon=260, step=1.0, sin
     if since not in ("now", "first_purchase"):
         raise ValueError(f"since must be 'now' or 'first_purchase', not {since!r}")
     grid = np.arange(0.0, horizon + step / 2, step)
+    if isinstance(model, LifetimeFit):
+        _summary_arrays(summary)  # the fitted model's checks of the summary
     base = summary[["frequency", "recency", "T"]].astype(float)
-    n = len(base)
-    first_below = np.full(n, np.nan)
-    now = np.asarray(model.p_alive(base), dtype=float)
-    start = base["T"] if since == "now" else base["recency"]
-    for tau in grid:  # loop over time points (a few hundred), vectorised over customers
-        frame = base.assign(T=start + tau)
-        below = np.asarray(model.p_alive(frame), dtype=float) < cutoff
-        newly = below & np.isnan(first_below)
-        first_below[newly] = tau
-        if not np.isnan(first_below).any():
+    # P(alive) depends on a customer only through (frequency, recency, T): search once per triple
+    ux, utx, uT, inv = _triples(*(base[c].to_numpy() for c in ("frequency", "recency", "T")))
+    p_alive = _p_alive_of(model)
+    now = p_alive(ux, utx, uT)
+    start = uT if since == "now" else utx
+    first_below = np.full(len(ux), np.nan)
+    todo = np.arange(len(ux))  # triples not yet below the cut-off
+    for tau in grid:  # loop over time points (a few hundred), vectorised over the pending triples
+        below = p_alive(ux[todo], utx[todo], start[todo] + tau) < cutoff
+        first_below[todo[below]] = tau
+        todo = todo[~below]
+        if len(todo) == 0:
             break
-    censored = np.isnan(first_below)
-    duration = np.where(censored, horizon, first_below)
+    censored = np.isnan(first_below)[inv]
+    duration = np.where(censored, horizon, first_below[inv])
     if since == "first_purchase":
         duration = duration + base["recency"].to_numpy()
-    return pd.DataFrame({"p_alive_now": now, "duration": duration, "censored": censored},
+    return pd.DataFrame({"p_alive_now": now[inv], "duration": duration, "censored": censored},
                         index=summary.index)
 
 
+def _p_alive_of(model):
+    """``f(x, tx, T)``: the model's P(alive) as an array; straight from the spec for a fitted model."""
+    if isinstance(model, LifetimeFit):
+        params = model.params.to_numpy()
+        return lambda x, tx, T: np.asarray(model.spec.p_alive(params, x, tx, T), dtype=float)
+
+    def f(x, tx, T):
+        frame = pd.DataFrame({"frequency": x, "recency": tx, "T": T})
+        return np.asarray(model.p_alive(frame), dtype=float)
+    return f

@@ -10,8 +10,9 @@ For each ``notebooks/NN_*.ipynb`` the pipeline
 1. executes it with papermill, passing ``config_path`` (the notebook reads its thresholds from the
    config), into ``<out>/executed/NN_name.ipynb``;
 2. renders ``<out>/NN_name.html`` with nbconvert's lab template, input cells hidden (readers are
-   managers), no script or font loaded from the internet, and a print stylesheet (A4, tables that
-   wrap instead of overflowing);
+   managers), no script or font loaded from the internet, no script, event handler or
+   ``javascript:`` link at all (input data can reach Markdown and outputs), and a print stylesheet
+   (A4, tables that wrap instead of overflowing);
 3. prints that HTML to ``<out>/NN_name.pdf`` with WeasyPrint;
 4. writes ``<out>/index.html`` linking every report with its one-line headline: the text output of the
    notebook's cell tagged ``headline``.
@@ -34,6 +35,7 @@ Submodules:
   :class:`ReportResult`, :func:`list_notebooks`, :func:`required_inputs` and the CRM export check
 - :mod:`helpers.report.render`    :func:`render_html` (code hidden, nothing remote, ``PRINT_CSS``),
   :func:`html_to_pdf`, and the clean-up of stored notebooks
+- :mod:`helpers.report.sanitize`  :func:`sanitize_html`, scripts and event handlers removed from a page
 - :mod:`helpers.report.index`     :func:`write_index`, the index page of a run
 - :mod:`helpers.report.cli`       :func:`main`, the command line (``python -m helpers.report``)
 """
@@ -45,6 +47,7 @@ from helpers.report.pipeline import (ACTIONS_EXPORT, KERNEL, ReportResult, _expo
                                      list_notebooks, refresh_notebooks, required_inputs, run_all,
                                      run_notebook)
 from helpers.report.render import PRINT_CSS, _clean_for_storage, html_to_pdf, render_html
+from helpers.report.sanitize import sanitize_html
 
-__all__ = ["ReportResult", "list_notebooks", "run_notebook", "render_html", "html_to_pdf",
+__all__ = ["ReportResult", "list_notebooks", "run_notebook", "render_html", "sanitize_html", "html_to_pdf",
            "write_index", "run_all", "refresh_notebooks", "required_inputs", "main"]

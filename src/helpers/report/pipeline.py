@@ -27,11 +27,15 @@ from helpers.paths import NOTEBOOKS_DIR, REPORTS_DIR, SAMPLE_CONFIG, resolve
 from helpers.report.index import write_index
 from helpers.report.render import _clean_for_storage, html_to_pdf, render_html
 
-__all__ = ["KERNEL", "ACTIONS_EXPORT", "ReportResult", "list_notebooks", "required_inputs",
+__all__ = ["KERNEL", "ACTIONS_EXPORT", "FIRST", "LAST", "ReportResult", "list_notebooks", "required_inputs",
            "run_notebook", "run_all", "refresh_notebooks"]
 
 #: Jupyter kernel that runs the notebooks.
 KERNEL = "python3"
+#: Notebooks run (and listed on the index) before the other numbered ones: the guide.
+FIRST = ("00_start_here.ipynb",)
+#: Unnumbered notebooks run after the numbered ones: the glossary.
+LAST = ("glossary.ipynb",)
 #: The CRM import file written next to the reports by the customer-actions notebook.
 ACTIONS_EXPORT = "customer_actions.csv"
 
@@ -82,7 +86,8 @@ class ReportResult:
 
 
 def list_notebooks(folder=NOTEBOOKS_DIR) -> list[Path]:
-    """Return the report notebooks of ``folder`` in run order (``NN_*.ipynb``, sorted).
+    """Return the report notebooks of ``folder`` in run order: ``NN_*.ipynb`` sorted, with
+    :data:`FIRST` ahead of the others and :data:`LAST` (when present) after them.
 
     Parameters
     ----------
@@ -99,13 +104,15 @@ def list_notebooks(folder=NOTEBOOKS_DIR) -> list[Path]:
 
     Examples
     --------
-    >>> list_notebooks()[0].name
-    '00_data_check.ipynb'
+    >>> [p.name for p in list_notebooks()][:2]
+    ['00_start_here.ipynb', '00_data_check.ipynb']
+    >>> list_notebooks()[-1].name
+    'glossary.ipynb'
     """
-    found = sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    found = sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"), key=lambda p: (p.name not in FIRST, p.name))
     if not found:
         raise FileNotFoundError(f"no notebooks named NN_*.ipynb in {folder}")
-    return found
+    return found + [Path(folder) / name for name in LAST if (Path(folder) / name).exists()]
 
 
 def required_inputs(notebook) -> list[str]:
@@ -350,7 +357,7 @@ def refresh_notebooks(notebooks=None) -> list[ReportResult]:
     Parameters
     ----------
     notebooks : list of Path, optional
-        Default: every ``notebooks/NN_*.ipynb``.
+        Default: :func:`list_notebooks`.
 
     Returns
     -------

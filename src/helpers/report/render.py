@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+
+from helpers.report.sanitize import sanitize_html
 
 __all__ = ["PRINT_CSS", "render_html", "html_to_pdf"]
 
@@ -45,14 +46,16 @@ def render_html(nb, title: str) -> str:
     Returns
     -------
     str
-        HTML that loads nothing from the internet (no MathJax, no require.js).
+        HTML that loads nothing from the internet (no MathJax, no require.js) and runs nothing: scripts,
+        event handlers and ``javascript:`` links are removed by :func:`sanitize_html`.
 
     Examples
     --------
     >>> import nbformat, re
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Hi")])
-    >>> re.search(r'<script[^>]+src="https?://', render_html(nb, "Hi")) is None
-    True
+    >>> page = render_html(nb, "Hi")
+    >>> re.search(r'<script[^>]+src="https?://', page) is None, "<script" in page
+    (True, False)
     """
     from nbconvert import HTMLExporter
 
@@ -65,9 +68,10 @@ def render_html(nb, title: str) -> str:
     exporter.mermaid_layout_elk_js_url = ""
     exporter.jupyter_widgets_base_url = ""
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    # drop any <script src=...> left by the template (e.g. widget or MathJax loaders with blank URLs)
-    body = re.sub(r'<script[^>]*\bsrc="[^"]*"[^>]*>\s*</script>', "", body)
-    body = re.sub(r"<script[^>]*>\s*</script>", "", body)
+    # no script is needed once MathJax, require.js and mermaid are blanked: every <script> goes (the
+    # template's inert loaders and any that arrives through Markdown or an output), with event handlers
+    # and javascript: links
+    body = sanitize_html(body)
     return body.replace("</head>", PRINT_CSS + "</head>", 1)
 
 

@@ -1,0 +1,218 @@
+"""Does the loyalty axis predict loyalty? Each loyalty measure checked on the data's own holdout.
+
+:func:`holdout_validity` fits :func:`~helpers.relationship.pipeline.customer_relationships` on the
+transactions up to a cut and compares each customer's loyalty measure, and group, with what the
+customer did after the cut: whether she bought again (AUC), and how many purchase days she had
+(Spearman's rank correlation). It also reports how much of each measure sits on one value (ties)
+or at the projection horizon (the bound), where a measure can no longer rank customers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from helpers.clv.base import DAYS_PER_UNIT
+from helpers.relationship.groups import GROUPS
+from helpers.relationship.pipeline import customer_relationships
+
+__all__ = ["VALIDITY_MEASURES", "HoldoutValidity", "holdout_validity", "auc"]
+
+#: Loyalty measures :func:`holdout_validity` checks (name -> meaning).
+VALIDITY_MEASURES = {
+    "lifetime": "projected relationship duration from the first purchase (customer_relationships)",
+    "duration": "projected remaining duration from the cut (customer_relationships)",
+    "p_alive": "probability that the customer is still active at the cut",
+    "expected_purchases": "the lifetime model's expected purchases over the holdout length",
+    "frequency": "repeat purchases before the cut (the plain count, as a baseline)",
+}
+
+
+@dataclass
+class HoldoutValidity:
+    """Result of :func:`holdout_validity`.
+
+    Attributes
+    ----------
+    measures : pandas.DataFrame
+        One row per loyalty measure (index ``measure``): ``customers``, ``auc``, ``spearman``,
+        ``spearman_p``, ``tied_share``, ``tied_value``, ``bound_share``.
+    groups : pandas.DataFrame
+        One row per relationship group (index ``group``): ``customers``, ``share``,
+        ``active_share``, ``active_lower``, ``active_upper``.
+    outcome : pandas.DataFrame
+        Per customer (fitted before the cut): ``bought`` (any purchase after the cut) and
+        ``purchase_days`` (distinct purchase days after the cut, up to ``observation_end``).
+    relationships : helpers.relationship.Relationships
+        The fit on the data up to the cut.
+    settings : dict
+        ``cut``, ``observation_end``, ``holdout_days`` and ``holdout`` (in the model's time unit).
+    """
+
+    measures: pd.DataFrame
+    groups: pd.DataFrame
+    outcome: pd.DataFrame
+    relationships: object
+    settings: dict
+
+
+def auc(score, event):
+    """Area under the ROC curve of ``score`` for a binary ``event``: Mann-Whitney U / (n1 n0).
+
+    The probability that a random customer with the event scores higher than a random one without
+    it, ties counting one half.
+
+    Parameters
+    ----------
+    score : array-like of float
+        The ranking score.
+    event : array-like of bool
+        The outcome, same length.
+
+    Returns
+    -------
+    float
+        AUC in [0, 1]; NaN when either class is empty.
+
+    Examples
+    --------
+    >>> auc([1, 2, 3, 3], [False, False, True, False])
+    0.8333333333333334
+    """
+    score = np.asarray(score, dtype=float)
+    event = np.asarray(event, dtype=bool)
+    if score.shape != event.shape:
+        raise ValueError("score and event must have the same length")
+    pos, neg = score[event], score[~event]
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    u = stats.mannwhitneyu(pos, neg, alternative="two-sided").statistic
+    return float(u / (len(pos) * len(neg)))
+
+
+def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(VALIDITY_MEASURES),
+                     alpha=0.05, **settings):
+    """Check each loyalty measure against what customers did after a cut.
+
+    Fits :func:`customer_relationships` (``n_boot=0``; other ``settings`` passed on, defaults
+    otherwise) on the transactions up to ``cut``; ``expected_purchases`` is recomputed over the
+    holdout length (``observation_end - cut``) with the fitted lifetime model's
+    ``conditional_expected_purchases``. The ``lifetime``, ``duration`` and ``p_alive`` columns of the
+    fit do not depend on the ``loyalty`` setting, which only chooses the axis of the groups.
+
+    Per measure: ``auc`` for "bought after the cut" (:func:`auc`), Spearman's rho (and p-value)
+    against purchase days after the cut, ``tied_share`` (share of customers at the most common
+    value, ``tied_value``) and ``bound_share`` (share at the projection horizon: ``duration`` equal to
+    ``duration_horizon``, ``lifetime`` equal to recency + ``duration_horizon``; NaN for the other
+    measures). Per group: customers, share, and the share active after the cut with a Wilson
+    interval.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Canonical transactions (``customer_id``, ``order_date``, ``amount``, ``profit``).
+    cut : date-like
+        Last day of the calibration period (included).
+    observation_end : date-like, optional
+        Last day of the holdout (included); default the last ``order_date``.
+    measures : sequence of str, default all of :data:`VALIDITY_MEASURES`
+        Measures to check.
+    alpha : float, default 0.05
+        1 - confidence of the Wilson intervals.
+    **settings
+        Passed to :func:`customer_relationships` (e.g. ``model``, ``loyalty``, ``cutoff``,
+        ``duration_horizon``, ``time_unit``); ``n_boot`` is always 0.
+
+    Returns
+    -------
+    HoldoutValidity
+
+    Raises
+    ------
+    ValueError
+        On an unknown measure, ``n_boot`` in ``settings``, a cut not before ``observation_end`` or
+        no purchase up to the cut; and whatever :func:`customer_relationships` rejects.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> rng = np.random.default_rng(1)
+    >>> days = rng.integers(0, 700, 400)
+    >>> tx = pd.DataFrame({"customer_id": [f"c{i % 60}" for i in range(400)],
+    ...                    "order_date": pd.Timestamp("2023-01-01") + pd.to_timedelta(days, "D"),
+    ...                    "amount": rng.gamma(4, 10, 400)})
+    >>> tx["profit"] = tx["amount"] * 0.3
+    >>> with warnings.catch_warnings():  # 60 customers: the fits are flat and say so
+    ...     warnings.simplefilter("ignore")
+    ...     v = holdout_validity(tx, "2024-03-31")
+    >>> list(v.measures.index)
+    ['lifetime', 'duration', 'p_alive', 'expected_purchases', 'frequency']
+    >>> int(v.groups["customers"].sum()) == len(v.outcome)
+    True
+    """
+    unknown = [m for m in measures if m not in VALIDITY_MEASURES]
+    if unknown or not measures:
+        raise ValueError(f"measures must be among {list(VALIDITY_MEASURES)}, not {list(measures)!r}")
+    if "n_boot" in settings:
+        raise ValueError("n_boot is always 0 in holdout_validity (the check needs no value interval)")
+    cut = pd.Timestamp(cut)
+    dates = pd.to_datetime(transactions["order_date"])
+    end = pd.Timestamp(observation_end) if observation_end is not None else dates.max()
+    if not cut < end:
+        raise ValueError(f"cut ({cut.date()}) must be before observation_end ({end.date()})")
+    before = transactions[dates <= cut]
+    if before.empty:
+        raise ValueError(f"no purchase up to the cut ({cut.date()})")
+    rel = customer_relationships(before, observation_end=cut, n_boot=0, **settings)
+    unit = rel.settings["time_unit"]
+    horizon = rel.settings["duration_horizon"]
+    holdout_days = (end - cut).days
+    holdout = holdout_days / DAYS_PER_UNIT[unit]
+
+    after = transactions[(dates > cut) & (dates <= end)]
+    days_after = (after.assign(day=pd.to_datetime(after["order_date"]).dt.normalize())
+                  .groupby("customer_id")["day"].nunique())
+    idx = rel.table.index
+    outcome = pd.DataFrame({"purchase_days": days_after.reindex(idx).fillna(0).astype(int)}, index=idx)
+    outcome.insert(0, "bought", outcome["purchase_days"] > 0)
+
+    table = rel.table
+    values = {"lifetime": table["lifetime"], "duration": table["duration"], "p_alive": table["p_alive"],
+              "frequency": table["frequency"]}
+    if "expected_purchases" in measures:
+        values["expected_purchases"] = pd.Series(
+            np.asarray(rel.lifetime.conditional_expected_purchases(holdout, rel.summary.loc[idx]),
+                       dtype=float), index=idx)
+    at_bound = {"duration": np.isclose(table["duration"], horizon),
+                "lifetime": np.isclose(table["lifetime"] - table["recency"], horizon)}
+    rows = []
+    for m in measures:
+        x = values[m].astype(float)
+        ok = x.notna().to_numpy()
+        xs, out = x[ok], outcome[ok]
+        counts = xs.value_counts()
+        rho = stats.spearmanr(xs, out["purchase_days"])
+        rows.append({"measure": m, "customers": int(ok.sum()), "auc": auc(xs, out["bought"]),
+                     "spearman": float(rho.statistic), "spearman_p": float(rho.pvalue),
+                     "tied_share": float(counts.iloc[0] / len(xs)), "tied_value": float(counts.index[0]),
+                     "bound_share": float(at_bound[m][ok].mean()) if m in at_bound else np.nan})
+    measures_table = pd.DataFrame(rows).set_index("measure")
+
+    grouped = outcome.assign(group=table["group"]).dropna(subset=["group"]).groupby("group")
+    n = grouped.size().reindex(GROUPS, fill_value=0)
+    active = grouped["bought"].sum().reindex(GROUPS, fill_value=0)
+    groups = pd.DataFrame({"customers": n, "share": n / n.sum()})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        groups["active_share"] = np.where(n > 0, active / n.where(n > 0), np.nan)
+    lo, hi = proportion_confint(active.to_numpy(), np.maximum(n.to_numpy(), 1), alpha=alpha,
+                                method="wilson")
+    groups["active_lower"] = np.where(n > 0, lo, np.nan)
+    groups["active_upper"] = np.where(n > 0, hi, np.nan)
+    groups.index.name = "group"
+    return HoldoutValidity(measures=measures_table, groups=groups, outcome=outcome, relationships=rel,
+                           settings={"cut": cut, "observation_end": end, "holdout_days": holdout_days,
+                                     "holdout": holdout, "time_unit": unit})
