@@ -11,9 +11,14 @@ import pandas as pd
 import pytest
 
 from helpers.engine import customer_summary
+from helpers.clv import calibration_holdout
 from helpers.lifecycle import rfm_summary
 
-CDNOW = Path(__file__).parents[1] / "data" / "CDNOW_sample.txt"
+from .reference import reference_rfm_summary
+
+DATA = Path(__file__).parents[1] / "data"
+CDNOW = DATA / "CDNOW_sample.txt"
+CDNOW_MASTER = DATA / "CDNOW_master.txt"
 
 
 def _write(frame, path):
@@ -26,13 +31,20 @@ def _write(frame, path):
     return path
 
 
-@pytest.fixture(scope="module")
-def cdnow():
-    raw = pd.read_csv(CDNOW, sep=r"\s+", header=None, dtype={"date": str},
-                      names=["customer_id", "sid", "date", "n", "dollars"])
+def _read_cdnow(path):
+    master = path == CDNOW_MASTER  # header line, no second id column
+    raw = pd.read_csv(path, sep=r"\s+", header=None, dtype={"date": str},
+                      skiprows=1 if master else 0,
+                      names=(["customer_id", "date", "n", "dollars"] if master
+                             else ["customer_id", "sid", "date", "n", "dollars"]))
     return pd.DataFrame({"customer_id": raw["customer_id"],
                          "order_date": pd.to_datetime(raw["date"], format="%Y%m%d"),
                          "amount": raw["dollars"]})
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return _read_cdnow(CDNOW)
 
 
 @pytest.fixture
@@ -63,16 +75,16 @@ def edge():
 
 def test_sample_equals_rfm_summary(sample):
     tx = sample.transactions
-    pd.testing.assert_frame_equal(customer_summary(tx), rfm_summary(tx))
+    pd.testing.assert_frame_equal(customer_summary(tx), reference_rfm_summary(tx))
     pd.testing.assert_frame_equal(customer_summary(tx, observation_end="2023-06-30"),
-                                  rfm_summary(tx, observation_end="2023-06-30"))
+                                  reference_rfm_summary(tx, observation_end="2023-06-30"))
 
 
 def test_sample_from_parquet_equals_rfm_summary(sample, tmp_path):
     tx = sample.transactions
     path = _write(tx.reset_index(drop=True), tmp_path / "tx.parquet")
     got = customer_summary(path, observation_end="2023-12-31")
-    want = rfm_summary(tx, observation_end="2023-12-31")
+    want = reference_rfm_summary(tx, observation_end="2023-12-31")
     pd.testing.assert_frame_equal(got, want, check_index_type=False)
     assert got.index.tolist() == want.index.tolist()
 
@@ -80,7 +92,7 @@ def test_sample_from_parquet_equals_rfm_summary(sample, tmp_path):
 def test_cdnow_equals_rfm_summary_and_hand_counts(cdnow, tmp_path):
     end = "1997-09-30"
     got = customer_summary(cdnow, observation_end=end)
-    pd.testing.assert_frame_equal(got, rfm_summary(cdnow, observation_end=end))
+    pd.testing.assert_frame_equal(got, reference_rfm_summary(cdnow, observation_end=end))
     # independent: distinct purchase days per customer up to the end
     cal = cdnow[cdnow["order_date"] <= end]
     days = cal.groupby("customer_id")["order_date"].nunique()
@@ -98,7 +110,7 @@ def test_edge_cases_equal_rfm_summary_and_hand_values(edge):
     with pytest.warns(UserWarning, match=r"1 customer\(s\) have only refund rows"):
         got = customer_summary(edge, observation_end=end)
     with pytest.warns(UserWarning, match="only refund rows"):
-        want = rfm_summary(edge, observation_end=end)
+        want = reference_rfm_summary(edge, observation_end=end)
     pd.testing.assert_frame_equal(got, want)
     assert got.index.tolist() == ["a", "b", "d"]
     a, b, d = got.loc["a"], got.loc["b"], got.loc["d"]
@@ -122,7 +134,7 @@ def test_without_profit_and_order_id_and_categorical_ids(edge):
     with pytest.warns(UserWarning, match="only refund rows"):
         got = customer_summary(tx)
     with pytest.warns(UserWarning, match="only refund rows"):
-        want = rfm_summary(tx)
+        want = reference_rfm_summary(tx)
     pd.testing.assert_frame_equal(got, want)
     assert got.index.tolist() == ["a", "b", "d"]
     assert got["profit"].isna().all()
@@ -132,7 +144,7 @@ def test_without_profit_and_order_id_and_categorical_ids(edge):
 def test_bad_input():
     tx = pd.DataFrame({"customer_id": ["a"], "order_date": pd.to_datetime(["2024-01-01"]),
                        "amount": [5.0]})
-    with pytest.raises(TypeError, match="DataFrame or the path"):
+    with pytest.raises(TypeError, match="DataFrame, the path"):
         customer_summary([1, 2, 3])
     with pytest.raises(ValueError, match=r"lack column\(s\) \['amount'\]"):
         customer_summary(tx.drop(columns="amount"))
@@ -155,3 +167,71 @@ def test_unknown_file_type(tmp_path):
     path.write_text("{}")
     with pytest.raises(ValueError, match="unknown type"):
         customer_summary(path)
+
+
+@pytest.mark.parametrize("freq", ["D", "W"])
+def test_rfm_summary_is_the_engine_and_equals_the_pandas_reference(sample, freq):
+    tx = sample.transactions
+    for end in (None, "2023-06-30"):
+        got = rfm_summary(tx, observation_end=end, freq=freq)
+        pd.testing.assert_frame_equal(got, reference_rfm_summary(tx, observation_end=end,
+                                                                 freq=freq))
+        pd.testing.assert_frame_equal(got, customer_summary(tx, observation_end=end, freq=freq))
+
+
+@pytest.mark.parametrize("freq", ["D", "W"])
+def test_full_cdnow_equals_the_pandas_reference(freq):
+    tx = _read_cdnow(CDNOW_MASTER)
+    got = rfm_summary(tx, observation_end="1997-09-30", freq=freq)
+    pd.testing.assert_frame_equal(got, reference_rfm_summary(tx, "1997-09-30", freq=freq))
+    assert len(got) == 23570 - (tx.groupby("customer_id")["order_date"].min()
+                                > "1997-09-30").sum()
+
+
+def test_weeks_by_hand(edge):
+    # a: purchase days Jan 1 (Mon) and Jan 11 (Thu of the next week): weeks 0 and 1; the end
+    # (Wed Jan 31) lies in week 4; d: Jan 2 (week 0) and Jan 30 (week 4); b: Sat Jan 20 (week 2)
+    with pytest.warns(UserWarning, match="only refund rows"):
+        got = customer_summary(edge, observation_end="2024-01-31", freq="W")
+    assert got.loc["a", ["frequency", "recency", "T"]].tolist() == [1, 1.0, 4.0]
+    assert got.loc["d", ["frequency", "recency", "T"]].tolist() == [1, 4.0, 4.0]
+    assert got.loc["b", ["frequency", "recency", "T"]].tolist() == [0, 0.0, 2.0]
+    with pytest.raises(ValueError, match="freq='M' is not supported"):
+        customer_summary(edge, freq="M")
+
+
+def test_duckdb_table_source(cdnow, tmp_path):
+    db = tmp_path / "shop.duckdb"
+    con = duckdb.connect(str(db))
+    con.register("frame", cdnow)
+    con.execute("CREATE TABLE orders AS SELECT * FROM frame")
+    con.close()
+    got = customer_summary((db, "orders"), observation_end="1997-09-30")
+    pd.testing.assert_frame_equal(got, reference_rfm_summary(cdnow, "1997-09-30"),
+                                  check_index_type=False)
+    with pytest.raises(ValueError, match="has no table 'sales'"):
+        customer_summary((db, "sales"))
+    with pytest.raises(ValueError, match="does not exist"):
+        customer_summary((tmp_path / "none.duckdb", "orders"))
+
+
+def _reference_holdout(tx, cal_end, end):
+    """calibration_holdout's counts from the pandas reference: frequency difference."""
+    cal = reference_rfm_summary(tx, cal_end)
+    full = reference_rfm_summary(tx, end)
+    return cal, (full["frequency"].reindex(cal.index) - cal["frequency"]).astype("int64")
+
+
+@pytest.mark.parametrize("which", ["sample", "cdnow"])
+def test_calibration_holdout_equals_the_pandas_reference(which, sample, cdnow):
+    tx, cal_end, end = ((sample.transactions, "2023-06-30", "2023-12-31") if which == "sample"
+                        else (cdnow, "1997-09-30", "1998-06-30"))
+    summary, holdout, length = calibration_holdout(tx, cal_end, end, time_unit="D")
+    cal, want = _reference_holdout(tx, cal_end, end)
+    pd.testing.assert_frame_equal(summary, cal)
+    pd.testing.assert_series_equal(holdout, want, check_names=False)
+    assert length == (pd.Timestamp(end) - pd.Timestamp(cal_end)).days
+    # independent count: distinct purchase days after the split, per calibration customer
+    after = tx[(tx["order_date"] > cal_end) & (tx["order_date"] <= end) & (tx["amount"] >= 0)]
+    days = after.groupby("customer_id")["order_date"].apply(lambda d: d.dt.normalize().nunique())
+    assert (holdout == days.reindex(holdout.index, fill_value=0)).all()

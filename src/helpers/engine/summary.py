@@ -16,50 +16,117 @@ _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "
 _PARQUET = (".parquet", ".pq")
 _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 
-# One row per customer with any row up to the end; customers without a purchase day (refunds only)
-# come back with a NULL frequency and are dropped (with a warning) by the caller.
+# Portable SQL (DuckDB and Spark SQL read the same text): days are integers since 1970-01-01
+# (Spark's built-in ``unix_date``; on DuckDB a macro of that name, see ``_connect``). One row per
+# customer with any row up to the end; customers without a purchase period (refunds only) come back
+# with a NULL frequency and are dropped (with a warning) by the caller.
 _SUMMARY_SQL = """
-WITH rows AS (
-    SELECT customer_id, CAST(order_date AS DATE) AS d, CAST(amount AS DOUBLE) AS a{extra_cols}
-    FROM tx_input
-    WHERE CAST(order_date AS DATE) <= $end
+WITH kept AS (
+    SELECT customer_id, dn, a, {period} AS p{extra_names}
+    FROM (SELECT customer_id, unix_date(CAST(order_date AS DATE)) AS dn,
+                 CAST(amount AS DOUBLE) AS a{extra_cols}
+          FROM tx_input) r
+    WHERE dn <= {end}
 ),
 per_customer AS (
     SELECT customer_id,
            sum(a) AS revenue,
            {profit_sql} AS profit,
-           {orders_sql} AS n_orders_by_id
-    FROM rows GROUP BY customer_id
+           {orders_sql} AS n_orders_by_id,
+           min(CASE WHEN a >= 0 THEN dn END) AS first_day,
+           max(CASE WHEN a >= 0 THEN dn END) AS last_day
+    FROM kept GROUP BY customer_id
 ),
-purchase_days AS (
-    SELECT customer_id, d, sum(a) AS v
-    FROM rows GROUP BY customer_id, d
-    HAVING bool_or(a >= 0)
+purchase_periods AS (
+    SELECT customer_id, p, sum(a) AS v
+    FROM kept GROUP BY customer_id, p
+    HAVING max(CASE WHEN a >= 0 THEN 1 ELSE 0 END) = 1
 ),
 history AS (
     SELECT customer_id,
            count(*) - 1 AS frequency,
-           min(d) AS first_day,
-           max(d) AS last_day,
-           sum(v) - arg_min(v, d) AS repeat_value
-    FROM purchase_days GROUP BY customer_id
+           min(p) AS first_p,
+           max(p) AS last_p,
+           sum(v) - min_by(v, p) AS repeat_value
+    FROM purchase_periods GROUP BY customer_id
 )
 SELECT c.customer_id,
        h.frequency,
-       CAST(h.last_day - h.first_day AS DOUBLE) AS recency,
-       CAST($end - h.first_day AS DOUBLE) AS "T",
+       h.last_p - h.first_p AS recency,
+       {end_period} - h.first_p AS age,
        CASE WHEN h.frequency > 0 THEN h.repeat_value / h.frequency ELSE 0.0 END AS monetary_value,
-       CAST(h.first_day AS TIMESTAMP) AS first_purchase,
-       CAST(h.last_day AS TIMESTAMP) AS last_purchase,
+       c.first_day,
+       c.last_day,
        {n_orders_sql} AS n_orders,
        c.revenue,
        c.profit
-FROM per_customer c LEFT JOIN history h USING (customer_id)
-ORDER BY c.customer_id
+FROM per_customer c LEFT JOIN history h ON c.customer_id = h.customer_id
 """
 
+#: Days per period of ``freq`` in :func:`customer_summary` (weeks start on Monday).
+FREQS = {"D": 1, "W": 7}
+_EPOCH_WEEKDAY_SHIFT = 3  # 1970-01-01 is a Thursday; day + 3 puts Mondays on multiples of 7
 
-def _end_date(value):
+
+def summary_sql(end_day, freq="D", has_profit=False, has_order=False):
+    """The per-customer summary as one portable SQL query over the table ``tx_input``.
+
+    The text runs unchanged on DuckDB (with the ``unix_date`` macro that :func:`connect` defines)
+    and on Spark SQL. Columns: ``customer_id``, ``frequency``, ``recency`` and ``age`` (T) in
+    periods, ``monetary_value``, ``first_day`` and ``last_day`` (first and last purchase, days since
+    1970-01-01), ``n_orders``, ``revenue``, ``profit``.
+
+    Parameters
+    ----------
+    end_day : int
+        Last day used, in days since 1970-01-01.
+    freq : {"D", "W"}
+        Period: calendar days or weeks starting on Monday.
+    has_profit, has_order : bool
+        Whether ``tx_input`` has a ``profit`` / ``order_id`` column.
+
+    Returns
+    -------
+    str
+        The query.
+
+    Examples
+    --------
+    >>> sql = summary_sql(19723, "W")
+    >>> "FLOOR((dn + 3) / 7.0)" in sql and "dn <= 19723" in sql
+    True
+    """
+    if freq not in FREQS:
+        raise ValueError(f"freq={freq!r} is not supported; use one of {sorted(FREQS)}")
+    end_day = int(end_day)
+    if freq == "D":
+        period, end_period = "dn", str(end_day)
+    else:
+        period = f"CAST(FLOOR((dn + {_EPOCH_WEEKDAY_SHIFT}) / 7.0) AS BIGINT)"
+        end_period = str((end_day + _EPOCH_WEEKDAY_SHIFT) // 7)
+    extra_cols = (", CAST(profit AS DOUBLE) AS pr" if has_profit else "") + (
+        ", order_id AS o" if has_order else "")
+    extra_names = (", pr" if has_profit else "") + (", o" if has_order else "")
+    # bincount semantics: one missing profit makes the customer's profit NaN
+    profit_sql = ("CASE WHEN count(pr) = count(*) THEN sum(pr) ELSE CAST('NaN' AS DOUBLE) END"
+                  if has_profit else "CAST('NaN' AS DOUBLE)")
+    if has_order:  # distinct order ids among purchase rows; a row without one: one order per day
+        orders_sql = ("count(DISTINCT CASE WHEN a >= 0 THEN o END) "
+                      "+ count(DISTINCT CASE WHEN a >= 0 AND o IS NULL THEN dn END)")
+        n_orders_sql = "c.n_orders_by_id"
+    elif freq == "D":
+        orders_sql, n_orders_sql = "NULL", "h.frequency + 1"
+    else:
+        orders_sql = "count(DISTINCT CASE WHEN a >= 0 THEN dn END)"
+        n_orders_sql = "c.n_orders_by_id"
+    return _SUMMARY_SQL.format(period=period, end=end_day, end_period=end_period,
+                               extra_cols=extra_cols, extra_names=extra_names,
+                               profit_sql=profit_sql, orders_sql=orders_sql,
+                               n_orders_sql=n_orders_sql)
+
+
+def _end_day(value):
+    """A date-like scalar -> days since 1970-01-01 (time of day dropped)."""
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
@@ -68,47 +135,89 @@ def _end_date(value):
         raise ValueError("observation_end is missing (NaT); pass a date such as '2024-06-30'")
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
-    return ts.normalize().date()
+    return int(np.datetime64(ts.normalize().to_datetime64(), "D").astype(np.int64))
 
 
-def _connect(source):
-    """An in-memory connection with the source visible as the view ``tx_input``."""
-    con = duckdb.connect(":memory:")
-    if isinstance(source, pd.DataFrame):
+def _reader(path):
+    """DuckDB table function reading a Parquet or CSV file."""
+    path = Path(path)
+    name = path.name.lower()
+    if not path.is_file():
+        raise ValueError(f"source file {str(path)!r} does not exist")
+    literal = "'" + str(path).replace("'", "''") + "'"
+    if name.endswith(_PARQUET):
+        return f"read_parquet({literal})"
+    if name.endswith(_CSV):
+        return f"read_csv({literal})"
+    raise ValueError(
+        f"source file {path.name!r}: unknown type; use a .parquet or .csv file of the canonical "
+        "columns customer_id, order_date, amount"
+    )
+
+
+def connect(source):
+    """An in-memory DuckDB connection with the transactions visible as the view ``tx_input``.
+
+    Also defines the macro ``unix_date(d)`` (days since 1970-01-01, Spark SQL's built-in) so that
+    the engine's portable queries run unchanged.
+
+    Parameters
+    ----------
+    source : pandas.DataFrame or str or pathlib.Path or tuple
+        Transactions as a DataFrame (registered, not copied), the path of a ``.parquet`` or
+        ``.csv`` file, or ``(database_file, table_name)`` for a table of a DuckDB database file
+        (opened read-only).
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        Close it when done.
+
+    Examples
+    --------
+    >>> con = connect(pd.DataFrame({"customer_id": [1], "order_date": ["1970-01-11"],
+    ...                             "amount": [2.0]}))
+    >>> con.execute("SELECT unix_date(CAST(order_date AS DATE)) FROM tx_input").fetchone()
+    (10,)
+    >>> con.close()
+    """
+    if isinstance(source, tuple):
+        if len(source) != 2:
+            raise ValueError("a database table is given as (database_file, table_name)")
+        database, table = source
+        if not Path(database).is_file():
+            raise ValueError(f"database file {str(database)!r} does not exist")
+        con = duckdb.connect(str(database), read_only=True)
+        names = {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        if table not in names:
+            con.close()
+            raise ValueError(f"database {str(database)!r} has no table {table!r}; tables: "
+                             f"{sorted(names)}")
+        quoted = '"' + str(table).replace('"', '""') + '"'
+        con.execute(f"CREATE TEMP VIEW tx_input AS SELECT * FROM {quoted}")
+    elif isinstance(source, pd.DataFrame):
         frame = source
         dates = frame.get("order_date")
         if dates is not None and getattr(getattr(dates, "dt", None), "tz", None) is not None:
             frame = frame.assign(order_date=dates.dt.tz_localize(None))  # local wall time
+        con = duckdb.connect(":memory:")
         con.register("tx_input", frame)
-        return con
-    if not isinstance(source, (str, Path)):
-        con.close()
-        raise TypeError(
-            "source must be a pandas DataFrame or the path of a Parquet or CSV file, got "
-            f"{type(source).__name__}"
-        )
-    path = Path(source)
-    name = path.name.lower()
-    if not path.is_file():
-        con.close()
-        raise ValueError(f"source file {str(path)!r} does not exist")
-    literal = "'" + str(path).replace("'", "''") + "'"
-    if name.endswith(_PARQUET):
-        reader = f"read_parquet({literal})"
-    elif name.endswith(_CSV):
-        reader = f"read_csv({literal})"
+    elif isinstance(source, (str, Path)):
+        reader = _reader(source)
+        con = duckdb.connect(":memory:")
+        con.execute(f"CREATE VIEW tx_input AS SELECT * FROM {reader}")
     else:
-        con.close()
-        raise ValueError(
-            f"source file {path.name!r}: unknown type; use a .parquet or .csv file of the canonical "
-            "columns customer_id, order_date, amount"
+        raise TypeError(
+            "source must be a pandas DataFrame, the path of a Parquet or CSV file or a "
+            f"(database_file, table_name) pair, got {type(source).__name__}"
         )
-    con.execute(f"CREATE VIEW tx_input AS SELECT * FROM {reader}")
+    con.execute("CREATE TEMP MACRO unix_date(d) AS CAST(d - DATE '1970-01-01' AS BIGINT)")
     return con
 
 
 def _check(con):
-    """Validate the columns; return (column names, default end date)."""
+    """Validate the columns; return (column names, last day)."""
     types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE tx_input)").fetchall())
     missing = [c for c in _REQUIRED if c not in types]
     if missing:
@@ -128,7 +237,7 @@ def _check(con):
                   count(*) FILTER (WHERE order_date IS NOT NULL
                                    AND TRY_CAST(order_date AS DATE) IS NULL),
                   count(*) FILTER (WHERE amount IS NULL OR isnan(CAST(amount AS DOUBLE))),
-                  max(TRY_CAST(order_date AS DATE))
+                  max(unix_date(TRY_CAST(order_date AS DATE)))
            FROM tx_input"""
     ).fetchone()
     if n == 0:
@@ -147,29 +256,34 @@ def _check(con):
     return list(types), last
 
 
-def customer_summary(source, observation_end=None):
-    """Summarise transactions per customer with one DuckDB query, as ``lifecycle.rfm_summary`` does.
+def customer_summary(source, observation_end=None, freq="D"):
+    """Summarise transactions per customer with one SQL query, as ``lifecycle.rfm_summary`` does.
 
-    Same definitions and output as :func:`helpers.lifecycle.rfm_summary` with ``freq="D"``:
-    purchases on one day are one purchase day (their amounts, refunds included, summed); a day with
-    only refunds is no purchase; ``frequency`` = purchase days - 1, ``recency`` = last - first
-    purchase day, ``T`` = ``observation_end`` - first purchase day (days), ``monetary_value`` = mean
-    value of the repeat purchase days (0 without one); ``n_orders`` = distinct ``order_id`` among
-    purchase rows (a row without ``order_id`` counts as one order per day; without the column:
-    purchase days); ``revenue`` and ``profit`` = sums of all rows up to ``observation_end`` (profit
-    NaN without a ``profit`` column or with a missing value). Customers with refunds only are left
-    out with a UserWarning.
+    The engine behind :func:`helpers.lifecycle.rfm_summary` (same definitions and output): rows
+    are grouped into periods (``freq``: days, or weeks starting on Monday); purchases in one period
+    are one purchase period (their amounts, refunds included, summed); a period with only refunds
+    is no purchase; ``frequency`` = purchase periods - 1, ``recency`` = last - first purchase
+    period, ``T`` = period of ``observation_end`` - first purchase period, ``monetary_value`` =
+    mean value of the repeat purchase periods (0 without one); ``n_orders`` = distinct
+    ``order_id`` among purchase rows (a row without ``order_id`` counts as one order per day;
+    without the column: purchase days); ``revenue`` and ``profit`` = sums of all rows up to
+    ``observation_end`` (profit NaN without a ``profit`` column or with a missing value).
+    Customers with refunds only are left out with a UserWarning.
 
-    The data never has to be a DataFrame: a Parquet or CSV file is read by DuckDB itself, so only the
-    per-customer result is held in pandas.
+    The data never has to be a DataFrame: a Parquet or CSV file or a DuckDB table is read by
+    DuckDB itself, so only the per-customer result is held in pandas. The query text
+    (:func:`summary_sql`) is portable: ``helpers.engine.spark`` runs it on Spark.
 
     Parameters
     ----------
-    source : pandas.DataFrame or str or pathlib.Path
+    source : pandas.DataFrame or str or pathlib.Path or tuple
         Canonical transactions (``customer_id``, ``order_date``, ``amount``; optional ``order_id``,
-        ``profit``), or the path of a ``.parquet`` or ``.csv`` file with those columns.
+        ``profit``), the path of a ``.parquet`` or ``.csv`` file with those columns, or a
+        ``(duckdb_database_file, table_name)`` pair.
     observation_end : date-like, optional
         Last day of the observation period (included). Default: the last ``order_date``.
+    freq : {"D", "W"}
+        Period length and unit of recency and T.
 
     Returns
     -------
@@ -184,7 +298,8 @@ def customer_summary(source, observation_end=None):
         If ``source`` is neither a DataFrame nor a path, or ``amount`` is not numeric.
     ValueError
         If the file is missing or of unknown type, a required column is missing or has missing
-        values, a date cannot be read, or there is no purchase up to ``observation_end``.
+        values, a date cannot be read, ``freq`` is unknown, or there is no purchase up to
+        ``observation_end``.
 
     Examples
     --------
@@ -200,23 +315,14 @@ def customer_summary(source, observation_end=None):
     a                    1     10.0  30.0            20.0         2     35.0
     b                    0      0.0  26.0             0.0         1      8.0
     """
-    con = _connect(source)
+    if freq not in FREQS:
+        raise ValueError(f"freq={freq!r} is not supported; use one of {sorted(FREQS)}")
+    con = connect(source)
     try:
         columns, last = _check(con)
-        end = last if observation_end is None else _end_date(observation_end)
-        has_profit, has_order = "profit" in columns, "order_id" in columns
-        extra = (", CAST(profit AS DOUBLE) AS p" if has_profit else "") + (
-            ", order_id AS o" if has_order else "")
-        # bincount semantics: one missing profit makes the customer's profit NaN
-        profit_sql = ("CASE WHEN count(p) = count(*) THEN sum(p) ELSE CAST('NaN' AS DOUBLE) END"
-                      if has_profit else "CAST('NaN' AS DOUBLE)")
-        orders_sql = ("count(DISTINCT o) FILTER (WHERE a >= 0) "
-                      "+ count(DISTINCT d) FILTER (WHERE a >= 0 AND o IS NULL)"
-                      if has_order else "NULL")
-        n_orders_sql = "c.n_orders_by_id" if has_order else "h.frequency + 1"
-        sql = _SUMMARY_SQL.format(extra_cols=extra, profit_sql=profit_sql, orders_sql=orders_sql,
-                                  n_orders_sql=n_orders_sql)
-        out = con.execute(sql, {"end": end}).df()
+        end = last if observation_end is None else _end_day(observation_end)
+        sql = summary_sql(end, freq, "profit" in columns, "order_id" in columns)
+        out = con.execute(sql).df()
     finally:
         con.close()
     id_dtype = None
@@ -224,11 +330,46 @@ def customer_summary(source, observation_end=None):
         id_dtype = source["customer_id"].dtype
         if isinstance(id_dtype, pd.CategoricalDtype):
             id_dtype = id_dtype.categories.dtype
-    return _finish(out, observation_end, id_dtype)
+    return finish(out, observation_end, id_dtype)
 
 
-def _finish(out, observation_end, id_dtype=None):
-    """pandas side: drop refund-only customers (warning), rfm_summary's dtypes and index."""
+def _days_to_datetime(days):
+    return np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[ns]")
+
+
+def finish(out, observation_end=None, id_dtype=None):
+    """The pandas side of :func:`summary_sql`'s result, from any engine: ``rfm_summary``'s frame.
+
+    Drops refund-only customers (with a UserWarning), sets dtypes, the sorted ``customer_id``
+    index, ``T`` from ``age`` and the purchase dates from day numbers.
+
+    Parameters
+    ----------
+    out : pandas.DataFrame
+        The query result.
+    observation_end : date-like, optional
+        For the error message only.
+    id_dtype : dtype, optional
+        dtype of the index (default: that of ``out["customer_id"]``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`customer_summary`.
+
+    Raises
+    ------
+    ValueError
+        If no customer has a purchase.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"customer_id": ["b", "a"], "frequency": [0, 1], "recency": [0, 3],
+    ...     "age": [5, 9], "monetary_value": [0.0, 4.0], "first_day": [10, 6], "last_day": [10, 9],
+    ...     "n_orders": [1, 2], "revenue": [3.0, 7.0], "profit": [float("nan")] * 2})
+    >>> finish(raw).index.tolist(), finish(raw)["T"].tolist()
+    (['a', 'b'], [9.0, 5.0])
+    """
     buyers = out["frequency"].notna().to_numpy()
     if not buyers.any():
         raise ValueError(
@@ -252,16 +393,14 @@ def _finish(out, observation_end, id_dtype=None):
         {
             "frequency": out["frequency"].to_numpy(dtype=np.int64),
             "recency": out["recency"].to_numpy(dtype=np.float64),
-            "T": out["T"].to_numpy(dtype=np.float64),
+            "T": out["age"].to_numpy(dtype=np.float64),
             "monetary_value": out["monetary_value"].to_numpy(dtype=np.float64),
-            "first_purchase": out["first_purchase"].to_numpy().astype("datetime64[ns]"),
-            "last_purchase": out["last_purchase"].to_numpy().astype("datetime64[ns]"),
+            "first_purchase": _days_to_datetime(out["first_day"].to_numpy(dtype=np.int64)),
+            "last_purchase": _days_to_datetime(out["last_day"].to_numpy(dtype=np.int64)),
             "n_orders": out["n_orders"].to_numpy(dtype=np.int64),
             "revenue": out["revenue"].to_numpy(dtype=np.float64),
             "profit": out["profit"].to_numpy(dtype=np.float64, na_value=np.nan),
         },
         index=index,
     )
-    if not res.index.is_monotonic_increasing:  # e.g. categories not in sorted order
-        res = res.sort_index()
-    return res
+    return res.sort_index()
