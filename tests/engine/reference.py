@@ -111,3 +111,34 @@ def reference_rfm_summary(transactions, observation_end=None, freq="D"):
     out.index.name = "customer_id"
     return out
 
+
+
+def _period_ordinal(day, freq):
+    if freq == "W":
+        return (day + _EPOCH_WEEKDAY_SHIFT) // 7
+    months = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return months if freq == "M" else months // 3
+
+
+def reference_cohort_counts(transactions, freq="M", observation_end=None):
+    """lifecycle.cohort_retention's counts as they were computed with numpy: (table, cohort
+    period numbers)."""
+    tx = _prepare(transactions)
+    end = _end_day(tx, observation_end)
+    m = tx.buy & (tx.day <= end)
+    c, p = tx.c[m], _period_ordinal(tx.day[m], freq)
+    plo = int(p.min())
+    pspan = int(p.max()) - plo + 1
+    key = np.unique(c * pspan + (p - plo))
+    cc, pp = key // pspan, key % pspan
+    starts = _group_starts(cc)
+    first = np.repeat(pp[starts], np.diff(np.r_[starts, len(cc)]))
+    end_p = int(_period_ordinal(np.array([end]), freq)[0]) - plo
+    table = np.bincount(first * pspan + (pp - first), minlength=pspan * pspan).reshape(pspan, pspan)
+    table = table.astype(float)
+    cohort_idx = np.flatnonzero(table[:, 0] > 0)
+    table = table[cohort_idx]
+    observable = (cohort_idx[:, None] + np.arange(pspan)[None, :]) <= end_p
+    table[~observable] = np.nan
+    n_cols = int(observable.sum(axis=1).max())
+    return table[:, :n_cols], cohort_idx + plo

@@ -14,7 +14,7 @@ from helpers.engine import customer_summary
 from helpers.clv import calibration_holdout
 from helpers.lifecycle import rfm_summary
 
-from .reference import reference_rfm_summary
+from .reference import reference_cohort_counts, reference_rfm_summary
 
 DATA = Path(__file__).parents[1] / "data"
 CDNOW = DATA / "CDNOW_sample.txt"
@@ -235,3 +235,18 @@ def test_calibration_holdout_equals_the_pandas_reference(which, sample, cdnow):
     after = tx[(tx["order_date"] > cal_end) & (tx["order_date"] <= end) & (tx["amount"] >= 0)]
     days = after.groupby("customer_id")["order_date"].apply(lambda d: d.dt.normalize().nunique())
     assert (holdout == days.reindex(holdout.index, fill_value=0)).all()
+
+
+@pytest.mark.parametrize("freq", ["W", "M", "Q"])
+def test_cohort_retention_equals_the_pandas_reference(freq, sample, cdnow):
+    from helpers.lifecycle import cohort_retention
+
+    for tx, end in ((sample.transactions, None), (sample.transactions, "2023-06-30"),
+                    (cdnow, "1998-06-30")):
+        got = cohort_retention(tx, freq=freq, observation_end=end)
+        table, periods = reference_cohort_counts(tx, freq, end)
+        np.testing.assert_array_equal(got.counts.to_numpy(), table)
+        assert got.counts.index.tolist() == list(
+            pd.DatetimeIndex((periods * 7 - 3).astype("datetime64[D]")).to_period("W")
+            if freq == "W" else pd.PeriodIndex.from_ordinals(
+                periods * (3 if freq == "Q" else 1), freq="M").asfreq(freq))
