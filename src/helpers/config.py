@@ -39,6 +39,7 @@ def _renamed(keys, where):
 DEFAULT_CONFIG: dict = {
     "name": "Unnamed data set",
     "currency": "EUR",
+    "engine": "duckdb",
     "inputs": {"transactions": None, "survey": None, "customers": None},
     "columns": {"transactions": {}, "survey": {}, "customers": {}},
     "observation_end": None,
@@ -113,8 +114,24 @@ def _check(cfg: dict, path) -> None:
     if not cfg["inputs"].get("transactions"):
         raise DataError(path, "inputs.transactions", "no transactions file is given",
                         "add `inputs: {transactions: path/to/transactions.csv}`")
+    from helpers import engine  # the run's engine for the transaction-level queries
+
+    if cfg["engine"] not in engine.ENGINES:
+        raise DataError(path, "engine", f"unknown engine {cfg['engine']!r}",
+                        f"write one of {list(engine.ENGINES)} (duckdb is the default)")
+    engine.use(cfg["engine"])
     for key, value in list(cfg["inputs"].items()):
-        if value:
+        if isinstance(value, dict):  # a table of a DuckDB database file
+            if set(value) != {"database", "table"}:
+                raise DataError(path, f"inputs.{key}", f"a table input needs exactly the keys "
+                                f"database and table, got {sorted(value)}",
+                                f"write `{key}: {{database: shop.duckdb, table: orders}}`")
+            db = resolve(value["database"], base=path.parent)
+            if not db.exists():
+                raise FileNotFoundError(f"{path.name}: inputs.{key}.database points to a missing "
+                                        f"file: {db}")
+            cfg["inputs"][key] = (db, str(value["table"]))
+        elif value:
             p = resolve(value, base=path.parent)
             if not p.exists():
                 raise FileNotFoundError(f"{path.name}: inputs.{key} points to a missing file: {p}")

@@ -18,6 +18,15 @@ defined as a DuckDB macro); the lifecycle and clv functions call them.
 """
 
 from helpers.engine.cohorts import cohort_counts, cohort_sql
-from helpers.engine.summary import connect, customer_summary, finish, summary_sql
+from helpers.engine.summary import (
+    ENGINES,
+    connect,
+    customer_summary,
+    finish,
+    read_table,
+    summary_sql,
+    use,
+)
 
-__all__ = ["customer_summary", "cohort_counts", "cohort_sql", "connect", "finish", "summary_sql"]
+__all__ = ["ENGINES", "customer_summary", "cohort_counts", "cohort_sql", "connect", "finish",
+           "read_table", "summary_sql", "use"]

@@ -63,6 +63,75 @@ SELECT c.customer_id,
 FROM per_customer c LEFT JOIN history h ON c.customer_id = h.customer_id
 """
 
+#: Engines of :func:`use` (the run configuration's ``engine:``).
+ENGINES = ("duckdb", "pyspark")
+_STATE = {"engine": "duckdb"}
+
+
+def use(name):
+    """Choose the engine of :func:`customer_summary` for this process (the config's ``engine:``).
+
+    ``"duckdb"`` (default) runs the queries in-process; ``"pyspark"`` runs the same query text on
+    Spark (:mod:`helpers.engine.spark`, the optional extra ``spark``); the input is validated by
+    DuckDB either way.
+
+    Parameters
+    ----------
+    name : {"duckdb", "pyspark"}
+
+    Returns
+    -------
+    str
+        The engine chosen before.
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown.
+
+    Examples
+    --------
+    >>> use("duckdb")
+    'duckdb'
+    """
+    if name not in ENGINES:
+        raise ValueError(f"engine={name!r} is unknown; use one of {list(ENGINES)}")
+    before, _STATE["engine"] = _STATE["engine"], name
+    return before
+
+
+def read_table(source):
+    """A whole DuckDB table, Parquet or CSV file as a DataFrame of text cells (the loaders' input).
+
+    Parameters
+    ----------
+    source : tuple or str or pathlib.Path
+        ``(database_file, table_name)`` or a file path, as :func:`connect`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every column as ``str`` (missing values as ""), as the CSV reader returns them.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> db = os.path.join(tempfile.mkdtemp(), "shop.duckdb")
+    >>> con = duckdb.connect(db); _ = con.execute("CREATE TABLE t AS SELECT 1 AS x, 'a' AS y")
+    >>> con.close()
+    >>> read_table((db, "t")).to_dict("records")
+    [{'x': '1', 'y': 'a'}]
+    """
+    con = connect(source)
+    try:
+        names = [r[0] for r in con.execute("DESCRIBE tx_input").fetchall()]
+        cols = ", ".join('coalesce(CAST("{0}" AS VARCHAR), \'\') AS "{0}"'.format(
+            n.replace('"', '""')) for n in names)
+        return con.execute(f"SELECT {cols} FROM tx_input").df().astype(str)
+    finally:
+        con.close()
+
+
 #: Days per period of ``freq`` in :func:`customer_summary` (weeks start on Monday).
 FREQS = {"D": 1, "W": 7}
 _EPOCH_WEEKDAY_SHIFT = 3  # 1970-01-01 is a Thursday; day + 3 puts Mondays on multiples of 7
@@ -320,6 +389,11 @@ def customer_summary(source, observation_end=None, freq="D"):
     con = connect(source)
     try:
         columns, last = _check(con)
+        if _STATE["engine"] == "pyspark":
+            from helpers.engine.spark import spark_customer_summary
+
+            con.close()
+            return spark_customer_summary(source, observation_end, freq)
         end = last if observation_end is None else _end_day(observation_end)
         sql = summary_sql(end, freq, "profit" in columns, "order_id" in columns)
         out = con.execute(sql).df()

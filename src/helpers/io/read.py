@@ -50,6 +50,12 @@ def _sniff_sep(text: str) -> str:
 
 
 def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.DataFrame, str]:
+    if isinstance(path, tuple):  # (database file, table): the engine reads the table as text
+        from helpers.engine import read_table
+
+        df = read_table(path)
+        df.index = pd.RangeIndex(1, len(df) + 1, name="row")
+        return df, ","
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{name} file not found: {path}")
