@@ -1,28 +1,36 @@
-"""Benchmark: helpers.engine.customer_summary (DuckDB) against helpers.lifecycle.rfm_summary.
+"""Benchmark: the per-customer summary through the engine against a hand-written DuckDB query,
+the pandas groupby baseline and (when pyspark is installed) Spark, on 1M and 10M rows.
 
-Generates a seeded synthetic table (default 1,000,000 rows, rows / 10 customers, dates over three
-years, about 3% refunds, a profit column), writes it to Parquet with DuckDB, and runs three
-measurements, each in a fresh Python process so that memory figures do not mix:
+For each size the seeded generator (``benchmarks/generate.py``: canonical columns, rows / 10
+customers) writes CSV and Parquet; every measurement then runs in a fresh Python process, and its
+peak memory is that process' maximum resident size (``resource.getrusage(...).ru_maxrss``: Python,
+libraries, input and work). Measurements:
 
-- ``engine, Parquet``: ``customer_summary(path)``: DuckDB reads the file; no input DataFrame;
-- ``engine, DataFrame``: the Parquet file loaded into pandas first, then ``customer_summary(frame)``;
-- ``rfm_summary``: the same DataFrame, ``lifecycle.rfm_summary(frame)``.
+- ``engine, Parquet`` / ``engine, CSV``: ``helpers.engine.customer_summary(path)`` (validation
+  and the summary query; DuckDB reads the file);
+- ``engine, DataFrame``: the Parquet file loaded into pandas, then ``lifecycle.rfm_summary(frame)``
+  (what the notebooks call; load time printed apart);
+- ``hand-written SQL``: one plain DuckDB query of frequency, recency, T, monetary value and
+  revenue on the Parquet file;
+- ``pandas groupby``: lifetimes' algorithm with pandas groupby on the loaded frame (the baseline
+  where lifetimes does not install);
+- ``Spark local[2]``: ``helpers.engine.spark.spark_customer_summary(path)`` (1M rows only by
+  default; session start included).
 
-For each: load time of the input DataFrame (if any), time of the summary, the process' resident
-memory before the call (Python, libraries, input) and its peak during the call (Linux ``VmHWM``,
-reset just before the call through ``/proc/self/clear_refs``). The three results are compared.
+The results' totals are compared with the engine's.
 
 Usage::
 
-    PYTHONPATH=src python benchmarks/bench_engine.py                    # 1,000,000 rows
-    PYTHONPATH=src python benchmarks/bench_engine.py 10000000 --ids str
+    PYTHONPATH=src python benchmarks/bench_engine.py                  # 1M and 10M rows
+    PYTHONPATH=src python benchmarks/bench_engine.py --rows 1000000 --spark-rows 1000000
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
-import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -31,129 +39,156 @@ import warnings
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
-END = "2023-12-01"  # one month before the last generated date
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import END, make_transactions, write  # noqa: E402
+
+HAND_SQL = """
+WITH d AS (
+    SELECT customer_id, CAST(order_date AS DATE) AS day, sum(amount) AS v, bool_or(amount >= 0) AS b
+    FROM read_parquet('{path}') WHERE CAST(order_date AS DATE) <= DATE '{end}'
+    GROUP BY 1, 2
+)
+SELECT customer_id,
+       count(*) FILTER (WHERE b) - 1 AS frequency,
+       max(day) FILTER (WHERE b) - min(day) FILTER (WHERE b) AS recency,
+       DATE '{end}' - min(day) FILTER (WHERE b) AS "T",
+       coalesce((sum(v) FILTER (WHERE b) - arg_min(v, day) FILTER (WHERE b))
+                / nullif(count(*) FILTER (WHERE b) - 1, 0), 0) AS monetary_value,
+       sum(v) AS revenue
+FROM d GROUP BY 1 HAVING bool_or(b)
+"""
 
 
-def make_transactions(n_rows, n_customers, seed=0, ids="int"):
-    """Seeded synthetic transactions (numpy vectorised): skewed activity, three years, refunds."""
-    rng = np.random.default_rng(seed)
-    weights = rng.gamma(0.6, 1.0, n_customers)
-    cust = np.searchsorted(np.cumsum(weights) / weights.sum(), rng.random(n_rows))
-    cust = np.minimum(cust, n_customers - 1).astype(np.int64)
-    days = rng.integers(0, 3 * 365, n_rows)
-    amount = np.round(rng.gamma(2.0, 25.0, n_rows), 2)
-    refund = rng.random(n_rows) < 0.03
-    amount[refund] = -np.round(amount[refund] / 2, 2)
-    if ids == "str":
-        names = np.char.add("C", np.char.zfill(np.arange(n_customers).astype(str), 8))
-        customer_id = pd.array(names[cust], dtype="str")
-    else:
-        customer_id = cust
-    return pd.DataFrame({
-        "customer_id": customer_id,
-        "order_date": (np.datetime64("2021-01-01") + days.astype("timedelta64[D]"))
-        .astype("datetime64[ns]"),
-        "amount": amount,
-        "profit": np.round(amount * 0.3, 2),
-    })
+def baseline_summary(tx, observation_end):
+    """lifetimes' algorithm with pandas groupby (purchase days only; refunds netted per day)."""
+    tx = tx[tx["order_date"] <= observation_end]
+    tx = tx.assign(buy=tx["amount"] >= 0)
+    day = tx.groupby(["customer_id", "order_date"]).agg(value=("amount", "sum"),
+                                                        buy=("buy", "max"))
+    revenue = day.groupby(level="customer_id")["value"].sum()
+    day = day[day["buy"]].reset_index()
+    g = day.groupby("customer_id")
+    first = g["order_date"].transform("min")
+    repeat = day[day["order_date"] > first]
+    out = g["order_date"].agg(["min", "max", "count"])
+    out["frequency"] = out["count"] - 1
+    out["recency"] = (out["max"] - out["min"]).dt.days.astype(float)
+    out["T"] = (pd.Timestamp(observation_end) - out["min"]).dt.days.astype(float)
+    out["monetary_value"] = repeat.groupby("customer_id")["value"].mean()
+    out["monetary_value"] = out["monetary_value"].fillna(0.0)
+    out["revenue"] = revenue.reindex(out.index)
+    return out[["frequency", "recency", "T", "monetary_value", "revenue"]]
 
 
-def _memory_mb(field):
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+def _load(path):
+    con = duckdb.connect()
+    frame = con.execute(f"SELECT * FROM read_parquet('{path}')").df()
+    con.close()
+    frame["order_date"] = frame["order_date"].astype("datetime64[ns]")
+    return frame
 
 
-def _reset_peak():
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def child(step, path):
+def child(step, csv, parquet):
     """One measurement in this process; prints a JSON line."""
     from helpers.engine import customer_summary
     from helpers.lifecycle import rfm_summary
 
     load = 0.0
-    if step == "parquet":
-        source, fn = path, customer_summary
-    else:
-        t0 = time.perf_counter()
-        con = duckdb.connect()
-        source = con.execute(f"SELECT * FROM read_parquet('{path}')").df()
-        con.close()
-        load = time.perf_counter() - t0
-        fn = customer_summary if step == "frame" else rfm_summary
-    before = _memory_mb("VmRSS")
-    reset = _reset_peak()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", UserWarning)  # refund-only customers
+        if step in ("frame", "pandas"):
+            t0 = time.perf_counter()
+            frame = _load(parquet)
+            load = time.perf_counter() - t0
         t0 = time.perf_counter()
-        out = fn(source, observation_end=END)
+        if step == "parquet":
+            out = customer_summary(parquet, observation_end=END)
+        elif step == "csv":
+            out = customer_summary(csv, observation_end=END)
+        elif step == "frame":
+            out = rfm_summary(frame, observation_end=END)
+        elif step == "pandas":
+            out = baseline_summary(frame, pd.Timestamp(END))
+        elif step == "hand":
+            con = duckdb.connect()
+            out = con.execute(HAND_SQL.format(path=parquet, end=END)).df()
+            con.close()
+        elif step == "spark":
+            from helpers.engine.spark import spark_customer_summary, spark_session
+
+            spark = spark_session("local[2]")
+            out = spark_customer_summary(parquet, observation_end=END, spark=spark)
+            spark.stop()
         elapsed = time.perf_counter() - t0
-    peak = _memory_mb("VmHWM")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if step == "spark":  # the JVM is a child process
+        peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak = max(peak, peak_children)
     print(json.dumps({
-        "load": load, "time": elapsed, "rss_before": before, "peak": peak, "peak_reset": reset,
-        "customers": len(out), "frequency": int(out["frequency"].sum()),
+        "load": load, "time": elapsed, "peak": peak, "customers": len(out),
+        "frequency": int(out["frequency"].sum()), "T": float(out["T"].sum()),
         "monetary": float(out["monetary_value"].sum()), "revenue": float(out["revenue"].sum()),
-        "T": float(out["T"].sum()), "n_orders": int(out["n_orders"].sum()),
     }))
+
+
+STEPS = (("parquet", "engine, Parquet"), ("csv", "engine, CSV"),
+         ("frame", "engine, DataFrame (rfm_summary)"), ("hand", "hand-written SQL, Parquet"),
+         ("pandas", "pandas groupby, DataFrame"), ("spark", "Spark local[2], Parquet"))
+
+
+def measure(rows, seed, with_spark, tmp):
+    t0 = time.perf_counter()
+    csv, parquet = write(make_transactions(rows, seed=seed), Path(tmp) / f"r{rows}")
+    print(f"\n{rows:,} rows, {rows // 10:,} customer ids, observation_end {END}: CSV "
+          f"{csv.stat().st_size / 1e6:,.0f} MB, Parquet {parquet.stat().st_size / 1e6:,.0f} MB "
+          f"(generated and written in {time.perf_counter() - t0:.1f} s)")
+    results = {}
+    for step, label in STEPS:
+        if step == "spark" and not with_spark:
+            continue
+        proc = subprocess.run([sys.executable, __file__, "--child", step, str(csv), str(parquet)],
+                              capture_output=True, text=True, check=False)
+        if proc.returncode:
+            print(f"{label}: failed\n{proc.stderr[-2000:]}")
+            continue
+        results[label] = json.loads(proc.stdout.strip().splitlines()[-1])
+    ref = results.get("engine, Parquet")
+    hand = results.get("hand-written SQL, Parquet")
+    pandas_ = results.get("pandas groupby, DataFrame")
+    print(f"{'':34s}{'load':>8s}{'summary':>10s}{'peak RSS':>11s}{'customers':>11s}  totals")
+    for label, r in results.items():
+        load = f"{r['load']:.1f} s" if r["load"] else "-"
+        same = ref is not None and r["customers"] == ref["customers"] and \
+            r["frequency"] == ref["frequency"] and all(
+                abs(r[k] - ref[k]) <= 1e-6 * abs(ref[k]) for k in ("T", "monetary", "revenue"))
+        print(f"{label:34s}{load:>8s}{r['time']:>8.2f} s{r['peak']:>8,.0f} MB{r['customers']:>11,}"
+              f"  {'= engine' if same else 'DIFFER'}")
+    if ref and hand:
+        print(f"engine / hand-written SQL: {ref['time'] / hand['time']:.2f}x")
+    if ref and pandas_:
+        print(f"pandas groupby / engine: {pandas_['time'] / ref['time']:.1f}x")
+    return results
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("rows", type=int, nargs="?", default=1_000_000)
-    ap.add_argument("--customers", type=int, default=None, help="default: rows / 10")
-    ap.add_argument("--ids", choices=["int", "str"], default="int")
+    ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    ap.add_argument("--spark-rows", type=int, nargs="*", default=[1_000_000],
+                    help="sizes also run on Spark (when pyspark is installed)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--child", nargs=2, metavar=("STEP", "PATH"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", nargs=3, metavar=("STEP", "CSV", "PARQUET"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         child(*args.child)
         return
-    n_customers = args.customers or max(args.rows // 10, 1)
+    has_spark = importlib.util.find_spec("pyspark") is not None
+    if not has_spark:
+        print("pyspark is not installed: no Spark measurement (make test-spark installs it)")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "transactions.parquet"
-        t0 = time.perf_counter()
-        tx = make_transactions(args.rows, n_customers, args.seed, args.ids)
-        con = duckdb.connect()
-        con.register("tx", tx)
-        con.execute(f"COPY tx TO '{path}' (FORMAT PARQUET)")
-        con.close()
-        del tx
-        print(f"rows: {args.rows:,}  customers: {n_customers:,}  customer_id: {args.ids}  "
-              f"observation_end: {END}  Parquet: {path.stat().st_size / 1e6:,.0f} MB  "
-              f"(generated and written in {time.perf_counter() - t0:.1f} s)")
-        env = dict(os.environ)
-        results = {}
-        for step, label in (("parquet", "engine, Parquet"), ("frame", "engine, DataFrame"),
-                            ("rfm", "rfm_summary, DataFrame")):
-            proc = subprocess.run([sys.executable, __file__, "--child", step, str(path)],
-                                  capture_output=True, text=True, env=env, check=True)
-            results[label] = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"{'':24s}{'load frame':>12s}{'summary':>10s}{'RSS before':>12s}{'peak RSS':>10s}"
-          f"{'customers':>11s}")
-    for label, r in results.items():
-        load = f"{r['load']:.2f} s" if r["load"] else "-"
-        print(f"{label:24s}{load:>12s}{r['time']:>8.2f} s{r['rss_before']:>9,.0f} MB"
-              f"{r['peak']:>7,.0f} MB{r['customers']:>11,}")
-    if not all(r["peak_reset"] for r in results.values()):
-        print("(peak RSS could not be reset: it includes loading the input)")
-    ref = results["rfm_summary, DataFrame"]
-    for label, r in results.items():
-        same = r["customers"] == ref["customers"] and r["frequency"] == ref["frequency"] and \
-            r["n_orders"] == ref["n_orders"] and all(
-                np.isclose(r[k], ref[k], rtol=1e-9) for k in ("monetary", "revenue", "T"))
-        print(f"{label}: {'same totals as rfm_summary' if same else 'DIFFERS from rfm_summary'}")
+        for rows in args.rows:
+            measure(rows, args.seed, has_spark and rows in args.spark_rows, tmp)
 
 
 if __name__ == "__main__":
