@@ -10,8 +10,9 @@ libraries, input and work). Measurements:
   and the summary query; DuckDB reads the file);
 - ``engine, DataFrame``: the Parquet file loaded into pandas, then ``lifecycle.rfm_summary(frame)``
   (what the notebooks call; load time printed apart);
-- ``hand-written SQL``: one plain DuckDB query of frequency, recency, T, monetary value and
-  revenue on the Parquet file;
+- ``hand-written SQL``: one plain DuckDB query of the same columns (frequency, recency, T,
+  monetary value, first and last purchase, distinct orders, revenue, profit) on the Parquet file,
+  without validation;
 - ``pandas groupby``: lifetimes' algorithm with pandas groupby on the loaded frame (the baseline
   where lifetimes does not install);
 - ``Spark local[2]``: ``helpers.engine.spark.spark_customer_summary(path)`` (1M rows only by
@@ -46,9 +47,15 @@ from generate import END, make_transactions, write  # noqa: E402
 
 HAND_SQL = """
 WITH d AS (
-    SELECT customer_id, CAST(order_date AS DATE) AS day, sum(amount) AS v, bool_or(amount >= 0) AS b
+    SELECT customer_id, CAST(order_date AS DATE) AS day, sum(amount) AS v,
+           bool_or(amount >= 0) AS b, sum(profit) AS pr
     FROM read_parquet('{path}') WHERE CAST(order_date AS DATE) <= DATE '{end}'
     GROUP BY 1, 2
+),
+o AS (
+    SELECT customer_id, count(DISTINCT order_id) AS n_orders
+    FROM read_parquet('{path}')
+    WHERE CAST(order_date AS DATE) <= DATE '{end}' AND amount >= 0 GROUP BY 1
 )
 SELECT customer_id,
        count(*) FILTER (WHERE b) - 1 AS frequency,
@@ -56,8 +63,12 @@ SELECT customer_id,
        DATE '{end}' - min(day) FILTER (WHERE b) AS "T",
        coalesce((sum(v) FILTER (WHERE b) - arg_min(v, day) FILTER (WHERE b))
                 / nullif(count(*) FILTER (WHERE b) - 1, 0), 0) AS monetary_value,
-       sum(v) AS revenue
-FROM d GROUP BY 1 HAVING bool_or(b)
+       min(day) FILTER (WHERE b) AS first_purchase,
+       max(day) FILTER (WHERE b) AS last_purchase,
+       any_value(n_orders) AS n_orders,
+       sum(v) AS revenue,
+       sum(pr) AS profit
+FROM d JOIN o USING (customer_id) GROUP BY 1
 """
 
 

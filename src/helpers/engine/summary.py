@@ -28,40 +28,48 @@ WITH kept AS (
           FROM tx_input) r
     WHERE dn <= {end}
 ),
-per_customer AS (
-    SELECT customer_id,
-           sum(a) AS revenue,
-           {profit_sql} AS profit,
-           {orders_sql} AS n_orders_by_id,
-           min(CASE WHEN a >= 0 THEN dn END) AS first_day,
-           max(CASE WHEN a >= 0 THEN dn END) AS last_day
-    FROM kept GROUP BY customer_id
-),
-purchase_periods AS (
-    SELECT customer_id, p, sum(a) AS v
+periods AS (
+    SELECT customer_id, p,
+           sum(a) AS v,
+           max(CASE WHEN a >= 0 THEN 1 ELSE 0 END) AS b{period_days}{period_profit}
     FROM kept GROUP BY customer_id, p
-    HAVING max(CASE WHEN a >= 0 THEN 1 ELSE 0 END) = 1
 ),
-history AS (
+customers AS (
     SELECT customer_id,
-           count(*) - 1 AS frequency,
-           min(p) AS first_p,
-           max(p) AS last_p,
-           sum(v) - min_by(v, p) AS repeat_value
-    FROM purchase_periods GROUP BY customer_id
-)
+           CASE WHEN max(b) = 1 THEN sum(b) - 1 END AS frequency,
+           min(CASE WHEN b = 1 THEN p END) AS first_p,
+           max(CASE WHEN b = 1 THEN p END) AS last_p,
+           sum(CASE WHEN b = 1 THEN v ELSE 0.0 END)
+               - min_by(v, CASE WHEN b = 1 THEN p ELSE {never} END) AS repeat_value,
+           {first_day} AS first_day,
+           {last_day} AS last_day,
+           sum(v) AS revenue,
+           {profit_sql} AS profit
+    FROM periods GROUP BY customer_id
+){orders_cte}
 SELECT c.customer_id,
-       h.frequency,
-       h.last_p - h.first_p AS recency,
-       {end_period} - h.first_p AS age,
-       CASE WHEN h.frequency > 0 THEN h.repeat_value / h.frequency ELSE 0.0 END AS monetary_value,
+       c.frequency,
+       c.last_p - c.first_p AS recency,
+       {end_period} - c.first_p AS age,
+       CASE WHEN c.frequency > 0 THEN c.repeat_value / c.frequency ELSE 0.0 END
+           AS monetary_value,
        c.first_day,
        c.last_day,
        {n_orders_sql} AS n_orders,
        c.revenue,
        c.profit
-FROM per_customer c LEFT JOIN history h ON c.customer_id = h.customer_id
+FROM customers c{orders_join}
 """
+
+# Orders: distinct order ids among purchase rows, a row without one counting as one order per day
+# (a DISTINCT then a count: much faster than count(DISTINCT ...) per group).
+_ORDERS_CTE = """,
+orders AS (
+    SELECT customer_id, count(*) AS n_orders
+    FROM (SELECT DISTINCT customer_id, {order_key} FROM kept WHERE a >= 0) o
+    GROUP BY customer_id
+)"""
+_NEVER = 2**62  # ordering key of refund-only periods: after every purchase period
 
 #: Engines of :func:`use` (the run configuration's ``engine:``).
 ENGINES = ("duckdb", "pyspark")
@@ -168,29 +176,40 @@ def summary_sql(end_day, freq="D", has_profit=False, has_order=False):
     if freq not in FREQS:
         raise ValueError(f"freq={freq!r} is not supported; use one of {sorted(FREQS)}")
     end_day = int(end_day)
+    # first and last purchase day: the purchase periods themselves when periods are days
+    period_days = ""
+    first_day, last_day = "min(CASE WHEN b = 1 THEN p END)", "max(CASE WHEN b = 1 THEN p END)"
     if freq == "D":
         period, end_period = "dn", str(end_day)
     else:
+        period_days = (",\n           min(CASE WHEN a >= 0 THEN dn END) AS first_dn,"
+                       "\n           max(CASE WHEN a >= 0 THEN dn END) AS last_dn")
+        first_day, last_day = "min(first_dn)", "max(last_dn)"
         period = f"CAST(FLOOR((dn + {_EPOCH_WEEKDAY_SHIFT}) / 7.0) AS BIGINT)"
         end_period = str((end_day + _EPOCH_WEEKDAY_SHIFT) // 7)
     extra_cols = (", CAST(profit AS DOUBLE) AS pr" if has_profit else "") + (
         ", order_id AS o" if has_order else "")
     extra_names = (", pr" if has_profit else "") + (", o" if has_order else "")
-    # bincount semantics: one missing profit makes the customer's profit NaN
-    profit_sql = ("CASE WHEN count(pr) = count(*) THEN sum(pr) ELSE CAST('NaN' AS DOUBLE) END"
-                  if has_profit else "CAST('NaN' AS DOUBLE)")
-    if has_order:  # distinct order ids among purchase rows; a row without one: one order per day
-        orders_sql = ("count(DISTINCT CASE WHEN a >= 0 THEN o END) "
-                      "+ count(DISTINCT CASE WHEN a >= 0 AND o IS NULL THEN dn END)")
-        n_orders_sql = "c.n_orders_by_id"
-    elif freq == "D":
-        orders_sql, n_orders_sql = "NULL", "h.frequency + 1"
+    if has_profit:  # bincount semantics: one missing profit makes the customer's profit NaN
+        period_profit = (",\n           sum(pr) AS pr_sum, "
+                         "sum(CASE WHEN pr IS NULL THEN 1 ELSE 0 END) AS pr_missing")
+        profit_sql = ("CASE WHEN sum(pr_missing) = 0 THEN sum(pr_sum) "
+                      "ELSE CAST('NaN' AS DOUBLE) END")
     else:
-        orders_sql = "count(DISTINCT CASE WHEN a >= 0 THEN dn END)"
-        n_orders_sql = "c.n_orders_by_id"
+        period_profit, profit_sql = "", "CAST('NaN' AS DOUBLE)"
+    if not has_order and freq == "D":  # purchase days
+        orders_cte = orders_join = ""
+        n_orders_sql = "c.frequency + 1"
+    else:
+        key = "o, CASE WHEN o IS NULL THEN dn END AS od" if has_order else "dn"
+        orders_cte = _ORDERS_CTE.format(order_key=key)
+        orders_join = " LEFT JOIN orders n ON c.customer_id = n.customer_id"
+        n_orders_sql = "n.n_orders"
     return _SUMMARY_SQL.format(period=period, end=end_day, end_period=end_period,
                                extra_cols=extra_cols, extra_names=extra_names,
-                               profit_sql=profit_sql, orders_sql=orders_sql,
+                               period_profit=period_profit, profit_sql=profit_sql,
+                               period_days=period_days, first_day=first_day, last_day=last_day,
+                               never=_NEVER, orders_cte=orders_cte, orders_join=orders_join,
                                n_orders_sql=n_orders_sql)
 
 
