@@ -66,3 +66,17 @@ def test_cohort_counts_on_spark_equal_duckdb(spark, sample, master, freq):
         for g, w in zip(got[:3], want[:3]):
             np.testing.assert_array_equal(g, w)
         assert got[3] == want[3]
+
+
+def test_engine_pyspark_runs_rfm_summary_on_spark(spark, sample):
+    from helpers import engine
+    from helpers.lifecycle import rfm_summary
+
+    tx = sample.transactions
+    want = rfm_summary(tx, observation_end="2023-06-30")
+    before = engine.use("pyspark")
+    try:
+        got = rfm_summary(tx, observation_end="2023-06-30")
+    finally:
+        engine.use(before)
+    pd.testing.assert_frame_equal(got, want, rtol=1e-9)
