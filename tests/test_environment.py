@@ -8,11 +8,21 @@ import yaml
 from helpers.paths import PROJ_ROOT
 
 
-def pyproject_pins():
+#: Extras outside the default environment, each pinned in its own lock file instead.
+SEPARATE_EXTRAS = {"spark": "requirements-spark.lock"}
+
+
+def _lock_pins(name):
+    return {line.split(" ")[0].lower() for line in (PROJ_ROOT / name).read_text().splitlines()
+            if "==" in line and not line.startswith((" ", "#"))}
+
+
+def pyproject_pins(separate=False):
     meta = tomllib.loads((PROJ_ROOT / "pyproject.toml").read_text())["project"]
-    pins = list(meta["dependencies"])
-    for extra in meta["optional-dependencies"].values():
-        pins += extra
+    pins = [] if separate else list(meta["dependencies"])
+    for name, extra in meta["optional-dependencies"].items():
+        if (name in SEPARATE_EXTRAS) == separate:
+            pins += extra
     return {p.lower() for p in pins}
 
 
@@ -37,3 +47,10 @@ def test_lock_contains_every_pin():
             if "==" in line and not line.startswith((" ", "#"))}
     missing = pyproject_pins() - lock
     assert not missing, f"requirements.lock is stale; run uv pip compile (missing {sorted(missing)})"
+
+
+def test_separate_extras_are_locked():
+    meta = tomllib.loads((PROJ_ROOT / "pyproject.toml").read_text())["project"]
+    for name, lock in SEPARATE_EXTRAS.items():
+        pins = {p.lower() for p in meta["optional-dependencies"][name]}
+        assert not pins - _lock_pins(lock), f"{lock} lacks {sorted(pins - _lock_pins(lock))}"

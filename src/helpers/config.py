@@ -74,6 +74,7 @@ def _renamed(keys, where):
 DEFAULT_CONFIG: dict = {
     "name": "Unnamed data set",
     "currency": "EUR",
+    "engine": "duckdb",
     "inputs": {"transactions": None, "survey": None, "customers": None},
     "columns": {"transactions": {}, "survey": {}, "customers": {}},
     "observation_end": None,
@@ -279,8 +280,28 @@ def _check(cfg: dict, path, lines=None) -> None:
                           "add `inputs: {transactions: path/to/transactions.csv}` (and/or "
                           "`survey: path/to/survey.csv` for the NPS report alone)",
                           line=lines.get(("inputs",)))
+    from helpers import engine  # the run's engine for the transaction-level queries
+
+    if cfg["engine"] not in engine.ENGINES:
+        raise ConfigError(path, "engine", f"unknown engine {cfg['engine']!r}",
+                          f"write one of {list(engine.ENGINES)} (duckdb is the default)",
+                          line=lines.get(("engine",)))
+    engine.use(cfg["engine"])
     for key, value in list(cfg["inputs"].items()):
-        if value:
+        if isinstance(value, dict):  # a table of a DuckDB database file
+            if set(value) != {"database", "table"}:
+                raise ConfigError(path, f"inputs.{key}", f"a table input needs exactly the keys "
+                                  f"database and table, got {sorted(value)}",
+                                  f"write `{key}: {{database: shop.duckdb, table: orders}}`",
+                                  line=lines.get(("inputs", key)))
+            db = resolve(value["database"], base=path.parent)
+            if not db.exists():
+                raise MissingInputError(path, f"inputs.{key}.database",
+                                        f"inputs.{key}.database points to a missing file: {db}",
+                                        "database paths are relative to the configuration file's "
+                                        f"folder ({path.parent})", line=lines.get(("inputs", key)))
+            cfg["inputs"][key] = (db, str(value["table"]))
+        elif value:
             p = resolve(value, base=path.parent)
             if not p.is_file():
                 near = difflib.get_close_matches(p.name, [c.name for c in p.parent.glob("*")]

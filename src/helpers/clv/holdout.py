@@ -110,7 +110,8 @@ def calibration_holdout(transactions, calibration_end, observation_end=None, *, 
     """Split transactions into a calibration summary and holdout purchase counts.
 
     The calibration summary is :func:`helpers.lifecycle.rfm_summary` up to ``calibration_end``
-    (included), converted to ``time_unit``. A customer's holdout purchases are her purchase days in
+    (included), converted to ``time_unit``; both summaries are queries of the engine
+    (:func:`helpers.engine.customer_summary`). A customer's holdout purchases are her purchase days in
     ``(calibration_end, observation_end]``, counted by the same rules (a day whose rows are only
     refunds is no purchase): the frequency of the summary up to ``observation_end`` minus the
     frequency up to ``calibration_end``. Customers whose first purchase falls in the holdout are not

@@ -184,6 +184,12 @@ def _read_xlsx(path: Path, sheet) -> pd.DataFrame:
 
 def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.DataFrame, str]:
     """Read one export (CSV/TSV, Parquet or xlsx) as a text table indexed by its line in the file."""
+    if isinstance(path, tuple):  # (database file, table): the engine reads the table as text
+        from helpers.engine import read_table
+
+        df = read_table(path)
+        df.index = pd.RangeIndex(1, len(df) + 1, name="row")
+        return df, ","
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{name} file not found: {path}")

@@ -7,12 +7,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from helpers.lifecycle._transactions import (
-    _EPOCH_WEEKDAY_SHIFT,
-    _end_day,
-    _group_starts,
-    _prepare,
-)
+from helpers.engine.cohorts import cohort_counts
+from helpers.engine.summary import _EPOCH_WEEKDAY_SHIFT
 
 #: Period lengths understood by :func:`cohort_retention`.
 COHORT_FREQS = ("W", "M", "Q")
@@ -23,13 +19,6 @@ class Cohorts(NamedTuple):
 
     shares: pd.DataFrame
     counts: pd.DataFrame
-
-
-def _period_ordinal(day, freq):
-    if freq == "W":
-        return (day + _EPOCH_WEEKDAY_SHIFT) // 7
-    months = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    return months if freq == "M" else months // 3
 
 
 def _period_labels(ordinals, freq):
@@ -47,7 +36,8 @@ def cohort_retention(transactions, freq="M", observation_end=None):
     n) counts the cohort's customers with at least one purchase (``amount >= 0``) in period
     cohort + n; period 0 is the cohort size, so its share is 100%. Cells after the period of
     ``observation_end`` are NaN (not observed yet, not zero); the last period may be partly
-    observed, which understates its retention.
+    observed, which understates its retention. The counts are one SQL query of the engine
+    (:func:`helpers.engine.cohorts.cohort_sql`).
 
     Parameters
     ----------
@@ -83,21 +73,14 @@ def cohort_retention(transactions, freq="M", observation_end=None):
     """
     if freq not in COHORT_FREQS:
         raise ValueError(f"freq={freq!r} is not supported; use one of {list(COHORT_FREQS)}")
-    tx = _prepare(transactions)
-    end = _end_day(tx, observation_end)
-    m = tx.buy & (tx.day <= end)
-    if not m.any():
+    first, k, n, end_p = cohort_counts(transactions, freq, observation_end)
+    if not len(n):
         raise ValueError("no purchase on or before observation_end; nothing to build cohorts from")
-    c, p = tx.c[m], _period_ordinal(tx.day[m], freq)
-    plo = int(p.min())
-    pspan = int(p.max()) - plo + 1
-    key = np.unique(c * pspan + (p - plo))
-    cc, pp = key // pspan, key % pspan
-    starts = _group_starts(cc)
-    first = np.repeat(pp[starts], np.diff(np.r_[starts, len(cc)]))
-    end_p = int(_period_ordinal(np.array([end]), freq)[0]) - plo
-    table = np.bincount(first * pspan + (pp - first), minlength=pspan * pspan).reshape(pspan, pspan)
-    table = table.astype(float)
+    plo = int(first.min())
+    pspan = int((first + k).max()) - plo + 1
+    end_p -= plo
+    table = np.zeros((pspan, pspan))
+    table[first - plo, k] = n
     cohort_idx = np.flatnonzero(table[:, 0] > 0)
     table = table[cohort_idx]
     offsets = np.arange(pspan)

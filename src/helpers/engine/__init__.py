@@ -1,0 +1,32 @@
+"""Engine: per-customer computations run as SQL in an in-memory DuckDB database (or on Spark),
+from a DataFrame, a Parquet or CSV file or a database table, returning pandas.
+
+Submodules
+----------
+summary
+    :func:`customer_summary`: ``lifecycle.rfm_summary``'s frequency, recency, T, monetary value,
+    orders, revenue and profit (days or weeks) as one portable query (:func:`summary_sql`);
+    :func:`connect` opens a DataFrame, a Parquet or CSV file or a DuckDB table as ``tx_input``.
+cohorts
+    :func:`cohort_counts`: customers per (first purchase period, periods since) for
+    ``lifecycle.cohort_retention``.
+spark
+    The same queries on Spark SQL (optional extra ``spark``).
+
+The queries are written once in SQL that DuckDB and Spark SQL both read (Spark's ``unix_date`` is
+defined as a DuckDB macro); the lifecycle and clv functions call them.
+"""
+
+from helpers.engine.cohorts import cohort_counts, cohort_sql
+from helpers.engine.summary import (
+    ENGINES,
+    connect,
+    customer_summary,
+    finish,
+    read_table,
+    summary_sql,
+    use,
+)
+
+__all__ = ["ENGINES", "customer_summary", "cohort_counts", "cohort_sql", "connect", "finish",
+           "read_table", "summary_sql", "use"]

@@ -1,0 +1,161 @@
+"""The engine's queries on Spark SQL (pyspark local mode or a cluster): the optional extra ``spark``.
+
+The SQL text is the one DuckDB runs (:func:`helpers.engine.summary_sql`,
+:func:`helpers.engine.cohort_sql`); only the way the table is made visible differs. pyspark is
+imported when a function here is called, so the package works without it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.engine.cohorts import cohort_sql, period_of_day
+from helpers.engine.summary import (
+    FREQS,
+    _PARQUET,
+    _end_day,
+    connect,
+    finish,
+    summary_sql,
+)
+
+__all__ = ["spark_session", "spark_customer_summary", "spark_cohort_counts"]
+
+
+def spark_session(master="local[2]", app_name="crm-notebooks"):
+    """A Spark session for the engine's queries (UTC, few shuffle partitions, no web UI).
+
+    Parameters
+    ----------
+    master : str, default "local[2]"
+        Spark master URL.
+    app_name : str
+        Application name.
+
+    Returns
+    -------
+    pyspark.sql.SparkSession
+
+    Raises
+    ------
+    ImportError
+        If pyspark is not installed (``make test-spark`` or ``pip install .[spark]``).
+
+    Examples
+    --------
+    >>> spark = spark_session()  # doctest: +SKIP
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("pyspark is not installed; install the optional extra: "
+                          "pip install '.[spark]' (or make test-spark)") from exc
+    return (SparkSession.builder.master(master).appName(app_name)
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", "2g")
+            .getOrCreate())
+
+
+def _register(spark, source, tmp):
+    """Make ``source`` visible to Spark as ``tx_input``; return its column names.
+
+    A Parquet file is read by Spark itself; a DataFrame, CSV file or DuckDB table is first written
+    to Parquet by DuckDB (dates as DATE, so no time zone enters).
+    """
+    if isinstance(source, (str, Path)) and Path(source).name.lower().endswith(_PARQUET):
+        path = str(source)
+    else:
+        path = str(Path(tmp) / "tx_input.parquet")
+        con = connect(source)
+        try:
+            con.execute("COPY (SELECT * REPLACE (CAST(order_date AS DATE) AS order_date) "
+                        f"FROM tx_input) TO '{path}' (FORMAT PARQUET)")
+        finally:
+            con.close()
+    frame = spark.read.parquet(path)
+    frame.createOrReplaceTempView("tx_input")
+    return frame.columns
+
+
+def _last_day(spark):
+    return int(spark.sql("SELECT max(unix_date(CAST(order_date AS DATE))) FROM tx_input")
+               .collect()[0][0])
+
+
+def spark_customer_summary(source, observation_end=None, freq="D", spark=None):
+    """:func:`helpers.engine.customer_summary` computed by Spark SQL from the same query text.
+
+    Parameters
+    ----------
+    source : pandas.DataFrame or str or pathlib.Path or tuple
+        As :func:`helpers.engine.customer_summary` (validate with it first: this function assumes
+        clean canonical columns).
+    observation_end : date-like, optional
+        Last day (default: the last ``order_date``).
+    freq : {"D", "W"}
+        Period.
+    spark : pyspark.sql.SparkSession, optional
+        Default: :func:`spark_session`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`helpers.engine.customer_summary`.
+
+    Raises
+    ------
+    ValueError
+        If ``freq`` is unknown or there is no purchase up to ``observation_end``.
+
+    Examples
+    --------
+    >>> spark_customer_summary("tx.parquet", "2024-06-30")  # doctest: +SKIP
+    """
+    if freq not in FREQS:
+        raise ValueError(f"freq={freq!r} is not supported; use one of {sorted(FREQS)}")
+    spark = spark or spark_session()
+    with tempfile.TemporaryDirectory() as tmp:
+        columns = _register(spark, source, tmp)
+        end = _last_day(spark) if observation_end is None else _end_day(observation_end)
+        sql = summary_sql(end, freq, "profit" in columns, "order_id" in columns)
+        out = spark.sql(sql).toPandas()
+    id_dtype = None
+    if isinstance(source, pd.DataFrame):
+        id_dtype = source["customer_id"].dtype
+        if isinstance(id_dtype, pd.CategoricalDtype):
+            id_dtype = id_dtype.categories.dtype
+    return finish(out, observation_end, id_dtype)
+
+
+def spark_cohort_counts(source, freq="M", observation_end=None, spark=None):
+    """:func:`helpers.engine.cohort_counts` computed by Spark SQL from the same query text.
+
+    Parameters
+    ----------
+    source, freq, observation_end
+        As :func:`helpers.engine.cohort_counts`.
+    spark : pyspark.sql.SparkSession, optional
+        Default: :func:`spark_session`.
+
+    Returns
+    -------
+    tuple
+        ``(first, k, n, end_period)`` as :func:`helpers.engine.cohort_counts`.
+
+    Examples
+    --------
+    >>> spark_cohort_counts("tx.parquet", "M")  # doctest: +SKIP
+    """
+    spark = spark or spark_session()
+    with tempfile.TemporaryDirectory() as tmp:
+        _register(spark, source, tmp)
+        end = _last_day(spark) if observation_end is None else _end_day(observation_end)
+        rows = spark.sql(cohort_sql(end, freq)).collect()
+    first, k, n = (np.array([r[i] for r in rows], dtype=np.int64) for i in range(3))
+    return first, k, n, int(period_of_day(end, freq))
