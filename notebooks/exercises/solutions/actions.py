@@ -5,9 +5,9 @@ ANSWERS = {
     # p1: fresh detractor True Friend -> priority 1; p2: stale answer, so the 48-hour rules do not
     # apply -> reward-true-friend (3); p3: promoter repeat customer -> referral (3) before the Barnacle
     # rule (4); p4: Butterfly, new -> harvest (3) before second purchase (4); p5: lapsed (5) before
-    # strangers (6)
+    # strangers (6): below the win-back threshold, so let-lapsed-go
     "q1": {"p1": "save-true-friend-detractor", "p2": "reward-true-friend", "p3": "referral-from-promoter",
-           "p4": "harvest-butterfly", "p5": "reactivate-lapsed"},
+           "p4": "harvest-butterfly", "p5": "let-lapsed-go"},
     "q2": "B",
     "q3": "Account management",
     "q4": 3,                  # referral-from-promoter, check-barnacle-wallet, standard

@@ -34,6 +34,8 @@ FACTS = pd.DataFrame({
     "rfm_segment": ["Champions", "Champions", "Loyal Customers", "New Customers", "Hibernating"],
     "buyer_type": ["relationship buyer", "relationship buyer", "value buyer", "price buyer", "value buyer"],
     "value_level": ["high", "high", "low", "high", "low"],
+    "clears_winback": [True, True, False, True, False],
+    "borderline": [False, False, False, False, False],
 }, index=_IDX)
 #: How four customers buy: share of orders on discount, spend percentile among buyers, orders.
 BUYERS = pd.DataFrame({"discount_share": [0.8, 0.6, 0.1, 0.3], "spend_pct": [0.9, 0.2, 0.5, 0.6],
