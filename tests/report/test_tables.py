@@ -103,3 +103,8 @@ def test_a_series_is_a_one_column_table():
 def test_bad_decimals_are_refused():
     with pytest.raises(TypeError, match="decimals"):
         reader_table(pd.DataFrame({"a": [1.5]}), decimals="two")
+
+
+def test_dates_read_as_days():
+    t = pd.DataFrame({"first": pd.to_datetime(["2024-01-02", None]), "mixed": ["a", pd.Timestamp("2024-05-06")]})
+    assert cells(reader_table(t))[1] == [["2024-01-02", "a"], [MISSING, "2024-05-06"]]

@@ -122,6 +122,10 @@ def _text(missing: str = MISSING):
             return missing
         if isinstance(v, bool):
             return "yes" if v else "no"
+        if isinstance(v, pd.Timestamp):
+            return f"{v:%Y-%m-%d}" if v == v.normalize() else f"{v:%Y-%m-%d %H:%M}"
+        if isinstance(v, numbers.Real) and not isinstance(v, numbers.Integral):
+            return f"{v:,.2f}"
         return str(v)
     return fmt
 
