@@ -262,7 +262,10 @@ def _show_at_print_resolution():
         return
     import matplotlib.figure
 
-    plt.get_backend()  # resolve the backend first: the inline backend registers its own formatter
+    try:  # let the inline backend set itself up first: it registers its own PNG formatter once
+        import matplotlib_inline.backend_inline  # noqa: F401
+    except ImportError:  # pragma: no cover
+        pass
     formatter = shell.display_formatter.formatters["image/png"]
     formatter.for_type(matplotlib.figure.Figure, figure_png)
 

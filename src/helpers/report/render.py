@@ -37,7 +37,10 @@ PRINT_CSS = """
     .jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2, .jp-RenderedHTMLCommon h3,
     .jp-RenderedHTMLCommon h4, h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid;
                                                    break-inside: avoid; }
+    .jp-OutputArea-child { break-inside: auto; page-break-inside: auto; }
     .jp-RenderedImage, img, figure, svg { break-inside: avoid; page-break-inside: avoid; }
+    table.reader-table { break-inside: avoid; page-break-inside: avoid; }
+    table.reader-table-long { break-inside: auto; page-break-inside: auto; }
     img { max-width: 100% !important; height: auto !important; }
     .jp-RenderedHTMLCommon table, .jp-OutputArea-output table {
       font-size: 8pt; width: auto !important; max-width: 100%; table-layout: auto;
@@ -46,9 +49,10 @@ PRINT_CSS = """
     thead { display: table-header-group; }
     tr, td, th { break-inside: avoid; page-break-inside: avoid; }
     .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .jp-OutputArea-output td, .jp-OutputArea-output th {
-      padding: 1.5pt 3pt; overflow-wrap: anywhere; word-break: normal; hyphens: auto; }
+      padding: 1.5pt 3pt; overflow-wrap: break-word; word-break: normal; hyphens: manual; }
     .jp-RenderedHTMLCommon table.reader-table td, .jp-RenderedHTMLCommon table.reader-table th {
       max-width: none; }
+    .jp-RenderedHTMLCommon th, .jp-OutputArea-output th { overflow-wrap: anywhere; hyphens: auto; }
     p, li { orphans: 3; widows: 3; }
     pre { white-space: pre-wrap; word-break: break-word; font-size: 8pt; }
     .jp-InputPrompt, .jp-OutputPrompt { display: none; }
@@ -93,6 +97,9 @@ def alt_texts(page: str) -> str:
     """Give every inline PNG of a page the title embedded in it as alt text (instead of nbconvert's
     "No description has been provided for this image"); an image without a title gets "Figure".
 
+    An image with a ``width`` (its screen size; the PNG holds more pixels, for print) also gets it as
+    a CSS width, which the PDF printer honours, so it prints at the PNG's resolution.
+
     Parameters
     ----------
     page : str
@@ -127,7 +134,9 @@ def alt_texts(page: str) -> str:
                 title = ""
         alt = html.escape(title or "Figure", quote=True)
         tag = re.sub(r'\salt="[^"]*"', "", tag)
-        return tag.replace("<img", f'<img alt="{alt}"', 1)
+        width = re.search(r'\swidth="?(\d+)', tag)
+        size = f' style="width: {width.group(1)}px"' if width and "style=" not in tag else ""
+        return tag.replace("<img", f'<img alt="{alt}"{size}', 1)
 
     return re.sub(r"<img\b[^>]*>", fix, page)
 

@@ -23,6 +23,8 @@ __all__ = ["reader_table", "column_label", "p_text", "MISSING"]
 
 #: What a missing value reads as.
 MISSING = "no answer"
+#: Rows above which a printed table may break across pages (between rows, the header repeated).
+LONG_TABLE = 30
 #: Columns that hold p-values (shown as "< 0.001" or three decimals).
 P_COLUMNS = ("p_value", "p_adj", "change_p_adj", "p")
 
@@ -244,9 +246,12 @@ def reader_table(df, *, labels=None, percent=(), money=(), currency="", decimals
                        + "|".join(new_names).encode()).hexdigest()[:10]
     styler = (df.style.format(formatters).format_index(escape="html", axis=1).hide(axis="index")
               .set_uuid(uid))
-    styler = styler.set_table_attributes('class="reader-table"')
-    styles = [{"selector": f"td.col{j}, th.col_heading.col{j}", "props": [("text-align", "right")]}
-              for j in numeric_pos]
+    # a table that fits on a page is kept whole in print; a longer one breaks between rows
+    kind = "reader-table reader-table-long" if len(df) > LONG_TABLE else "reader-table"
+    styler = styler.set_table_attributes(f'class="{kind}"')
+    styles = [{"selector": f"td.col{j}, th.col_heading.col{j}",
+               "props": [("text-align", "right" if j in numeric_pos else "left")]}
+              for j in range(len(new_names))]
     styles += [{"selector": "td, th", "props": [("vertical-align", "top")]},
                {"selector": "caption", "props": [("caption-side", "top"), ("text-align", "left")]}]
     styler = styler.set_table_styles(styles)
