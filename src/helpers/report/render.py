@@ -6,7 +6,8 @@ from pathlib import Path
 
 from helpers.report.sanitize import sanitize_html
 
-__all__ = ["PRINT_CSS", "BACK_LINK", "NO_ALT", "render_html", "html_to_pdf", "png_title", "alt_texts"]
+__all__ = ["PRINT_CSS", "BACK_LINK", "NO_ALT", "render_html", "keep_headings_with_content", "html_to_pdf",
+           "png_title", "alt_texts"]
 
 #: The link back to the index page of the run, at the top and the foot of every report.
 BACK_LINK = '<nav class="report-nav"><a href="index.html">&larr; All reports (index)</a></nav>'
@@ -38,6 +39,7 @@ PRINT_CSS = """
     .jp-RenderedHTMLCommon h4, h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid;
                                                    break-inside: avoid; }
     .jp-OutputArea-child { break-inside: auto; page-break-inside: auto; }
+    .keep-with-next { break-after: avoid; page-break-after: avoid; }
     .jp-RenderedImage, img, figure, svg { break-inside: avoid; page-break-inside: avoid; }
     table.reader-table { break-inside: avoid; page-break-inside: avoid; }
     table.reader-table-long { break-inside: auto; page-break-inside: auto; }
@@ -141,6 +143,40 @@ def alt_texts(page: str) -> str:
     return re.sub(r"<img\b[^>]*>", fix, page)
 
 
+def keep_headings_with_content(page: str) -> str:
+    """Mark each Markdown cell that ends with a heading (its content comes in the next cell) so that
+    print keeps it on the page of what follows (``break-after: avoid`` on the cell).
+
+    Parameters
+    ----------
+    page : str
+        HTML rendered by nbconvert's lab template.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> cell = '<div class="jp-Cell jp-MarkdownCell"><div class="jp-RenderedMarkdown"><p>x</p><h2>Act</h2></div></div>'
+    >>> "keep-with-next" in keep_headings_with_content(cell)
+    True
+    >>> "keep-with-next" in keep_headings_with_content(cell.replace("<h2>Act</h2>", ""))
+    False
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    changed = False
+    for cell in soup.select("div.jp-MarkdownCell"):
+        rendered = cell.select_one(".jp-RenderedMarkdown") or cell
+        last = next((c for c in reversed(rendered.contents) if getattr(c, "name", None)), None)
+        if last is not None and last.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            cell["class"] = list(cell.get("class", [])) + ["keep-with-next"]
+            changed = True
+    return str(soup) if changed else page
+
+
 def render_html(nb, title: str, *, nav: str = BACK_LINK) -> str:
     """Render an executed notebook as a self-contained HTML report with the code hidden.
 
@@ -184,7 +220,7 @@ def render_html(nb, title: str, *, nav: str = BACK_LINK) -> str:
     # no script is needed once MathJax, require.js and mermaid are blanked: every <script> goes (the
     # template's inert loaders and any that arrives through Markdown or an output), with event handlers
     # and javascript: links
-    body = alt_texts(sanitize_html(body))
+    body = keep_headings_with_content(alt_texts(sanitize_html(body)))
     if nav:
         body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
         body = body.replace("</body>", nav + "</body>", 1)

@@ -24,7 +24,7 @@ __all__ = ["reader_table", "column_label", "p_text", "MISSING"]
 #: What a missing value reads as.
 MISSING = "no answer"
 #: Rows above which a printed table may break across pages (between rows, the header repeated).
-LONG_TABLE = 30
+LONG_TABLE = 12
 #: Columns that hold p-values (shown as "< 0.001" or three decimals).
 P_COLUMNS = ("p_value", "p_adj", "change_p_adj", "p")
 
