@@ -159,6 +159,34 @@ def nps_order() -> list[str]:
 P_ALIVE_CMAP = mpl.colors.LinearSegmentedColormap.from_list(
     "p_alive", [NPS_COLORS[c] for c in nps_order()])
 
+def priority_colors(priorities) -> dict:
+    """One colour per priority from a sequential palette with clear steps: the most urgent (lowest
+    number) darkest, the least urgent light; neighbours differ visibly even with seven levels.
+
+    Parameters
+    ----------
+    priorities : iterable of numbers
+        The priorities present (1 = most urgent).
+
+    Returns
+    -------
+    dict
+        ``{priority: hex colour}`` in ascending priority.
+
+    Examples
+    --------
+    >>> c = priority_colors([1, 2, 3])
+    >>> list(c), len(set(c.values()))
+    ([1, 2, 3], 3)
+    """
+    levels = sorted({float(p) if not float(p).is_integer() else int(p) for p in priorities})
+    cmap = mpl.colormaps["magma"]
+    n = len(levels)
+    # from dark purple (urgent) to light orange; the light end stays visible on white
+    spots = [0.1] if n == 1 else list(np.linspace(0.1, 0.85, n))
+    return {p: mpl.colors.to_hex(cmap(s)) for p, s in zip(levels, spots, strict=True)}
+
+
 _RC = {
     "figure.figsize": (8, 4.5),
     "figure.dpi": 100,
