@@ -679,6 +679,10 @@ COLUMN_LABELS = {
     "duration": "projected lifetime",
 }
 
+#: Reader words for code values in columns that name a method (``method``): ``adjusted_wald`` ->
+#: "adjusted Wald".
+METHOD_LABELS = {"adjusted_wald": "adjusted Wald", "wald": "Wald", "bootstrap": "bootstrap"}
+
 
 def _slug(text: str) -> str:
     out = "".join(ch if ch.isalnum() else "-" for ch in text.lower())

@@ -95,3 +95,21 @@ def test_front_page_has_key_figures_and_the_as_of_date(run, sample):
     assert f"Data as of <strong>{sample.observation_end:%Y-%m-%d}</strong>" in index
     assert index.count('<ul class="figures">') >= 5
     assert "(95% interval" in index or "95% interval" in index
+
+
+@pytest.mark.slow
+def test_every_table_shown_is_a_reader_table(run):
+    """No raw DataFrame in the reports 00-04: every table output is made by reader_table."""
+    import nbformat
+
+    out, results = run
+    for r in results:
+        if not r.notebook[:2] in ("00", "01", "02", "03", "04") or not r.executed:
+            continue
+        nb = nbformat.read(out / r.executed, as_version=4)
+        for cell in nb.cells:
+            for o in cell.get("outputs", []):
+                page = o.get("data", {}).get("text/html", "")
+                if "<table" in page:
+                    assert 'class="reader-table' in page and 'class="dataframe' not in page, \
+                        (r.notebook, cell.source[:80])

@@ -105,6 +105,11 @@ def test_bad_decimals_are_refused():
         reader_table(pd.DataFrame({"a": [1.5]}), decimals="two")
 
 
+def test_method_codes_read_as_words():
+    _, body = cells(reader_table(pd.DataFrame({"method": ["adjusted_wald", "wald", "bootstrap"]})))
+    assert body == [["adjusted Wald"], ["Wald"], ["bootstrap"]]
+
+
 def test_dates_read_as_days():
     t = pd.DataFrame({"first": pd.to_datetime(["2024-01-02", None]), "mixed": ["a", pd.Timestamp("2024-05-06")]})
     assert cells(reader_table(t))[1] == [["2024-01-02", "a"], [MISSING, "2024-05-06"]]

@@ -228,6 +228,9 @@ def reader_table(df, *, labels=None, percent=(), money=(), currency="", decimals
             d = per_col.get(name, decimals if isinstance(decimals, int) else _auto_decimals(s))
             formatters[col] = _number(d, missing=missing)
             numeric.append(col)
+        elif name == "method":
+            formatters[col] = lambda v, m=missing: _text(m)(frameworks.METHOD_LABELS.get(v, v)
+                                                            if isinstance(v, str) else v)
         else:
             formatters[col] = _text(missing)
     new_names = []
