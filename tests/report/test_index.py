@@ -75,7 +75,8 @@ def test_the_front_page_has_dates_figures_order_and_warnings(tmp_path):
     assert "Data as of <strong>2025-12-31</strong>" in page and "Run on 2026-01-05" in page
     assert "56,596" in page and "+5" in page and "(+3 to +8; 95% interval)" in page
     # the warning in full, escaped
-    assert "Only 40% of survey answers carry a customer id: &lt;check&gt; the export." in page
+    assert ("Only 40% of survey answers carry a customer id: &lt;check&gt; the export. "
+            '(from <a href="00_data_check.html">Data check</a>)') in page
     # a reading order for every reader, each step linked when its report ran
     for reader in frameworks.READING_ORDER:
         assert f"<h3>{reader.capitalize()}</h3>" in page

@@ -255,7 +255,7 @@ def write_index(results, out_dir, *, config=None, title="Customer relationship r
     for r in results:
         facts = read_key_figures(out_dir / r.executed) if r.executed and r.ok and not r.skipped else {}
         as_of = as_of or facts.get("as_of", "")
-        warnings += [w for w in facts.get("warnings", []) if w not in warnings]
+        warnings += [(w, r) for w in facts.get("warnings", []) if w not in [x for x, _ in warnings]]
         figures = "".join(
             f'<li><span class="label">{esc(f["label"])}</span> <span class="value">{esc(f["value"])}</span>'
             + (f' <span class="base">{esc(f["base"])}</span>' if f.get("base") else "")
@@ -278,7 +278,9 @@ def write_index(results, out_dir, *, config=None, title="Customer relationship r
     warn = ""
     if warnings:
         warn = ('<section class="warnings"><h2>Read before trusting the numbers</h2><ul>'
-                + "".join(f"<li>{esc(w)}</li>" for w in warnings) + "</ul></section>")
+                + "".join(f"<li>{esc(w)}" + (f' (from <a href="{esc(r.html)}">{esc(r.title or r.notebook)}</a>)'
+                                                if r.html else "") + "</li>" for w, r in warnings)
+                + "</ul></section>")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
 <style>
