@@ -84,6 +84,12 @@ def test_reports_print_for_readers(run):
         m = measure_pdf(out / r.pdf)
         assert m.min_dpi >= 200, (r.notebook, [round(i["dpi"]) for i in m.images])
         assert max(m.text_right) < m.page_width - 12 / 25.4 * 72 + 1, (r.notebook, m.text_right)
+        covered = {}
+        for im in m.images:
+            covered[im["page"]] = covered.get(im["page"], 0) + im["points"][0] * im["points"][1]
+        near_blank = [p for p in range(1, m.pages)  # the last page may be short
+                      if m.text_chars[p - 1] < 150 and covered.get(p, 0) < 0.2 * m.page_width * 841.89]
+        assert not near_blank, (r.notebook, near_blank)
         page = (out / r.html).read_text(encoding="utf-8")
         assert NO_ALT not in page and BACK_LINK in page, r.notebook
 
