@@ -696,6 +696,46 @@ READING_ORDER = {
 }
 
 
+#: Reader labels for the code names of table columns (``ci_low`` -> "95% interval, low"); tables for
+#: readers (:func:`helpers.report.tables.reader_table`) use them, a name not here has its underscores
+#: replaced by spaces.
+COLUMN_LABELS = {
+    "n": "answers", "nps": "NPS", "se": "standard error", "ci_low": "95% interval, low",
+    "ci_high": "95% interval, high", "ci_lower": "95% interval, low", "ci_upper": "95% interval, high",
+    "nps_ref": "NPS of the rest", "diff": "difference", "p_value": "p-value",
+    "p_adj": "p-value (Holm-adjusted)", "significant": "significant", "low_n": "too few answers",
+    "change": "change", "change_p_adj": "change p-value (Holm-adjusted)",
+    "change_significant": "change significant", "nps_a": "NPS later", "nps_b": "NPS earlier",
+    "n_a": "answers later", "n_b": "answers earlier", "n_pairs": "customers who answered in both",
+    "promoters": "promoters", "passives": "passives", "detractors": "detractors",
+    "customers": "customers", "share": "share of customers", "customer_share": "share of customers",
+    "profit": "profit", "profit_share": "share of profit", "value": "predicted value",
+    "value_lower": "predicted value, low", "value_upper": "predicted value, high",
+    "value_share": "share of predicted value", "revenue": "revenue", "revenue_share": "share of revenue",
+    "revenue_12m": "revenue, last 12 months", "revenue_12m_share": "share of revenue, last 12 months",
+    "param": "parameter", "estimate": "estimate", "median": "median (days)",
+    "median_lower": "median, low (days)", "median_upper": "median, high (days)",
+    "clv": "predicted value", "value_level": "value level", "nps_class": "NPS class",
+    "nps_score": "NPS score", "lifecycle_stage": "lifecycle stage", "ladder_step": "loyalty ladder rung",
+    "rfm_segment": "RFM segment", "relationship_group": "relationship group", "buyer_type": "buyer type",
+    "rule": "rule", "priority": "priority", "owner": "owner", "label": "action", "interval": "interval",
+    "seed_name": "also called", "in_transactions": "in the transactions", "odds_ratio": "odds ratio",
+    "feature": "feature", "level": "level", "scale": "scale", "count": "rows", "input": "input",
+    "customer_id": "customer", "actual_total": "actual purchases", "predicted_total": "predicted purchases",
+    "actual": "actual", "predicted": "predicted", "customers_with_it": "customers with it",
+    "name": "name", "definition": "definition", "actions": "actions", "strategy": "strategy",
+    "source": "source", "reason": "reason", "action": "action", "later": "later period",
+    "earlier": "earlier period", "period": "period", "segment": "segment", "group": "group",
+    "answer_date": "answer date", "answer_age_days": "answer age (days)", "p_alive": "P(alive)",
+    "last_purchase": "last purchase", "frequency": "repeat purchases", "profitability": "profitability",
+    "duration": "projected lifetime",
+}
+
+#: Reader words for code values in columns that name a method (``method``): ``adjusted_wald`` ->
+#: "adjusted Wald".
+METHOD_LABELS = {"adjusted_wald": "adjusted Wald", "wald": "Wald", "bootstrap": "bootstrap"}
+
+
 def _slug(text: str) -> str:
     out = "".join(ch if ch.isalnum() else "-" for ch in text.lower())
     return "-".join(part for part in out.split("-") if part)

@@ -69,3 +69,53 @@ def test_transactions_only_runs_every_report_it_can(tmp_path):
     csv = pd.read_csv(out / "customer_actions.csv", dtype={"customer_id": str})
     assert csv["customer_id"].is_unique and set(csv["customer_id"]) == set(buyers)
     assert "Not run" in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_reports_print_for_readers(run):
+    """Every PDF: figures at 200 dpi or more, no text off the page; every HTML: alt texts, a way back."""
+    from helpers.report.pdf_check import measure_pdf
+    from helpers.report.render import BACK_LINK, NO_ALT
+
+    out, results = run
+    for r in results:
+        if not r.pdf:
+            continue
+        m = measure_pdf(out / r.pdf)
+        assert m.min_dpi >= 200, (r.notebook, [round(i["dpi"]) for i in m.images])
+        assert max(m.text_right) < m.page_width - 12 / 25.4 * 72 + 1, (r.notebook, m.text_right)
+        covered = {}
+        for im in m.images:
+            covered[im["page"]] = covered.get(im["page"], 0) + im["points"][0] * im["points"][1]
+        near_blank = [p for p in range(1, m.pages)  # the last page may be short
+                      if m.text_chars[p - 1] < 150 and covered.get(p, 0) < 0.2 * m.page_width * 841.89]
+        assert not near_blank, (r.notebook, near_blank)
+        page = (out / r.html).read_text(encoding="utf-8")
+        assert NO_ALT not in page and BACK_LINK in page, r.notebook
+
+
+@pytest.mark.slow
+def test_front_page_has_key_figures_and_the_as_of_date(run, sample):
+    out, results = run
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f"Data as of <strong>{sample.observation_end:%Y-%m-%d}</strong>" in index
+    assert index.count('<ul class="figures">') >= 5
+    assert "(95% interval" in index or "95% interval" in index
+
+
+@pytest.mark.slow
+def test_every_table_shown_is_a_reader_table(run):
+    """No raw DataFrame in the reports 00-04: every table output is made by reader_table."""
+    import nbformat
+
+    out, results = run
+    for r in results:
+        if r.notebook[:2] not in ("00", "01", "02", "03", "04") or not r.executed:
+            continue
+        nb = nbformat.read(out / r.executed, as_version=4)
+        for cell in nb.cells:
+            for o in cell.get("outputs", []):
+                page = o.get("data", {}).get("text/html", "")
+                if "<table" in page:
+                    assert 'class="reader-table' in page and 'class="dataframe' not in page, \
+                        (r.notebook, cell.source[:80])

@@ -28,13 +28,15 @@ from helpers.plots.nps import (plot_distinguishing_words, plot_drivers, plot_nps
 from helpers.plots.relationship import (plot_group_migration, plot_group_shares, plot_group_value,
                                         plot_holdout, plot_p_alive_matrix, plot_relationship_map)
 from helpers.plots.style import (ACCENT, CONTRAST, GROUP_COLORS, LADDER_COLORS, MUTED, NPS_COLORS,
-                                 P_ALIVE_CMAP, SERIES_COLORS, STAGE_COLORS, Palette, get_ax, label,
-                                 nps_order, use_house_style)
+                                 P_ALIVE_CMAP, PRINT_DPI, SERIES_COLORS, STAGE_COLORS, Palette,
+                                 figure_png, figure_title, get_ax, label, nps_order, priority_colors,
+                                 use_house_style)
 
 __all__ = [
     # style
     "ACCENT", "MUTED", "CONTRAST", "SERIES_COLORS", "NPS_COLORS", "GROUP_COLORS", "STAGE_COLORS",
     "LADDER_COLORS", "P_ALIVE_CMAP", "Palette", "nps_order", "use_house_style", "get_ax", "label",
+    "PRINT_DPI", "figure_png", "figure_title", "priority_colors",
     # nps
     "plot_score_distribution", "plot_nps_ci", "plot_nps_trend", "plot_drivers",
     "plot_distinguishing_words",

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers.plots.style import ACCENT, _need_columns, _ordered_levels, get_ax, label
+from helpers.plots.style import ACCENT, _need_columns, _ordered_levels, get_ax, label, priority_colors
 
 __all__ = ["NO_GROUP", "plot_stage_group_heatmap", "plot_value_at_stake"]
 
@@ -126,8 +126,7 @@ def plot_value_at_stake(data, *, label_col="label", value="value", lower="value_
     shade = None
     if "priority" in data.columns:
         pr = data["priority"].to_numpy(dtype=float)
-        span = max(pr.max() - pr.min(), 1)
-        shade = {p: plt.get_cmap("Blues")(0.95 - 0.65 * (p - pr.min()) / span) for p in np.unique(pr)}
+        shade = priority_colors(np.unique(pr))
         colors = [shade[p] for p in pr]
     else:
         colors = ACCENT

@@ -10,7 +10,8 @@ from helpers.plots.style import ACCENT, CONTRAST, get_ax, label
 __all__ = ["plot_monthly_activity", "plot_amount_distribution"]
 
 
-def plot_monthly_activity(data, *, date="order_date", value="amount", customer_id="customer_id", ax=None):
+def plot_monthly_activity(data, *, date="order_date", value="amount", customer_id="customer_id", ax=None,
+                          currency=""):
     """Revenue per month (bars) and buying customers per month (line, right axis).
 
     Parameters
@@ -20,6 +21,8 @@ def plot_monthly_activity(data, *, date="order_date", value="amount", customer_i
     date, value, customer_id : str
         Column names.
     ax : matplotlib.axes.Axes, optional
+    currency : str, optional
+        Shown in the revenue axis label, e.g. ``"EUR"``.
 
     Returns
     -------
@@ -40,7 +43,7 @@ def plot_monthly_activity(data, *, date="order_date", value="amount", customer_i
     g = data.groupby(month).agg(revenue=(value, "sum"), customers=(customer_id, "nunique"))
     x = range(len(g))
     ax.bar(x, g["revenue"], color=ACCENT, alpha=0.75, width=0.85, label="revenue")
-    ax.set_ylabel("revenue per month")
+    ax.set_ylabel(f"revenue per month{f' ({currency})' if currency else ''}")
     ax2 = ax.twinx()
     ax2.plot(list(x), g["customers"], color=CONTRAST, lw=1.8, label="buying customers")
     ax2.set_ylabel("buying customers", color=CONTRAST)
@@ -53,7 +56,7 @@ def plot_monthly_activity(data, *, date="order_date", value="amount", customer_i
     return label(ax, title="Revenue and buying customers per month")
 
 
-def plot_amount_distribution(data, *, value="amount", ax=None, bins=60):
+def plot_amount_distribution(data, *, value="amount", ax=None, bins=60, currency=""):
     """Histogram of row amounts on a log scale, refunds counted in the title.
 
     Parameters
@@ -64,6 +67,8 @@ def plot_amount_distribution(data, *, value="amount", ax=None, bins=60):
         Column name.
     ax : matplotlib.axes.Axes, optional
     bins : int, default 60
+    currency : str, optional
+        Shown in the axis label, e.g. ``"EUR"``.
 
     Returns
     -------
@@ -85,7 +90,7 @@ def plot_amount_distribution(data, *, value="amount", ax=None, bins=60):
         ax.hist(pos, bins=edges, color=ACCENT, alpha=0.8)
         ax.set_xscale("log")
     label(ax, title=f"Row amounts (log scale); {n_ref:,} refund rows not shown",
-          xlabel=value, ylabel="rows")
+          xlabel=f"{value}{f' ({currency})' if currency else ''}", ylabel="rows")
     return ax
 
 

@@ -117,8 +117,10 @@ def plot_nps_ci(data, *, x="nps", y="segment", p="p_adj", ax=None, title="NPS by
         sig = (data[p].to_numpy(dtype=float) < alpha)
     else:
         sig = np.ones(len(data), dtype=bool)
-    ax.scatter(val[sig], pos[sig], color=ACCENT, zorder=3, s=40)
-    ax.scatter(val[~sig], pos[~sig], facecolor="white", edgecolor=ACCENT, zorder=3, s=40)
+    ax.scatter(val[sig], pos[sig], color=ACCENT, zorder=3, s=40,
+               label="differs from the rest (filled)" if p in data.columns else None)
+    ax.scatter(val[~sig], pos[~sig], facecolor="white", edgecolor=ACCENT, zorder=3, s=40,
+               label="no significant difference (hollow)")
     if p in data.columns:
         for xx, yy in zip(hi[sig], pos[sig], strict=True):
             ax.annotate("*", (xx, yy), xytext=(4, 0), textcoords="offset points", va="center",
@@ -128,6 +130,8 @@ def plot_nps_ci(data, *, x="nps", y="segment", p="p_adj", ax=None, title="NPS by
         ax.axvline(reference, color=MUTED, linewidth=1, linestyle="--")
     ax.set_yticks(pos, [str(v) for v in data[y]])
     ax.grid(axis="y", visible=False)
+    if p in data.columns:
+        ax.legend(loc="best", fontsize=8)
     level = ""
     if "alpha" in data.columns and data["alpha"].nunique() == 1:
         level = f"{100 * (1 - float(data['alpha'].iloc[0])):g}% CI"
@@ -137,7 +141,7 @@ def plot_nps_ci(data, *, x="nps", y="segment", p="p_adj", ax=None, title="NPS by
     return label(ax, title=title, xlabel="NPS", note=note or None)
 
 
-def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
+def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time", min_n=None):
     """NPS per period as a line with its confidence band; low-n periods hollow, significant changes
     marked with a triangle (up or down).
 
@@ -153,6 +157,9 @@ def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
         Axes to draw on; default ``plt.gca()``.
     title : str, optional
         Axes title.
+    min_n : int, optional
+        The answers a period needs (:func:`helpers.nps.trend`'s ``min_n``), said in the legend of the
+        hollow dots.
 
     Returns
     -------
@@ -175,13 +182,20 @@ def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
     ...                   "change_significant": [False, True, False]})
     >>> ax = plot_nps_trend(d, ax=plt.figure().gca())
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['NPS', 'CI', 'low n (flagged)', 'significant change']
+    ['NPS', 'CI', 'too few answers (hollow)', 'significant change']
+    >>> d2 = d.assign(period=pd.period_range("2024Q1", periods=3, freq="Q"))
+    >>> ax = plot_nps_trend(d2, ax=plt.figure().gca(), min_n=30)
+    >>> [t.get_text() for t in ax.get_xticklabels()], ax.get_legend().get_texts()[2].get_text()
+    (['2024 Q1', '2024 Q2', '2024 Q3'], 'fewer than 30 answers (hollow)')
     """
     _need_columns(data, [x, "nps", "ci_low", "ci_high"], "helpers.nps.trend")
     ax = get_ax(ax)
     xs = data[x]
     dated = isinstance(xs.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(xs.dtype)
+    quarters = None
     if isinstance(xs.dtype, pd.PeriodDtype):
+        if xs.dtype.freq.name.startswith("Q"):
+            quarters = [f"{q.year} Q{q.quarter}" for q in xs]
         xs = xs.dt.to_timestamp()
     labels = None if dated else [str(v) for v in xs]  # survey waves: numbers or labels, in order
     xs = pd.to_datetime(xs).to_numpy() if dated else np.arange(len(xs))
@@ -194,7 +208,8 @@ def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
     ax.scatter(xs[has & ~low], y[has & ~low], color=ACCENT, s=25, zorder=3)
     if (has & low).any():
         ax.scatter(xs[has & low], y[has & low], facecolor="white", edgecolor=ACCENT, s=25, zorder=3,
-                   label="low n (flagged)")
+                   label=(f"fewer than {min_n} answers (hollow)" if min_n is not None
+                          else "too few answers (hollow)"))
     if "change_significant" in data.columns:
         sig = data["change_significant"].fillna(False).to_numpy(dtype=bool) & has
         up = (data["change"].to_numpy(dtype=float) > 0 if "change" in data.columns
@@ -208,7 +223,11 @@ def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
                 legend_label = None  # one legend entry for both directions
     ax.legend(loc="best")
     ax.axhline(0, color=MUTED, linewidth=1)
-    if dated:
+    if quarters is not None:  # one tick per quarter (every second one when there are many)
+        step = 1 if len(quarters) <= 12 else 2
+        ax.set_xticks(xs[::step], quarters[::step])
+        ax.tick_params(axis="x", labelrotation=45 if len(quarters) > 8 else 0)
+    elif dated:
         locator = mpl.dates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mpl.dates.ConciseDateFormatter(locator))
@@ -216,10 +235,9 @@ def plot_nps_trend(data, *, x="period", ax=None, title="NPS over time"):
         ax.set_xticks(xs, labels)
     level = ""
     if "alpha" in data.columns and data["alpha"].nunique() == 1:
-        level = f"band: {100 * (1 - float(data['alpha'].iloc[0])):g}% CI; "
+        level = f"band: {100 * (1 - float(data['alpha'].iloc[0])):g}% interval; "
     return label(ax, title=title, ylabel="NPS",
-                 note=f"{level}hollow: fewer answers than min_n; triangles: significant change "
-                      "from the previous period")
+                 note=f"{level}triangles: significant change from the previous period")
 
 
 def _driver_labels(data):

@@ -159,10 +159,38 @@ def nps_order() -> list[str]:
 P_ALIVE_CMAP = mpl.colors.LinearSegmentedColormap.from_list(
     "p_alive", [NPS_COLORS[c] for c in nps_order()])
 
+def priority_colors(priorities) -> dict:
+    """One colour per priority from a sequential palette with clear steps: the most urgent (lowest
+    number) darkest, the least urgent light; neighbours differ visibly even with seven levels.
+
+    Parameters
+    ----------
+    priorities : iterable of numbers
+        The priorities present (1 = most urgent).
+
+    Returns
+    -------
+    dict
+        ``{priority: hex colour}`` in ascending priority.
+
+    Examples
+    --------
+    >>> c = priority_colors([1, 2, 3])
+    >>> list(c), len(set(c.values()))
+    ([1, 2, 3], 3)
+    """
+    levels = sorted({float(p) if not float(p).is_integer() else int(p) for p in priorities})
+    cmap = mpl.colormaps["magma"]
+    n = len(levels)
+    # from dark purple (urgent) to light orange; the light end stays visible on white
+    spots = [0.1] if n == 1 else list(np.linspace(0.1, 0.85, n))
+    return {p: mpl.colors.to_hex(cmap(s)) for p, s in zip(levels, spots, strict=True)}
+
+
 _RC = {
     "figure.figsize": (8, 4.5),
     "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "savefig.dpi": 220,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.titlesize": 12,
@@ -176,8 +204,105 @@ _RC = {
 }
 
 
+#: Pixels per inch of the figures a notebook shows: print resolution (at least 200 dpi on paper).
+PRINT_DPI = 220
+
+
+def figure_title(fig) -> str:
+    """A figure's title for its alt text: the suptitle, else the titles of its Axes joined by "; ".
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    str
+        "" when the figure has no title at all.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, (a, b) = plt.subplots(1, 2)
+    >>> _ = a.set_title("NPS by group", loc="left"); _ = b.set_title("NPS by stage")
+    >>> figure_title(fig)
+    'NPS by group; NPS by stage'
+    """
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text().strip():
+        return " ".join(sup.get_text().split())
+    titles = []
+    for ax in fig.get_axes():
+        for loc in ("left", "center", "right"):
+            text = " ".join(ax.get_title(loc=loc).split())
+            if text and text not in titles:
+                titles.append(text)
+    return "; ".join(titles)
+
+
+def figure_png(fig, dpi: int = PRINT_DPI):
+    """A figure as PNG at print resolution, its title in the PNG's ``Title`` text chunk (alt text).
+
+    The notebook's display size stays that of ``figure.dpi`` (the ``width``/``height`` metadata), so
+    the figure looks the same on screen and prints at ``dpi`` pixels per inch.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    dpi : int, default :data:`PRINT_DPI`
+
+    Returns
+    -------
+    tuple of (bytes, dict)
+        The PNG and its display metadata ``{"width": ..., "height": ...}`` in screen pixels.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 2), dpi=100)
+    >>> _ = ax.set_title("Sales")
+    >>> png, meta = figure_png(fig)
+    >>> b"Title" in png and b"Sales" in png, meta["width"] < 420
+    (True, True)
+    """
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.canvas.print_figure(buf, format="png", dpi=dpi, bbox_inches="tight",
+                            facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor(),
+                            metadata={"Title": figure_title(fig)})
+    png = buf.getvalue()
+    w, h = Image.open(io.BytesIO(png)).size
+    scale = fig.dpi / dpi
+    return png, {"width": round(w * scale), "height": round(h * scale)}
+
+
+def _show_at_print_resolution():
+    """In IPython, show figures with :func:`figure_png` (print resolution, title as alt text)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    import matplotlib.figure
+
+    try:  # let the inline backend set itself up first: it registers its own PNG formatter once
+        import matplotlib_inline.backend_inline  # noqa: F401
+    except ImportError:  # pragma: no cover
+        pass
+    formatter = shell.display_formatter.formatters["image/png"]
+    formatter.for_type(matplotlib.figure.Figure, figure_png)
+
+
 def use_house_style():
     """Apply the house style to matplotlib for the rest of the session (notebooks call it once).
+
+    Besides the rcParams, in a notebook figures are shown at print resolution
+    (:data:`PRINT_DPI`) with their title embedded for the report's alt text (:func:`figure_png`).
 
     Returns
     -------
@@ -191,6 +316,7 @@ def use_house_style():
 
     sns.set_theme(style="whitegrid", context="notebook")
     mpl.rcParams.update(_RC)
+    _show_at_print_resolution()
 
 
 def get_ax(ax=None):

@@ -14,8 +14,10 @@ For each ``notebooks/NN_*.ipynb`` the pipeline
    ``javascript:`` link at all (input data can reach Markdown and outputs), and a print stylesheet
    (A4, tables that wrap instead of overflowing);
 3. prints that HTML to ``<out>/NN_name.pdf`` with WeasyPrint;
-4. writes ``<out>/index.html`` linking every report with its one-line headline: the text output of the
-   notebook's cell tagged ``headline``.
+4. writes the front page ``<out>/index.html``: the data's as-of date and the run date, the reading
+   order per reader, the data warnings in full, and every report with its one-line headline (the text
+   output of the notebook's cell tagged ``headline``) and key figures (the cell tagged
+   ``key-figures``); every report links back to it.
 
 When the customer-actions notebook (``NN_customer_actions``) runs, the pipeline passes it
 ``export_path`` and the notebook writes the CRM import file ``<out>/customer_actions.csv`` (one row per
@@ -36,7 +38,10 @@ Submodules:
 - :mod:`helpers.report.render`    :func:`render_html` (code hidden, nothing remote, ``PRINT_CSS``),
   :func:`html_to_pdf`, and the clean-up of stored notebooks
 - :mod:`helpers.report.sanitize`  :func:`sanitize_html`, scripts and event handlers removed from a page
-- :mod:`helpers.report.index`     :func:`write_index`, the index page of a run
+- :mod:`helpers.report.index`     :func:`write_index`, the front page of a run; :func:`key_figure`,
+  :func:`key_figures` for a report's key-figures cell
+- :mod:`helpers.report.tables`    :func:`reader_table`, every table a report shows (pandas Styler)
+- :mod:`helpers.report.pdf_check` :func:`measure_pdf`, pages, image resolution and text position of a PDF
 - :mod:`helpers.report.cli`       :func:`main`, the command line (``python -m helpers.report``)
 """
 

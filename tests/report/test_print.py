@@ -1,0 +1,113 @@
+"""Pages for print: a report with a wide table, long tables and figures, rendered to A4 and measured."""
+
+import base64
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import plots  # noqa: E402
+from helpers.report.pdf_check import measure_pdf  # noqa: E402
+from helpers.report.render import BACK_LINK, NO_ALT, html_to_pdf, render_html  # noqa: E402
+from helpers.report.tables import reader_table  # noqa: E402
+
+#: A4 width in points and the print margin (12 mm) of the render template.
+A4_WIDTH, MARGIN = 595.28, 12 / 25.4 * 72
+
+
+def figure_output(title, size=(9, 4)):
+    fig, ax = plt.subplots(figsize=size, dpi=100)
+    ax.plot(np.arange(10), np.arange(10) ** 2)
+    ax.set_title(title, loc="left")
+    png, meta = plots.figure_png(fig)
+    plt.close(fig)
+    return nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png).decode(),
+                                                        "text/plain": "<Figure>"},
+                                  metadata={"image/png": meta})
+
+
+def table_output(styler):
+    return nbformat.v4.new_output("display_data", data={"text/html": styler.to_html(),
+                                                        "text/plain": "table"})
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """A report like 04's: a 15-column table, a 60-row table, figures and headings; HTML and PDF."""
+    rng = np.random.default_rng(3)
+    wide = pd.DataFrame({f"column_{i}_with_a_long_name": rng.normal(1000, 300, 12) for i in range(13)})
+    wide.insert(0, "reason", ["High predicted value and buying less than usual"] * 12)
+    wide.insert(0, "customer_id", [f"C{i:05d}" for i in range(12)])
+    long = pd.DataFrame({"name": [f"customer {i}" for i in range(60)], "value": rng.normal(500, 100, 60),
+                         "share": rng.uniform(0, 1, 60)})
+    cell = nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A report\n\n" + "Some text. " * 300),
+        cell("t", outputs=[table_output(reader_table(wide))]),
+        nbformat.v4.new_markdown_cell("## Figures"),
+        cell("f", outputs=[figure_output("Monthly activity")]),
+        cell("f", outputs=[figure_output("Value at stake per action", (10, 5))]),
+        cell("f", outputs=[figure_output("Small figure", (6.5, 3))]),
+        nbformat.v4.new_markdown_cell("## A long table"),
+        cell("t", outputs=[table_output(reader_table(long, money=["value"], currency="EUR"))]),
+    ])
+    out = tmp_path_factory.mktemp("print")
+    page = render_html(nb, "A report")
+    (out / "r.html").write_text(page, encoding="utf-8")
+    return page, measure_pdf(html_to_pdf(out / "r.html", out / "r.pdf"))
+
+
+def test_every_figure_prints_at_200_dpi_or_more(printed):
+    _, m = printed
+    assert len(m.images) >= 3
+    assert m.min_dpi >= 200, [round(i["dpi"]) for i in m.images]
+
+
+def test_no_text_starts_beyond_the_printable_width(printed):
+    _, m = printed
+    assert round(m.page_width, 1) == round(A4_WIDTH, 1)
+    assert max(m.text_right) < A4_WIDTH - MARGIN + 1, m.text_right
+
+
+def test_the_wide_table_keeps_its_last_column_on_the_page(printed):
+    page, m = printed
+    assert "column 12 with a long name" in page
+    assert m.pages <= 6
+
+
+def test_no_near_blank_page_before_the_last(printed):
+    _, m = printed
+    covered = {}
+    for im in m.images:
+        covered[im["page"]] = covered.get(im["page"], 0) + im["points"][0] * im["points"][1]
+    page_area = A4_WIDTH * 841.89
+    blank = [p for p in range(1, m.pages) if m.text_chars[p - 1] < 150 and covered.get(p, 0) < 0.2 * page_area]
+    assert not blank, (blank, m.text_chars)
+
+
+def test_alt_text_is_the_figure_title_and_the_index_is_linked(printed):
+    page, _ = printed
+    assert NO_ALT not in page
+    for title in ("Monthly activity", "Value at stake per action", "Small figure"):
+        assert f'alt="{title}"' in page
+    assert page.count(BACK_LINK) == 2
+
+
+def test_figure_png_keeps_the_screen_size_and_prints_finer():
+    fig, ax = plt.subplots(figsize=(8, 4), dpi=100)
+    ax.set_title("T")
+    png, meta = plots.figure_png(fig, dpi=220)
+    plt.close(fig)
+    from io import BytesIO
+
+    from PIL import Image
+
+    w, _ = Image.open(BytesIO(png)).size
+    assert w / meta["width"] == pytest.approx(2.2, rel=0.01)
+    assert meta["width"] <= 800
