@@ -53,7 +53,7 @@ def test_plot_nps_trend():
     fig, ax = plt.subplots()
     plot_nps_trend(t, ax=ax)
     labels = [x.get_text() for x in ax.get_legend().get_texts()]
-    assert labels[:3] == ["NPS", "CI", "low n (flagged)"]
+    assert labels[:2] == ["NPS", "CI"] and "hollow" in labels[2]
     assert ("significant change" in labels) == bool(t["change_significant"].any())
 
 

@@ -166,7 +166,8 @@ def key_figures(figures, *, as_of=None, warnings=()) -> KeyFigures:
     figures = list(figures)
     if not 1 <= len(figures) <= 5:
         raise ValueError(f"a report has one to five key figures, not {len(figures)}")
-    return KeyFigures(figures, f"{pd.Timestamp(as_of):%Y-%m-%d}" if as_of is not None else "", warnings)
+    known = as_of is not None and not pd.isna(as_of)  # a survey without dates has no as-of date
+    return KeyFigures(figures, f"{pd.Timestamp(as_of):%Y-%m-%d}" if known else "", warnings)
 
 
 def read_key_figures(executed) -> dict:
