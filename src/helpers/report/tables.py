@@ -245,8 +245,11 @@ def reader_table(df, *, labels=None, percent=(), money=(), currency="", decimals
     formatters = {rename[c]: (lambda v, f=f: html.escape(f(v), quote=False)) for c, f in formatters.items()}
     numeric_pos = [list(df.columns).index(c) for c in numeric]
     df.columns = new_names
-    uid = hashlib.sha1(pd.util.hash_pandas_object(df.astype(str), index=False).values.tobytes()
-                       + "|".join(new_names).encode()).hexdigest()[:10]
+    # the id comes from what the reader sees (not from full-precision numbers, whose last digits may
+    # differ between machines), so a stored output compares equal when the shown table is the same
+    shown = "\x1f".join(formatters[c](v) if c in formatters else str(v)
+                         for c in df.columns for v in df[c].tolist())
+    uid = hashlib.sha1((shown + "|" + "|".join(new_names)).encode()).hexdigest()[:10]
     styler = (df.style.format(formatters).format_index(escape="html", axis=1).hide(axis="index")
               .set_uuid(uid))
     # a table that fits on a page is kept whole in print; a longer one breaks between rows
