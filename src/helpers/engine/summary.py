@@ -18,13 +18,14 @@ _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 
 # Portable SQL (DuckDB and Spark SQL read the same text): days are integers since 1970-01-01
 # (Spark's built-in ``unix_date``; on DuckDB a macro of that name, see ``_connect``). One row per
-# customer with any row up to the end; customers without a purchase period (refunds only) come back
+# customer with any row up to the end; money is summed as exact decimals (9 places), so a parallel
+# sum gives the same result on every run (a sum of doubles depends on the order of the threads); customers without a purchase period (refunds only) come back
 # with a NULL frequency and are dropped (with a warning) by the caller.
 _SUMMARY_SQL = """
 WITH kept AS (
     SELECT customer_id, dn, a, {period} AS p{extra_names}
     FROM (SELECT customer_id, unix_date(CAST(order_date AS DATE)) AS dn,
-                 CAST(amount AS DOUBLE) AS a{extra_cols}
+                 CAST(CAST(amount AS DOUBLE) AS DECIMAL(38, 9)) AS a{extra_cols}
           FROM tx_input) r
     WHERE dn <= {end}
 ),
@@ -51,13 +52,13 @@ SELECT c.customer_id,
        c.frequency,
        c.last_p - c.first_p AS recency,
        {end_period} - c.first_p AS age,
-       CASE WHEN c.frequency > 0 THEN c.repeat_value / c.frequency ELSE 0.0 END
+       CAST(CASE WHEN c.frequency > 0 THEN c.repeat_value / c.frequency ELSE 0.0 END AS DOUBLE)
            AS monetary_value,
        c.first_day,
        c.last_day,
        {n_orders_sql} AS n_orders,
-       c.revenue,
-       c.profit
+       CAST(c.revenue AS DOUBLE) AS revenue,
+       CAST(c.profit AS DOUBLE) AS profit
 FROM customers c{orders_join}
 """
 
@@ -187,7 +188,7 @@ def summary_sql(end_day, freq="D", has_profit=False, has_order=False):
         first_day, last_day = "min(first_dn)", "max(last_dn)"
         period = f"CAST(FLOOR((dn + {_EPOCH_WEEKDAY_SHIFT}) / 7.0) AS BIGINT)"
         end_period = str((end_day + _EPOCH_WEEKDAY_SHIFT) // 7)
-    extra_cols = (", CAST(profit AS DOUBLE) AS pr" if has_profit else "") + (
+    extra_cols = (", CAST(CAST(profit AS DOUBLE) AS DECIMAL(38, 9)) AS pr" if has_profit else "") + (
         ", order_id AS o" if has_order else "")
     extra_names = (", pr" if has_profit else "") + (", o" if has_order else "")
     if has_profit:  # bincount semantics: one missing profit makes the customer's profit NaN
