@@ -113,3 +113,10 @@ def test_method_codes_read_as_words():
 def test_dates_read_as_days():
     t = pd.DataFrame({"first": pd.to_datetime(["2024-01-02", None]), "mixed": ["a", pd.Timestamp("2024-05-06")]})
     assert cells(reader_table(t))[1] == [["2024-01-02", "a"], [MISSING, "2024-05-06"]]
+
+
+def test_lists_read_as_words():
+    from helpers.report.tables import reader_table
+
+    html = reader_table(pd.DataFrame({"name": ["a", "b"], "kinds": [["sell", "nurture"], []]})).to_html()
+    assert "sell, nurture" in html and "[" not in html.split("<table", 1)[1]

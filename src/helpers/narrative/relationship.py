@@ -379,10 +379,10 @@ def value_at_stake(groups, total, *, value_horizon, currency) -> str:
     ...                  index=["Strangers", "Butterflies", "Barnacles", "True Friends"])
     >>> print(value_at_stake(g, {"estimate": 200, "lower": 190, "upper": 210}, value_horizon=52,
     ...                      currency="EUR"))
-    **Value at stake.** Over the next 52 weeks the model expects 200 EUR of discounted profit (95% interval 190 to 210). True Friends carry 140 (130 to 150; 70%), Butterflies 20, Barnacles 30, Strangers 10. The intervals hold the uncertainty of the model parameters, not the chance in each customer's buying, so they are narrow.
+    **Predicted profit.** Over the next 52 weeks the model expects 200 EUR of discounted profit (95% interval 190 to 210). True Friends carry 140 (130 to 150; 70%), Butterflies 20, Barnacles 30, Strangers 10. The intervals hold the uncertainty of the model parameters, not the chance in each customer's buying, so they are narrow.
     """
     tf, bf, bn, st = (groups.loc[g] for g in ["True Friends", "Butterflies", "Barnacles", "Strangers"])
-    return (f"**Value at stake.** Over the next {value_horizon} weeks the model expects "
+    return (f"**Predicted profit.** Over the next {value_horizon} weeks the model expects "
             f"{total['estimate']:,.0f} {currency} of discounted profit (95% interval "
             f"{total['lower']:,.0f} to {total['upper']:,.0f}). True Friends carry "
             f"{tf['value']:,.0f} ({tf['value_lower']:,.0f} to {tf['value_upper']:,.0f}; "

@@ -82,7 +82,7 @@ def plot_stage_group_heatmap(data, *, stage="lifecycle_stage", group="relationsh
 
 def plot_value_at_stake(data, *, label_col="label", value="value", lower="value_lower",
                         upper="value_upper", customers="customers", ax=None, currency="",
-                        title="Predicted value at stake per action"):
+                        title="Predicted profit of the customers assigned, per action"):
     """Horizontal bars of predicted value per action, with its range and the number of customers.
 
     Parameters

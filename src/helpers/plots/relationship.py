@@ -293,7 +293,7 @@ def plot_group_shares(data, *, ax=None, title="Customers, profit and value by re
                  note=f"n = {int(n):,} customers" if n is not None else None)
 
 
-def plot_group_value(data, *, ax=None, title="Value at stake per strategy (predicted profit)",
+def plot_group_value(data, *, ax=None, title="Predicted profit per strategy",
                      currency=""):
     """Predicted value of each relationship group with its interval, labelled with the strategy.
 

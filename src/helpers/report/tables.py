@@ -95,6 +95,8 @@ def _auto_decimals(values: pd.Series) -> int:
 
 def _number(decimals: int, suffix: str = "", missing: str = MISSING):
     def fmt(v):
+        if isinstance(v, (list, tuple, set, frozenset)):  # a list of names reads as "a, b, c"
+            return ", ".join(str(x) for x in v) if len(v) else missing
         if _is_missing(v):
             return missing
         if isinstance(v, bool):
@@ -120,6 +122,8 @@ def _percent(decimals: int, missing: str = MISSING):
 
 def _text(missing: str = MISSING):
     def fmt(v):
+        if isinstance(v, (list, tuple, set, frozenset)):  # a list of names reads as "a, b, c"
+            return ", ".join(str(x) for x in v) if len(v) else missing
         if _is_missing(v):
             return missing
         if isinstance(v, bool):
