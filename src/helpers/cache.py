@@ -584,7 +584,7 @@ def notebook_needs(notebook) -> list[str]:
     return [n for n in BUILDERS if n in found]
 
 
-def prepare(config, folder, names=tuple(BUILDERS)) -> dict:
+def prepare(config, folder, names=tuple(BUILDERS), *, loaded=None) -> dict:
     """Start a run's cache: hash the input files once, build (or reuse) the named results with the
     config's settings, and record what was done in ``folder/run.json``. Results not used for
     :data:`KEEP_DAYS` days are removed first.
@@ -599,6 +599,10 @@ def prepare(config, folder, names=tuple(BUILDERS)) -> dict:
         The cache folder (created).
     names : iterable of str
         Results to build, e.g. from :func:`notebook_needs`; default all of :data:`BUILDERS`.
+    loaded : tuple, optional
+        ``(dataset, warnings)``: the inputs already loaded with this config (the report command
+        checks them before anything else) and the warnings that load raised; stored as the
+        ``"data"`` result (when it is not cached yet) instead of loading the files a second time.
 
     Returns
     -------
@@ -626,6 +630,15 @@ def prepare(config, folder, names=tuple(BUILDERS)) -> dict:
     record = input_digests(results._files(True))  # hashed afresh once per run
     (folder / INPUTS_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
     results._digests = {p: d["sha256"] for p, d in record.items()}
+    if loaded is not None and "data" in set(names):
+        key = results.key("data")
+        if not results._path("data", key).exists():
+            dataset, caught = loaded
+            entry = {"value": dataset, "warnings": [(w.category, str(w.message)) for w in caught],
+                     "seconds": 0.0, "key": key}
+            results._write(results._path("data", key), entry)
+            results._memory[key] = entry
+            results.log.append(("data", "built"))
     for name in [n for n in BUILDERS if n in set(names)]:
         start = time.perf_counter()
         try:

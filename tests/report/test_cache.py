@@ -292,3 +292,20 @@ def test_notebooks_of_a_run_read_what_the_pipeline_built(small, tmp_path):
     alone = pipeline.run_all(small, tmp_path / "alone", notebooks=[nb], jobs=1, pdf=False, cache=False)
     assert alone[0].headline == f"[('data', 'built')] {n_rows}"
     assert not (tmp_path / "alone" / ".cache").exists()
+
+
+def test_prepare_stores_the_loaded_inputs_instead_of_loading_again(tmp_path):
+    import dataclasses
+
+    from helpers.config import SAMPLE_CONFIG
+
+    ds = load_all(SAMPLE_CONFIG)
+    marked = dataclasses.replace(ds, transactions=ds.transactions.head(10))  # not what a load gives
+    with pytest.warns(UserWarning, match="from the check"):
+        warnings.warn("from the check", UserWarning)
+        caught = [warnings.WarningMessage("from the check", UserWarning, "x", 1)]
+    rec = cache.prepare(SAMPLE_CONFIG, tmp_path / "c", names=["data"], loaded=(marked, caught))
+    assert rec["results"]["data"]["status"] == "built"
+    with pytest.warns(UserWarning, match="from the check"):  # its warnings are issued again
+        again = cache.shared(SAMPLE_CONFIG, folder=tmp_path / "c").get("data")
+    assert len(again.transactions) == 10

@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -511,7 +512,11 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.run-", dir=out_dir.parent))
     try:
         try:
-            ds = check_inputs(config)
+            with warnings.catch_warnings(record=True) as caught:  # kept for the cache's data result
+                warnings.simplefilter("always")
+                ds = check_inputs(config)
+            for w in caught:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         except DataError as exc:
             failed = ReportResult("inputs", title="Input check: the run stopped before any report",
                                   error=str(exc))
@@ -521,14 +526,14 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
             raise
         # the cache lives in the final folder, so a later run on the same inputs reuses it
         cache_dir = (out_dir / ".cache" if cache is True else cache) if cache else None
-        ordered = _run_into(ds, work, notebooks, jobs, pdf, parameters, cache_dir)
+        ordered = _run_into(ds, work, notebooks, jobs, pdf, parameters, cache_dir, loaded=(ds, caught))
         publish(work, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return ordered
 
 
-def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters, cache=None):
+def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters, cache=None, loaded=None):
     """Run the chosen notebooks on checked inputs into ``out_dir`` (see :func:`run_all`)."""
     cfg = ds.config
     config = cfg["config_path"]
@@ -556,7 +561,7 @@ def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters, cache=None):
     for nb in notebooks:
         if nb.name.endswith("customer_actions.ipynb"):
             parameters.setdefault(nb.name, {})["export_path"] = str(export)
-    cache_dir = start_cache(cfg, cache, notebooks) if cache and notebooks else None
+    cache_dir = start_cache(cfg, cache, notebooks, loaded=loaded) if cache and notebooks else None
     if jobs == 1:
         for nb in _progress(notebooks, len(notebooks), "reports"):
             results[nb.name] = run_notebook(nb, config, out_dir, pdf=pdf,
@@ -580,7 +585,7 @@ def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters, cache=None):
     return ordered
 
 
-def start_cache(config, folder, notebooks) -> Path:
+def start_cache(config, folder, notebooks, *, loaded=None) -> Path:
     """Build, once, the shared results the notebooks ask for into the run's cache folder.
 
     The names come from each notebook's ``results.get("name", ...)`` calls
@@ -594,6 +599,8 @@ def start_cache(config, folder, notebooks) -> Path:
     folder : str or Path
         The cache folder (created).
     notebooks : list of Path
+    loaded : tuple, optional
+        ``(dataset, warnings)`` of the inputs already loaded (:func:`helpers.cache.prepare`).
 
     Returns
     -------
@@ -607,7 +614,7 @@ def start_cache(config, folder, notebooks) -> Path:
     """
     folder = resolve(folder)
     names = {name for nb in notebooks for name in _cache.notebook_needs(nb)}
-    _cache.prepare(config, folder, names=[n for n in _cache.BUILDERS if n in names])
+    _cache.prepare(config, folder, names=[n for n in _cache.BUILDERS if n in names], loaded=loaded)
     return folder
 
 
