@@ -107,3 +107,14 @@ def test_the_cutoff_reprojects_the_lifetime_axis(sample):
     # the default cut-off reproduces the pipeline's lifetimes; a lower one keeps customers longer
     assert (same["lifetime"] == rel.table["lifetime"]).all()
     assert (lower["lifetime"] >= same["lifetime"]).all() and (lower["lifetime"] > same["lifetime"]).any()
+
+
+def test_stage_window_controls_drive_the_stage_counts():
+    tx = pd.DataFrame({"customer_id": ["a", "b", "c"], "amount": [10.0, 20.0, 5.0],
+                       "order_date": pd.to_datetime(["2024-01-01", "2024-06-20", "2024-04-01"])})
+    draw = live.lifecycle_stages(tx, "2024-06-30", {})
+    wide = draw(new_window=300, active_window=350, lapse_window=400)  # every window reaches every purchase
+    narrow = draw(new_window=5, active_window=5, lapse_window=30)
+    plt.close("all")
+    assert wide["lapsed"] == 0 and narrow["lapsed"] == 2  # a (Jan) and c (Apr) are past 30 days
+    assert set(live.STAGE_WINDOWS) == {"new_window", "active_window", "lapse_window"}

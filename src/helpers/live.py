@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["Control", "CONFIDENCE", "PROFIT_SPLIT", "LOYALTY_SPLIT", "CUTOFF", "FRESHNESS", "WINDOW", "split_quantile",
+__all__ = ["Control", "CONFIDENCE", "PROFIT_SPLIT", "LOYALTY_SPLIT", "CUTOFF", "FRESHNESS", "WINDOW", "STAGE_WINDOWS", "split_quantile",
            "is_live", "chosen_values", "tweak", "nps_segments", "relationship_map", "lifecycle_stages", "fresh_detractors"]
 
 
@@ -67,6 +67,10 @@ LOYALTY_SPLIT = Control("loyalty split (quantile)", 0.5, 0.05, 0.95, 0.05)
 CUTOFF = Control("P(alive) cut-off", 0.5, 0.05, 0.95, 0.05)
 FRESHNESS = Control("freshness window", 30, 7, 120, 1, unit="days")
 WINDOW = Control("window", 90, 14, 720, 7, unit="days")
+#: The lifecycle stage windows (``helpers.lifecycle`` thresholds), one control each.
+STAGE_WINDOWS = {"new_window": Control("new-customer window", 90, 7, 720, 1, unit="days"),
+                 "active_window": Control("active window", 90, 7, 720, 1, unit="days"),
+                 "lapse_window": Control("lapse window", 180, 14, 1460, 1, unit="days")}
 
 
 def split_quantile(split, values=None) -> float:
