@@ -151,6 +151,19 @@ def test_plot_relationship_map(run, close_figures):
         plots.plot_relationship_map(rel.table)
 
 
+def test_relationship_map_draws_long_gone_customers_at_the_left_edge(close_figures):
+    x = np.r_[1e-10, 1e-9, np.linspace(0.5, 10, 198)]
+    d = pd.DataFrame({"purchases_ahead": x, "profit_per_order": np.linspace(1, 50, 200),
+                      "group": np.where(x >= 2, "True Friends", "Butterflies")})
+    ax = plots.plot_relationship_map(d, loyalty="purchases_ahead", splits=(10, 2), ax=plt.figure().gca())
+    floor = max(np.quantile(x, 0.01), 10 * 1e-4)
+    drawn = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections])
+    assert drawn.min() == pytest.approx(floor) and len(drawn) == 200  # clipped, not dropped
+    assert ax.get_xlim()[0] > 1e-6
+    assert f"{int((x < floor).sum())} customers below {floor:.2g} drawn at the left edge" in \
+        " ".join(t.get_text() for t in ax.texts + ax.figure.texts)
+
+
 def test_group_plots(run, close_figures):
     rel = run[1]
     ax = plots.plot_group_shares(rel.groups, ax=plt.figure().gca())

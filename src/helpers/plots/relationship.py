@@ -208,6 +208,13 @@ def plot_relationship_map(data, *, profit="profit_per_order", loyalty="lifetime"
     x = pd.to_numeric(data[loyalty], errors="coerce")
     g = data[group].astype("object")
     n_all = int((g.notna() & x.notna() & y.notna()).sum())
+    clipped, floor = 0, None
+    if log and (x > 0).all() and len(x):
+        # a log axis would stretch over many decades for long-gone customers (values near 0):
+        # they are drawn at the left edge, and the note says how many
+        floor = max(float(x.quantile(0.01)), float(x.max()) * 1e-4)
+        clipped = int((x < floor).sum())
+        x = x.clip(lower=floor)
     known = [t["name"] for t in frameworks.RELATIONSHIP_GROUPS]
     names = known + sorted(set(g.dropna()) - set(known), key=str)
     for name, color in zip(names, GROUP_COLORS.colors(names)):
@@ -232,6 +239,8 @@ def plot_relationship_map(data, *, profit="profit_per_order", loyalty="lifetime"
                 bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2})
     note = (f"dashed lines: splits at {loyalty} = {ls:.3g} and {profit} = {ps:.3g}; "
             f"on a line counts as the upper side; n = {n_all:,}")
+    if clipped:
+        note += f"; {clipped:,} customers below {floor:.2g} drawn at the left edge"
     return label(ax, title=title, xlabel=loyalty_label or loyalty, ylabel=profit_label or profit,
                  note=note)
 
