@@ -139,24 +139,6 @@ def test_rfm_grid_table():
     assert table.loc[1, 1] == "B (M 1-2) / C (M 3-5)"
 
 
-def test_share_table():
-    summary = pd.DataFrame({"customers": [3, 1], "customer_share": [0.75, 0.25],
-                            "revenue": [10.4, 5.6], "revenue_share": [0.65, 0.35],
-                            "revenue_12m": [1.0, 0.0], "revenue_12m_share": [1.0, 0.0],
-                            "profit": [3.0, 1.0], "profit_share": [0.75, 0.25],
-                            "actions": ["x", "y"]}, index=["new", "lapsed"])
-    table = lifecycle.share_table(summary)
-    assert table.columns.tolist() == ["customers", "customers %", "revenue", "revenue 12 months",
-                                      "profit", "revenue %", "revenue 12 months %", "profit %"]
-    assert table.loc["new"].tolist() == [3, 75.0, 10, 1, 3, 65.0, 100.0, 75.0]
-    assert lifecycle.share_table(summary, ["customers", "actions"]).columns.tolist() == [
-        "customers", "actions"]
-    # the base of the share is named in its header
-    named = lifecycle.share_table(summary, ["customers", "customer_share"], base="all customers")
-    assert named.columns.tolist() == ["customers", "customers, % of all customers"]
-    assert named["customers, % of all customers"].tolist() == [75.0, 25.0]
-
-
 def test_days():
     assert lifecycle.days(163.0) == "163 days"
     assert lifecycle.days(math.nan) == "not reached" == lifecycle.days(math.inf)

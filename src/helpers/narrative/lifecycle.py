@@ -19,7 +19,7 @@ import pandas as pd
 from helpers.narrative.text import bullets, escape, join_words, p_value, pct
 
 __all__ = ["data_line", "lapse_groups", "compute_notes", "phase_evidence", "rfm_grid_table",
-           "share_table", "days", "interpret", "act", "headline"]
+           "days", "interpret", "act", "headline"]
 
 _NOW = ["new", "active", "reactivated"]  # stages of buyers who buy now
 _SLIPPING = ["Can't Lose Them", "At Risk"]  # default RFM segments of once-frequent, now quiet buyers
@@ -27,9 +27,6 @@ _PERIOD_NAMES = {"M": "month", "Q": "quarter", "W": "week", "Y": "year"}
 # customers/transactions columns that are no grouping for the lapse curves
 _NOT_GROUPS = {"customer_id", "name", "signup_date", "referrals", "order_id", "order_date", "amount",
                "margin", "discount", "profit"}
-_SHARE_NAMES = {"customer_share": "customers %", "revenue_12m": "revenue 12 months",
-                "revenue_share": "revenue %", "revenue_12m_share": "revenue 12 months %",
-                "profit_share": "profit %"}
 
 
 def _ratio(part, whole):
@@ -246,49 +243,6 @@ def rfm_grid_table(grid) -> pd.DataFrame:
 
     return (grid.groupby(["R", "F"]).apply(cell_text, include_groups=False).unstack("F")
             .sort_index(ascending=False).rename_axis(index="R score", columns="F score"))
-
-
-def share_table(summary, columns=None, *, base=None) -> pd.DataFrame:
-    """A stage/segment summary as the report shows it: shares in percent, money rounded.
-
-    Parameters
-    ----------
-    summary : DataFrame
-        ``lifecycle.stage_summary``: ``customers``, ``customer_share``, ``revenue``,
-        ``revenue_12m`` (and ``profit``) with their ``*_share`` columns (fractions).
-    columns : list of str, optional
-        The columns to show; default customers, their share, the money columns and their
-        shares.
-    base : str, optional
-        What the customer share is a share of (``"all customers"`` for stages, ``"buyers"`` for
-        RFM segments); named in its header ("customers, % of all customers").
-
-    Returns
-    -------
-    DataFrame
-        The columns, shares x 100 rounded to 0.1, money rounded to whole units, with
-        readable names ("customers %", "revenue 12 months", ...).
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"customers": [3], "customer_share": [0.1234], "revenue": [10.6],
-    ...                   "revenue_share": [0.5], "revenue_12m": [2.2],
-    ...                   "revenue_12m_share": [0.25]}, index=["new"])
-    >>> share_table(s).iloc[0].tolist()
-    [3.0, 12.3, 11.0, 2.0, 50.0, 25.0]
-    """
-    money = ["revenue", "revenue_12m"] + (["profit"] if "profit" in summary else [])
-    columns = columns or ["customers", "customer_share"] + money + [f"{m}_share" for m in money]
-    out = summary[columns].copy()
-    for col in out.columns:
-        if col.endswith("share"):
-            out[col] = (100 * out[col]).round(1)
-        elif col in money:
-            out[col] = out[col].round(0).astype("int64")
-    names = dict(_SHARE_NAMES)
-    if base:
-        names["customer_share"] = f"customers, % of {base}"
-    return out.rename(columns=names)
 
 
 def days(d) -> str:
