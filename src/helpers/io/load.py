@@ -34,7 +34,14 @@ def _drop(df, mask, name, reason, log, examples=None):
 
 
 _NULL_IDS = {"null", "n/a", "na", "nan", "none", "-", "--", "#n/a", "nil", "(null)", "(blank)", "undefined"}
-_NULL_SPELLINGS = {f(v) for v in _NULL_IDS for f in (str.lower, str.upper, str.title, str.capitalize)}
+_ZERO_ID = re.compile(r"0+")  # 0, 000: the placeholder systems write for "no customer" (guest orders)
+
+
+def _null_like(values) -> pd.Series:
+    """True where an id is null-like in any letter case (NULL, Null, n/A, ...) or all zeros."""
+    uniq = pd.Series(values.unique(), dtype=object).dropna()
+    null = {v for v in uniq if isinstance(v, str) and (v.lower() in _NULL_IDS or _ZERO_ID.fullmatch(v))}
+    return values.isin(null)
 
 
 def _read_settings(read, name):
@@ -77,10 +84,11 @@ def _header_rows(raw, name, log):
 
 
 def _null_ids(df, name, log):
-    """Null-like ids (NULL, N/A, nan, none, '-') are missing ids: blanked and counted."""
+    """Null-like ids (NULL, N/A, nan, none, '-' in any case; 0 or 000) are missing ids: blanked and
+    counted."""
     for col in SCHEMAS[name]["ids"]:
         if col in df:
-            nulls = df[col].isin(_NULL_SPELLINGS)
+            nulls = _null_like(df[col])
             if nulls.any():
                 log.add(name, f"{col}: null-like values ({', '.join(sorted(set(df.loc[nulls, col])))}) "
                         "treated as missing", "fixed", int(nulls.sum()), df.loc[nulls])
@@ -138,10 +146,13 @@ def _exclude(df, path, name, conditions, mapping, log, sep, decimal):
             mask = values.eq(str(arg).strip())
         elif test == "matches":
             try:
-                mask = values.str.contains(str(arg), regex=True, na=False)
+                pattern = re.compile(str(arg))
             except re.error as exc:
                 raise DataError(path, col, f"{where}: not a regular expression: {exc}",
                                 "correct the pattern (e.g. '^Manual')") from exc
+            # Python's regular expressions, whatever the string storage (Arrow's RE2 differs)
+            mask = values.astype(object).map(lambda v: isinstance(v, str) and bool(pattern.search(v)))
+            mask = mask.astype(bool)
         elif test == "blank":
             mask = values.eq("") if arg else values.ne("")
         else:
