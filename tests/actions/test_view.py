@@ -1,4 +1,5 @@
-"""helpers.actions.view: the sample's customer view, value at stake, the call list (and their plots)."""
+"""helpers.actions.view: the sample's customer view, predicted profit per action, the call list
+(and their plots)."""
 
 import numpy as np
 import pandas as pd
@@ -8,7 +9,7 @@ from helpers import actions
 from tests.actions.checks import input_ids
 
 
-def test_value_at_stake_call_list_and_playbook_table(playbook):
+def test_predicted_profit_by_action_call_list_and_playbook_table(playbook):
     v = pd.DataFrame({"rule": ["a", "a", "b", "c"], "action": ["Call now; then write", "Call now; then write",
                                                                  "Mail - soon", "Nothing"],
                       "owner": ["x", "x", "y", "z"], "priority": [1, 1, 5, 9],
@@ -16,7 +17,7 @@ def test_value_at_stake_call_list_and_playbook_table(playbook):
                       "clv_upper": [11.0, 35.0, 60.0, np.nan], "matched": ["a;c", "a;b;c", "b;c", "c"],
                       "name": ["n1", "n2", "n3", "n4"]},
                      index=pd.Index(["k1", "k2", "k3", "k4"], name="customer_id"))
-    vs = actions.value_at_stake(v)
+    vs = actions.predicted_profit_by_action(v)
     assert vs["rule"].tolist() == ["b", "a", "c"]
     assert vs["label"].tolist() == ["Mail", "Call now", "Nothing"]
     assert vs[["customers", "with_value", "value", "value_lower", "value_upper"]].values.tolist() == [
@@ -72,7 +73,7 @@ def test_plot_stage_group_heatmap(close_figures):
         plots.plot_stage_group_heatmap(v.drop(columns="relationship_group"))
 
 
-def test_plot_value_at_stake(close_figures):
+def test_plot_predicted_profit_by_action(close_figures):
     import matplotlib.pyplot as plt
 
     from helpers import plots
@@ -80,13 +81,13 @@ def test_plot_value_at_stake(close_figures):
     t = pd.DataFrame({"label": ["Call", "Mail", "None"], "value": [100.0, 20.0, 0.0],
                       "value_lower": [90.0, 15.0, 0.0], "value_upper": [110.0, 25.0, 0.0],
                       "customers": [3, 40, 7], "priority": [1, 5, 9]})
-    ax = plots.plot_value_at_stake(t, ax=plt.figure().gca(), currency="EUR")
+    ax = plots.plot_predicted_profit_by_action(t, ax=plt.figure().gca(), currency="EUR")
     assert len(ax.patches) == 3
     assert [x.get_text() for x in ax.get_yticklabels()] == ["Call", "Mail", "None"]
     assert ax.get_xlabel() == "predicted profit (EUR)" and ax.get_title(loc="left")
     assert [p.get_width() for p in ax.patches] == [100.0, 20.0, 0.0]
     with pytest.raises(ValueError, match="lacks column"):
-        plots.plot_value_at_stake(t.drop(columns="value_upper"))
+        plots.plot_predicted_profit_by_action(t.drop(columns="value_upper"))
 
 
 def test_sample_view_has_every_customer_once_with_an_action(sample_view):
@@ -189,14 +190,14 @@ def test_report_writes_csv_headline_and_escapes_names(sample_view, tmp_path):
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert" in page  # shown, escaped
     assert actions.call_list(v, 15)["name"].iloc[0] in page  # names are shown
-    for label in actions.value_at_stake(v)["label"].head(3):
+    for label in actions.predicted_profit_by_action(v)["label"].head(3):
         assert label in r.headline
     assert 'href="customer_actions.csv"' in (tmp_path / "index.html").read_text()
 
 
-def test_value_at_stake_uses_the_interval_of_each_sum(sample_view):
+def test_predicted_profit_by_action_uses_the_interval_of_each_sum(sample_view):
     _, v = sample_view
-    stake = actions.value_at_stake(v).set_index("rule")
+    stake = actions.predicted_profit_by_action(v).set_index("rule")
     exact = pd.DataFrame.from_dict(v.attrs["value_by_rule"], orient="index")
     buyers = v[v["clv"].notna()]
     # the estimate is the customers' sum; the range comes from the same draws summed per rule
@@ -210,5 +211,5 @@ def test_value_at_stake_uses_the_interval_of_each_sum(sample_view):
     summed = buyers.groupby("rule")[["clv_lower", "clv_upper"]].sum().reindex(exact.index)
     assert ((summed["clv_upper"] - summed["clv_lower"]) >= 0.99 * (exact["upper"] - exact["lower"])).all()
     assert set(stake["interval"]) <= {"bootstrap of the sum", "no predicted value"}
-    plain = actions.value_at_stake(v, by="relationship_group")
+    plain = actions.predicted_profit_by_action(v, by="relationship_group")
     assert (plain["interval"] == "sum of customer bounds").all()

@@ -28,7 +28,7 @@ def view():
 
 @pytest.fixture
 def stake():
-    """value_at_stake-like table, largest value first."""
+    """predicted_profit_by_action-like table, largest value first."""
     return pd.DataFrame({"label": ["Call *now*", "Mail", "Nothing"], "value": [6000.0, 3000.0, 1000.0],
                          "customers": [2, 50, 9], "value_share": [0.6, 0.3, 0.1]})
 

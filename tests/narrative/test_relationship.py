@@ -143,8 +143,8 @@ def test_loyalty_and_profit_states_each_groups_shares(groups):
     assert text.endswith("Strangers 5%.")
 
 
-def test_value_at_stake_states_values_and_intervals(groups):
-    text = nr.value_at_stake(groups, {"estimate": 2000.4, "lower": 1900, "upper": 2100},
+def test_predicted_profit_by_group_states_values_and_intervals(groups):
+    text = nr.predicted_profit_by_group(groups, {"estimate": 2000.4, "lower": 1900, "upper": 2100},
                              value_horizon=26, currency="GBP")
     assert "Over the next 26 weeks the model expects 2,000 GBP" in text
     assert "(95% interval 1,900 to 2,100)" in text

@@ -24,7 +24,7 @@ Submodules:
                                    win-back threshold (:func:`winback_threshold`)
 - :mod:`helpers.actions.view`      :func:`customer_view` (the per-customer action table of a run;
                                    the config keys it reads are listed there),
-                                   :func:`value_at_stake`, :func:`call_list`
+                                   :func:`predicted_profit_by_action`, :func:`call_list`
 - :mod:`helpers.actions.export`    the CRM file: :func:`export_actions`,
                                    :func:`export_customer_actions`, :func:`pseudonymise`,
                                    :func:`pseudonymise_key`, :func:`neutralise_formulas`
@@ -43,12 +43,13 @@ from helpers.actions.rules import describe_conditions, match_rules
 from helpers.actions.strategy import (DEFAULT_WINBACK_MIN_VALUE, STRATEGY_SEGMENTS, check_rule_fields,
                                       strategy_check, strategy_conflicts, strategy_exceptions,
                                       winback_threshold)
-from helpers.actions.view import ACTIONS_SETTINGS, call_list, customer_view, value_at_stake
+from helpers.actions.view import ACTIONS_SETTINGS, call_list, customer_view, predicted_profit_by_action
 
 __all__ = ["match_rules", "buyer_types", "load_playbook", "apply_playbook", "pseudonymise",
            "export_actions", "DEFAULT_PLAYBOOK", "DEFAULT_VALUE_SPLIT", "KEY_ENV", "value_threshold",
-           "latest_answers", "customer_facts", "customer_view", "playbook_table", "value_at_stake",
-           "call_list", "pseudonymise_key", "export_customer_actions", "describe_conditions",
+           "latest_answers", "customer_facts", "customer_view", "playbook_table",
+           "predicted_profit_by_action", "call_list", "pseudonymise_key", "export_customer_actions",
+           "describe_conditions",
            "PLAYBOOK_FIELDS", "EXPORT_COLUMNS", "EXPORT_SEGMENTS", "VALUE_LEVELS", "FACT_COLUMNS",
            "FACT_TYPES", "ACTIONS_SETTINGS", "lifecycle_facts", "relationship_facts", "nps_facts",
            "buyer_facts", "listed_facts", "neutralise_formulas", "FORMULA_PREFIXES",

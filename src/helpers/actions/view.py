@@ -5,7 +5,7 @@
 has one row for every customer known from any input: the customer list, the transactions or a survey
 answer linked by ``customer_id``. Customers without a purchase or without an answer keep their row
 (with missing facts) and still get an action, because the playbook ends with a catch-all rule.
-:func:`value_at_stake` and :func:`call_list` read it.
+:func:`predicted_profit_by_action` and :func:`call_list` read it.
 
 Run configuration keys read here (all optional)::
 
@@ -38,7 +38,7 @@ from helpers.config import section_settings
 from helpers.io import Dataset, load_all
 from helpers.paths import resolve
 
-__all__ = ["ACTIONS_SETTINGS", "customer_view", "value_at_stake", "call_list"]
+__all__ = ["ACTIONS_SETTINGS", "customer_view", "predicted_profit_by_action", "call_list"]
 
 #: Keys of the config's ``actions`` section.
 ACTIONS_SETTINGS = ("playbook", "value_split", "freshness_days", "winback_min_value", "pseudonymise_key",
@@ -93,7 +93,7 @@ def customer_view(config=None, *, playbook=None, relationships=None) -> pd.DataF
         customers' predicted value with its bootstrap interval), ``relationship`` (model settings),
         ``thresholds`` (stage windows), ``playbook`` (path), ``rules`` (the rules applied),
         ``value_by_rule`` (see
-        :func:`value_at_stake`).
+        :func:`predicted_profit_by_action`).
 
     Raises
     ------
@@ -175,7 +175,7 @@ def _short(action: str) -> str:
     return action.strip()
 
 
-def value_at_stake(view, *, by="rule") -> pd.DataFrame:
+def predicted_profit_by_action(view, *, by="rule") -> pd.DataFrame:
     """Predicted profit of the customers assigned to each primary action (sum of ``clv``).
 
     Grouped by ``"rule"`` on a view from :func:`customer_view`, the interval is the bootstrap
@@ -209,7 +209,7 @@ def value_at_stake(view, *, by="rule") -> pd.DataFrame:
     ...                   "owner": ["x", "x", "y"], "priority": [1, 1, 9],
     ...                   "clv": [10.0, 5.0, None], "clv_lower": [8.0, 4.0, None],
     ...                   "clv_upper": [12.0, 6.0, None]})
-    >>> value_at_stake(v)[["rule", "label", "customers", "value", "value_upper"]].values.tolist()
+    >>> predicted_profit_by_action(v)[["rule", "label", "customers", "value", "value_upper"]].values.tolist()
     [['a', 'Call', 2, 15.0, 18.0], ['b', 'Mail', 1, 0.0, 0.0]]
     """
     _need(view, [by, "clv", "clv_lower", "clv_upper"], "view", "helpers.actions.customer_view")

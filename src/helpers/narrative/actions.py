@@ -1,10 +1,11 @@
 """Sentences of the customer-actions report (``04_customer_actions``).
 
 Each function takes results the notebook has computed (the customer view of
-:func:`helpers.actions.customer_view`, the table of :func:`helpers.actions.value_at_stake`, NPS tables, dicts, numbers) and
-returns Markdown. "Predicted profit of the customers assigned" to an action is what the models predict
-those customers will yield, not what the action protects or earns. Text that comes from the data or the playbook (action labels, segment names,
-warning messages) is escaped with :func:`helpers.narrative.text.escape`.
+:func:`helpers.actions.customer_view`, the table of :func:`helpers.actions.predicted_profit_by_action`,
+NPS tables, dicts, numbers) and returns Markdown. "Predicted profit of the customers assigned" to an
+action is what the models predict those customers will yield, not what the action protects or earns.
+Text that comes from the data or the playbook (action labels, segment names, warning messages) is
+escaped with :func:`helpers.narrative.text.escape`.
 """
 
 from __future__ import annotations
@@ -282,13 +283,13 @@ def nps_lines(nps_overall, by_group, by_stage, *, reason="", group_reason="", st
     return [line, stage_line]
 
 
-def top_actions(stake, *, currency, n=3) -> str:
+def top_actions(by_action, *, currency, n=3) -> str:
     """The actions whose assigned customers have the most predicted profit, and their share of it.
 
     Parameters
     ----------
-    stake : pandas.DataFrame
-        :func:`helpers.actions.value_at_stake`, largest value first: ``label``, ``value``,
+    by_action : pandas.DataFrame
+        :func:`helpers.actions.predicted_profit_by_action`, largest value first: ``label``, ``value``,
         ``customers``, ``value_share``.
     currency : str
     n : int, default 3
@@ -305,7 +306,7 @@ def top_actions(stake, *, currency, n=3) -> str:
     >>> top_actions(s, currency="EUR", n=2)
     "The two actions whose customers have the most predicted profit hold 90% of all customers' predicted profit: **Call** (EUR 60, 2 customers); **Mail** (EUR 30, 5 customers)."
     """
-    top = stake.head(n)
+    top = by_action.head(n)
     if top["value_share"].isna().all():
         return "No customer has a predicted value, so no action's customers have a predicted profit."
     count = _COUNT_WORDS.get(len(top), f"{len(top):,}")
@@ -316,13 +317,13 @@ def top_actions(stake, *, currency, n=3) -> str:
                         for r in top.itertuples()) + ".")
 
 
-def volume_and_value(stake) -> str:
+def volume_and_value(by_action) -> str:
     """The action for the most customers and its share of the predicted value.
 
     Parameters
     ----------
-    stake : pandas.DataFrame
-        :func:`helpers.actions.value_at_stake`, largest value first: ``label``, ``customers``,
+    by_action : pandas.DataFrame
+        :func:`helpers.actions.predicted_profit_by_action`, largest value first: ``label``, ``customers``,
         ``value_share``.
 
     Returns
@@ -337,13 +338,13 @@ def volume_and_value(stake) -> str:
     >>> volume_and_value(s)
     "The action for the most customers, **Mail** (9 customers), covers 10.0% of all customers' predicted profit: volume and value point to different work."
     """
-    order = stake["customers"].sort_values(ascending=False, kind="stable").index
-    most = stake.loc[order[0]]
+    order = by_action["customers"].sort_values(ascending=False, kind="stable").index
+    most = by_action.loc[order[0]]
     text = (f"The action for the most customers, **{escape(most['label'])}** "
             f"({int(most['customers']):,} customers), covers ")
     text += (f"{most['value_share']:.1%} of all customers' predicted profit" if not pd.isna(most["value_share"])
              else "no predicted value")
-    if order[0] == stake.index[0] and not pd.isna(most["value_share"]):
+    if order[0] == by_action.index[0] and not pd.isna(most["value_share"]):
         return text + ": its customers also have the most predicted profit."
     return text + ": volume and value point to different work."
 
@@ -412,13 +413,13 @@ def freshness(view, freshness_days) -> str:
     return text + "."
 
 
-def headline(stake, total, *, currency, n=3) -> str:
+def headline(by_action, total, *, currency, n=3) -> str:
     """One line for the index page: the top actions by their customers' predicted profit, and the total.
 
     Parameters
     ----------
-    stake : pandas.DataFrame
-        :func:`helpers.actions.value_at_stake`, largest value first: ``label``, ``value``,
+    by_action : pandas.DataFrame
+        :func:`helpers.actions.predicted_profit_by_action`, largest value first: ``label``, ``value``,
         ``customers``.
     total : dict
         ``estimate``: predicted value of all customers.
@@ -439,7 +440,7 @@ def headline(stake, total, *, currency, n=3) -> str:
     """
     return ("Top actions by the predicted profit of the customers assigned: " + "; ".join(
         f"{escape(r.label)} ({currency} {r.value / 1000:,.0f}k, {r.customers:,} customers)"
-        for r in stake.head(n).itertuples())
+        for r in by_action.head(n).itertuples())
         + f" of {currency} {total['estimate'] / 1000:,.0f}k predicted profit.")
 
 

@@ -15,7 +15,7 @@ from helpers.narrative.text import escape
 
 __all__ = ["MODEL_NAMES", "model_name", "data_summary", "holdout_summary", "split_summary",
            "spend_check", "nps_reason", "nps_used", "model_check", "spend_model",
-           "loyalty_and_profit", "value_at_stake", "migration", "group_nps", "helper_notes",
+           "loyalty_and_profit", "predicted_profit_by_group", "migration", "group_nps", "helper_notes",
            "strategies", "headline", "loyalty_axis", "quadrant_held", "group_certainty"]
 
 #: Display names of the lifetime models.
@@ -354,7 +354,7 @@ def loyalty_and_profit(groups) -> str:
             f"{st['profit_share']:.0%}.")
 
 
-def value_at_stake(groups, total, *, value_horizon, currency) -> str:
+def predicted_profit_by_group(groups, total, *, value_horizon, currency) -> str:
     """Predicted profit of all customers and of each group, with intervals.
 
     Parameters
@@ -377,8 +377,8 @@ def value_at_stake(groups, total, *, value_horizon, currency) -> str:
     >>> g = pd.DataFrame({"value": [10, 20, 30, 140], "value_lower": [9, 18, 27, 130],
     ...                   "value_upper": [11, 22, 33, 150], "value_share": [.05, .1, .15, .7]},
     ...                  index=["Strangers", "Butterflies", "Barnacles", "True Friends"])
-    >>> print(value_at_stake(g, {"estimate": 200, "lower": 190, "upper": 210}, value_horizon=52,
-    ...                      currency="EUR"))
+    >>> print(predicted_profit_by_group(g, {"estimate": 200, "lower": 190, "upper": 210}, value_horizon=52,
+    ...                                 currency="EUR"))
     **Predicted profit.** Over the next 52 weeks the model expects 200 EUR of discounted profit (95% interval 190 to 210). True Friends carry 140 (130 to 150; 70%), Butterflies 20, Barnacles 30, Strangers 10. The intervals hold the uncertainty of the model parameters, not the chance in each customer's buying, so they are narrow.
     """
     tf, bf, bn, st = (groups.loc[g] for g in ["True Friends", "Butterflies", "Barnacles", "Strangers"])

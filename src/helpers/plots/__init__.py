@@ -14,11 +14,12 @@ Submodules:
   transitions, cohort retention, survival
 - :mod:`helpers.plots.relationship`  CLV checks (holdout, P(alive) matrix) and the relationship
   groups (quadrant map, shares, value, migration)
-- :mod:`helpers.plots.actions`       stage x group heatmap, value at stake per action
+- :mod:`helpers.plots.actions`       stage x group heatmap, predicted profit per action
 - :mod:`helpers.plots.data`          monthly activity, distribution of amounts (data check)
 """
 
-from helpers.plots.actions import NO_GROUP, plot_stage_group_heatmap, plot_value_at_stake
+from helpers.plots.actions import (NO_GROUP, plot_predicted_profit_by_action,
+                                   plot_stage_group_heatmap)
 from helpers.plots.data import plot_amount_distribution, plot_monthly_activity
 from helpers.plots.lifecycle import (plot_cohort_retention, plot_ladder_funnel, plot_purchase_gaps,
                                      plot_rfm_heatmap, plot_segment_bars, plot_stage_bars,
@@ -49,5 +50,5 @@ __all__ = [
     # data
     "plot_monthly_activity", "plot_amount_distribution",
     # actions
-    "NO_GROUP", "plot_stage_group_heatmap", "plot_value_at_stake",
+    "NO_GROUP", "plot_stage_group_heatmap", "plot_predicted_profit_by_action",
 ]

@@ -1,5 +1,5 @@
 """Figures of the customer-actions report (04_customer_actions): who is where (stage x group) and
-the predicted value at stake per action."""
+the predicted profit of the customers assigned to each action."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 
 from helpers.plots.style import ACCENT, _need_columns, _ordered_levels, get_ax, label, priority_colors
 
-__all__ = ["NO_GROUP", "plot_stage_group_heatmap", "plot_value_at_stake"]
+__all__ = ["NO_GROUP", "plot_stage_group_heatmap", "plot_predicted_profit_by_action"]
 
 #: Column of the stage x group heatmap for customers without a relationship group (no purchase).
 NO_GROUP = "(no purchase)"
@@ -80,16 +80,17 @@ def plot_stage_group_heatmap(data, *, stage="lifecycle_stage", group="relationsh
     return label(ax, title=title, xlabel="relationship group", ylabel="lifecycle stage", note=note)
 
 
-def plot_value_at_stake(data, *, label_col="label", value="value", lower="value_lower",
-                        upper="value_upper", customers="customers", ax=None, currency="",
-                        title="Predicted profit of the customers assigned, per action"):
-    """Horizontal bars of predicted value per action, with its range and the number of customers.
+def plot_predicted_profit_by_action(data, *, label_col="label", value="value",
+                                    lower="value_lower", upper="value_upper", customers="customers",
+                                    ax=None, currency="",
+                                    title="Predicted profit of the customers assigned, per action"):
+    """Horizontal bars of the customers' predicted profit per action, with its range and count.
 
     Parameters
     ----------
     data : pandas.DataFrame
-        One row per action, e.g. :func:`helpers.actions.value_at_stake`; drawn top to bottom in its
-        order. Bars are coloured by ``priority`` (darker = more urgent, with a legend) when that
+        One row per action, e.g. :func:`helpers.actions.predicted_profit_by_action`; drawn top to
+        bottom in its order. Bars are coloured by ``priority`` (darker = more urgent, with a legend) when that
         column exists.
     label_col, value, lower, upper, customers : str
         Columns: bar label, value, range ends, customer count (optional in ``data``).
@@ -114,11 +115,11 @@ def plot_value_at_stake(data, *, label_col="label", value="value", lower="value_
     >>> import pandas as pd
     >>> t = pd.DataFrame({"label": ["Call", "Mail"], "value": [100.0, 20.0], "value_lower": [90.0, 15.0],
     ...                   "value_upper": [110.0, 25.0], "customers": [3, 40], "priority": [1, 5]})
-    >>> ax = plot_value_at_stake(t, ax=plt.figure().gca())
+    >>> ax = plot_predicted_profit_by_action(t, ax=plt.figure().gca())
     >>> len(ax.patches), [t.get_text() for t in ax.get_yticklabels()]
     (2, ['Call', 'Mail'])
     """
-    _need_columns(data, [label_col, value, lower, upper], "helpers.actions.value_at_stake")
+    _need_columns(data, [label_col, value, lower, upper], "helpers.actions.predicted_profit_by_action")
     ax = get_ax(ax)
     y = np.arange(len(data))[::-1]
     val = data[value].to_numpy(dtype=float)

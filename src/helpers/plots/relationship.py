@@ -132,7 +132,7 @@ def plot_p_alive_matrix(data, *, max_frequency=None, max_recency=None, T=None, a
 
 
 # ---------------------------------------------------------------------------------------------------
-# Relationship groups (quadrant map, shares, value at stake, migration)
+# Relationship groups (quadrant map, shares, predicted profit, migration)
 # ---------------------------------------------------------------------------------------------------
 def _quadrant_positions():
     """(x side, y side) of each group on the map, from the vocabulary: loyalty (duration) across,
