@@ -237,9 +237,15 @@ def test_label_notes_explain_the_sample_labels(sample_view):
     # an R score of 3 straddles the lapse window: that is why a lapsed customer can be "loyal"
     assert r3.min() <= v.attrs["thresholds"]["lapse_window"] < r3.max()
     assert f"lapsed after {v.attrs['thresholds']['lapse_window']:,} days" in text
-    tf = v["relationship_group"] == "True Friends"
-    tf_lapsed = int((tf & (stage == "lapsed")).sum())
-    assert f"{tf_lapsed:,} of {int(tf.sum()):,} True Friends ({tf_lapsed / tf.sum():.0%} of True Friends)" in text
+    lapsed = stage == "lapsed"
+    for name in ("True Friends", "Barnacles"):  # the long side of the map, lapsed all the same
+        members = v["relationship_group"] == name
+        n = int((members & lapsed).sum())
+        assert n > 0
+        assert f"{n:,} of {int(members.sum()):,} {name} ({n / members.sum():.0%} of {name})" in text
+    long_lapsed = v["relationship_group"].isin(["True Friends", "Barnacles"]) & lapsed
+    median = float(np.median(v.loc[long_lapsed, "p_alive"].to_numpy(dtype=float)))
+    assert f"the model gives these {int(long_lapsed.sum()):,} lapsed customers a median P(alive) of {median:.0%}." in text
     plain = v[(stage == "active") & (v["relationship_group"] != "True Friends")]
     assert na.label_notes(plain, v.attrs["thresholds"]) == ""
     # 02's lifecycle table: the column is "stage" and there is no relationship group
@@ -247,6 +253,32 @@ def test_label_notes_explain_the_sample_labels(sample_view):
     text02 = na.label_notes(lc, v.attrs["thresholds"])
     assert f'{loyal:,} lapsed customers are labelled "Loyal Customers"' in text02
     assert "True Friends" not in text02
+    # 03's groups: the stage beside the group column of customer_relationships, no RFM segment
+    g03 = v.rename(columns={"lifecycle_stage": "stage", "relationship_group": "group"})[
+        ["stage", "group", "p_alive"]]
+    text03 = na.label_notes(g03, v.attrs["thresholds"])
+    assert "Loyal Customers" not in text03 and "Champions" not in text03
+    tf = v["relationship_group"] == "True Friends"
+    group_part = text[text.index(f"{int((tf & lapsed).sum()):,} of {int(tf.sum()):,} True Friends"):]
+    assert text03 == "Labels that look contradictory answer different questions. " + group_part
+
+
+def test_label_notes_for_groups_alone_state_their_numbers():
+    """03 passes stages and groups only: lapsed True Friends and Barnacles, counted by hand."""
+    g = pd.DataFrame({"stage": ["lapsed", "lapsed", "active", "lapsed", "at risk", "lapsed", "lapsed"],
+                      "group": ["True Friends", "True Friends", "True Friends", "Barnacles", "Barnacles",
+                                "Strangers", None],
+                      "p_alive": [0.9, 0.6, 1.0, 0.2, 0.8, 0.1, np.nan]})
+    text = na.label_notes(g, {"active_window": 45, "lapse_window": 121})
+    assert text == ("Labels that look contradictory answer different questions. 2 of 3 True Friends (67% of "
+                    "True Friends) and 1 of 2 Barnacles (50% of Barnacles) have lapsed: the group rests on "
+                    "profitability and on what the lifetime model projects from how often and how recently "
+                    "a customer bought, the stage only on the days since the last purchase, so a frequent "
+                    "buyer can be silent past the lapse window and still be projected to buy; the model "
+                    "gives these 3 lapsed customers a median P(alive) of 60%.")
+    assert "P(alive)" not in na.label_notes(g.drop(columns="p_alive"), {"active_window": 45,
+                                                                        "lapse_window": 121})
+    assert na.label_notes(g[g["group"] == "Strangers"], {"active_window": 45, "lapse_window": 121}) == ""
 
 
 def test_call_list_line_counts_the_urgent_customers(sample_view):

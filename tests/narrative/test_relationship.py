@@ -304,3 +304,31 @@ def test_group_certainty_counts_borderline():
     assert text.startswith("2 of 4 customers (50.0%) are borderline: fewer than 80%")
     assert text.endswith(f"Median group probability {np.median([1.0, 0.95, 0.7, 0.5]):.2f}.")
     assert nr.group_certainty(t.assign(group_probability=np.nan), threshold=0.8).startswith("No group probabilities")
+
+
+def test_map_scales_say_which_scale_and_why_in_the_data_numbers():
+    rng = np.random.default_rng(7)
+    v = pd.Series(np.r_[rng.lognormal(2.3, 1.2, 400), [-7.24, -0.5, 0.0]])
+    scales = {"profit_scale": "symlog", "linear_within": 1.0, "loyalty_scale": "log",
+              "loyalty_floor": 0.0123, "clipped": 4}
+    text = no_nan(nr.map_scales(v, scales, profit="profit_per_order", currency="EUR"))
+    pos = np.sort(v[v > 0].to_numpy())
+    lo, hi = np.percentile(pos, 5), np.percentile(pos, 95)
+    assert hi / lo > 10
+    assert "The vertical axis, profit per order, is on a symmetric logarithmic scale" in text
+    assert "linear between -1 and 1 EUR, logarithmic beyond it in both directions" in text
+    assert (f"Profit per order spans decades (the positive values run from {lo:,.2f} to {hi:,.0f} EUR "
+            f"between their 5th and 95th percentiles, a factor of {hi / lo:,.0f})") in text
+    assert f"3 customers ({3 / 403:.0%}) have zero or a loss (down to -7.24 EUR)" in text
+    assert "the 4 customers below 0.012 on it (long gone) are drawn at its left edge." in text
+    # all positive: a plain log scale; nothing clipped: no left-edge clause
+    logged = nr.map_scales(v[v > 0], {**scales, "profit_scale": "log", "clipped": 0},
+                           profit="profit_per_order", currency="EUR")
+    assert "is on a logarithmic scale" in logged and "no customer has zero or a loss" in logged
+    assert "symmetric" not in logged and "left edge" not in logged
+    assert nr.map_scales(v, {**scales, "profit_scale": "linear", "loyalty_scale": "linear"},
+                         profit="clv", currency="EUR") == (
+        "**Reading the map.** The vertical axis, predicted value, is on a linear scale. "
+        "The horizontal axis is linear.")
+    with pytest.raises(ValueError, match="no axis label for measure 'margin'"):
+        nr.map_scales(v, scales, profit="margin", currency="EUR")

@@ -83,3 +83,24 @@ def test_seven_priorities_step_clearly_from_dark_to_light():
     steps = [float(np.linalg.norm(cielab(a) - cielab(b))) for a, b in zip(colours, colours[1:])]
     assert min(steps) >= 15, steps
     assert (1.05) / (lum[-1] + 0.05) > 1.3  # the lightest still shows on white
+
+
+@pytest.mark.parametrize("profit, scale", [([-3.0, 0.0, 2.0, 40.0, 900.0], "symlog"),
+                                           ([0.5, 2.0, 40.0, 900.0, 5.0], "log")])
+def test_the_map_scales_are_the_ones_drawn(profit, scale):
+    """The scales the sentence of 03 describes are those of the drawn axes."""
+    d = pd.DataFrame({"profit_per_order": profit, "lifetime": [1e-9, 1.0, 5.0, 20.0, 80.0],
+                      "group": ["Strangers", "Butterflies", "Barnacles", "True Friends", "Strangers"]})
+    s = plots.relationship_map_scales(d)
+    ax = plots.plot_relationship_map(d, splits=(10, 5), ax=plt.figure().gca())
+    assert s["profit_scale"] == scale == ax.get_yscale()
+    assert s["loyalty_scale"] == "log" == ax.get_xscale()
+    if scale == "symlog":
+        assert s["linear_within"] == ax.yaxis.get_transform().linthresh == 1.0
+    # the floor is the 1st percentile of loyalty (numpy's linear interpolation) or 1/10,000 of its maximum
+    floor = max(np.quantile(d["lifetime"], 0.01), 80.0 * 1e-4)
+    assert s["loyalty_floor"] == pytest.approx(floor) and s["clipped"] == 1
+    flat = plots.relationship_map_scales(d, log=False)
+    assert (flat["profit_scale"], flat["loyalty_scale"], flat["clipped"]) == ("linear", "linear", 0)
+    with pytest.raises(ValueError, match="lifetime"):
+        plots.relationship_map_scales(d.drop(columns="lifetime"))

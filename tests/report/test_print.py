@@ -52,7 +52,7 @@ def printed(tmp_path_factory):
         cell("t", outputs=[table_output(reader_table(wide))]),
         nbformat.v4.new_markdown_cell("## Figures"),
         cell("f", outputs=[figure_output("Monthly activity")]),
-        cell("f", outputs=[figure_output("Value at stake per action", (10, 5))]),
+        cell("f", outputs=[figure_output("Predicted profit per action", (10, 5))]),
         cell("f", outputs=[figure_output("Small figure", (6.5, 3))]),
         nbformat.v4.new_markdown_cell("## A long table"),
         cell("t", outputs=[table_output(reader_table(long, money=["value"], currency="EUR"))]),
@@ -94,7 +94,7 @@ def test_no_near_blank_page_before_the_last(printed):
 def test_alt_text_is_the_figure_title_and_the_index_is_linked(printed):
     page, _ = printed
     assert NO_ALT not in page
-    for title in ("Monthly activity", "Value at stake per action", "Small figure"):
+    for title in ("Monthly activity", "Predicted profit per action", "Small figure"):
         assert f'alt="{title}"' in page
     assert page.count(BACK_LINK) == 2
 

@@ -527,19 +527,22 @@ def winback_line(view, winback, *, currency) -> str:
 
 
 def label_notes(view, thresholds) -> str:
-    """Why a lapsed customer can be a "Loyal Customer" or a True Friend, and an at-risk one a "Champion".
+    """Why a lapsed customer can be a "Loyal Customer" or a True Friend, an at-risk one a "Champion".
 
     The RFM segment ranks buyers against each other (the R score is a quintile of the days since
     the last purchase); the lifecycle stage counts those days against fixed windows; the
-    relationship group rests on the past (profit per order and how long the customer has bought).
-    The labels answer different questions, so they can look contradictory.
+    relationship group rests on profitability and on what the lifetime model projects from how
+    often and how recently each customer bought. The labels answer different questions, so they
+    can look contradictory. Each part is said only when its columns are present and a customer
+    carries such a pair of labels: 02 passes stages and RFM segments, 03 stages and groups, 04 all.
 
     Parameters
     ----------
     view : pandas.DataFrame
         The customer view: ``lifecycle_stage`` (or ``stage``, as in
-        :func:`helpers.lifecycle.customer_lifecycle`), ``rfm_segment``, ``RFM`` (e.g. ``"345"``),
-        ``days_since_last`` and, when there is one, ``relationship_group``.
+        :func:`helpers.lifecycle.customer_lifecycle`) and, when present, ``rfm_segment`` with
+        ``RFM`` (e.g. ``"345"``) and ``days_since_last``, ``relationship_group`` (or ``group``, as
+        in ``customer_relationships(...).table``) and ``p_alive``.
     thresholds : dict
         ``active_window`` and ``lapse_window`` in days (``view.attrs["thresholds"]``).
 
@@ -550,19 +553,24 @@ def label_notes(view, thresholds) -> str:
 
     Examples
     --------
-    >>> v = pd.DataFrame({"lifecycle_stage": ["lapsed", "lapsed", "at risk", "active"],
-    ...                   "rfm_segment": ["Loyal Customers", "Lost", "Champions", "Champions"],
-    ...                   "RFM": ["355", "111", "455", "555"], "days_since_last": [200, 900, 60, 5],
+    >>> v = pd.DataFrame({"lifecycle_stage": ["lapsed", "lapsed", "at risk", "active", "lapsed"],
+    ...                   "rfm_segment": ["Loyal Customers", "Lost", "Champions", "Champions", "Lost"],
+    ...                   "RFM": ["355", "111", "455", "555", "122"],
+    ...                   "days_since_last": [200, 900, 60, 5, 400],
     ...                   "relationship_group": ["True Friends", "Strangers", "True Friends",
-    ...                                          "True Friends"]})
+    ...                                          "True Friends", "Barnacles"],
+    ...                   "p_alive": [0.7, 0.1, 0.9, 1.0, 0.3]})
     >>> print(label_notes(v, {"active_window": 45, "lapse_window": 121}))
-    Labels that look contradictory answer different questions. 1 lapsed customer is labelled "Loyal Customers" and 1 at-risk customer "Champions": the RFM segment ranks buyers against each other (on this data R = 3 spans 200 to 200 days and R = 4 spans 60 to 60 days since the last purchase), while the lifecycle stage counts days since the last purchase against fixed windows (at risk after 45 days, lapsed after 121 days). 1 of 3 True Friends (33% of True Friends) have lapsed: the group describes the relationship so far (profit per order and how long they have bought), the stage whether they still buy.
+    Labels that look contradictory answer different questions. 1 lapsed customer is labelled "Loyal Customers" and 1 at-risk customer "Champions": the RFM segment ranks buyers against each other (on this data R = 3 spans 200 to 200 days and R = 4 spans 60 to 60 days since the last purchase), while the lifecycle stage counts days since the last purchase against fixed windows (at risk after 45 days, lapsed after 121 days). 1 of 3 True Friends (33% of True Friends) and 1 of 1 Barnacles (100% of Barnacles) have lapsed: the group rests on profitability and on what the lifetime model projects from how often and how recently a customer bought, the stage only on the days since the last purchase, so a frequent buyer can be silent past the lapse window and still be projected to buy; the model gives these 2 lapsed customers a median P(alive) of 50%.
     """
     stage = view["lifecycle_stage" if "lifecycle_stage" in view.columns else "stage"].astype("object")
-    seg = view["rfm_segment"].astype("object")
-    loyal = int(((stage == "lapsed") & (seg == "Loyal Customers")).sum())
-    champs = int(((stage == "at risk") & (seg == "Champions")).sum())
     parts = []
+    if "rfm_segment" in view.columns:
+        seg = view["rfm_segment"].astype("object")
+        loyal = int(((stage == "lapsed") & (seg == "Loyal Customers")).sum())
+        champs = int(((stage == "at risk") & (seg == "Champions")).sum())
+    else:
+        loyal = champs = 0
     if loyal or champs:
         who = []
         if loyal:
@@ -581,14 +589,28 @@ def label_notes(view, thresholds) -> str:
                      + ", while the lifecycle stage counts days since the last purchase against fixed "
                      f"windows (at risk after {thresholds['active_window']:,} days, lapsed after "
                      f"{thresholds['lapse_window']:,} days).")
-    group = (view["relationship_group"].astype("object") if "relationship_group" in view.columns
+    group_col = next((c for c in ("relationship_group", "group") if c in view.columns), None)
+    group = (view[group_col].astype("object") if group_col
              else pd.Series(None, index=view.index, dtype="object"))
-    tf = group == "True Friends"
-    tf_lapsed = int((tf & (stage == "lapsed")).sum())
-    if tf_lapsed:
-        parts.append(f"{tf_lapsed:,} of {int(tf.sum()):,} True Friends ({tf_lapsed / tf.sum():.0%} of True "
-                     "Friends) have lapsed: the group describes the relationship so far (profit per order "
-                     "and how long they have bought), the stage whether they still buy.")
+    lapsed = stage == "lapsed"
+    counts = []
+    for name in ("True Friends", "Barnacles"):  # the long side of the map
+        members = group == name
+        n = int((members & lapsed).sum())
+        if n:
+            counts.append(f"{n:,} of {int(members.sum()):,} {name} ({n / members.sum():.0%} of {name})")
+    if counts:
+        long_lapsed = group.isin(["True Friends", "Barnacles"]) & lapsed
+        text = (" and ".join(counts) + " have lapsed: the group rests on profitability and on what the "
+                "lifetime model projects from how often and how recently a customer bought, the stage "
+                "only on the days since the last purchase, so a frequent buyer can be silent past the "
+                "lapse window and still be projected to buy")
+        p_alive = (pd.to_numeric(view.loc[long_lapsed, "p_alive"], errors="coerce").dropna()
+                   if "p_alive" in view.columns else pd.Series(dtype=float))
+        if len(p_alive):
+            text += (f"; the model gives these {int(long_lapsed.sum()):,} lapsed customers a median "
+                     f"P(alive) of {p_alive.median():.0%}")
+        parts.append(text + ".")
     if not parts:
         return ""
     return "Labels that look contradictory answer different questions. " + " ".join(parts)

@@ -16,7 +16,8 @@ from helpers.narrative.text import escape
 __all__ = ["MODEL_NAMES", "model_name", "data_summary", "holdout_summary", "split_summary",
            "spend_check", "nps_reason", "nps_used", "model_check", "spend_model",
            "loyalty_and_profit", "predicted_profit_by_group", "migration", "group_nps", "helper_notes",
-           "strategies", "headline", "loyalty_axis", "quadrant_held", "group_certainty"]
+           "strategies", "headline", "loyalty_axis", "quadrant_held", "group_certainty",
+           "map_scales"]
 
 #: Display names of the lifetime models.
 MODEL_NAMES = {"pareto_nbd": "Pareto/NBD", "bgnbd": "BG/NBD"}
@@ -601,6 +602,76 @@ def axis_label(measure, currency) -> str:
     if measure not in _AXIS_LABELS:
         raise ValueError(f"no axis label for measure {measure!r}; known: {sorted(_AXIS_LABELS)}")
     return _AXIS_LABELS[measure].format(currency=currency)
+
+
+def _amount(v) -> str:
+    """An amount at a sensible precision: 313, 69, 1.36, -7.24."""
+    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2f}"
+
+
+def map_scales(values, scales, *, profit, currency) -> str:
+    """What the quadrant map's axis scales are and why, in the data's numbers.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The profitability measure of every customer on the map (the map's vertical axis).
+    scales : dict
+        :func:`helpers.plots.relationship_map_scales` of the same customers: ``profit_scale``,
+        ``linear_within``, ``loyalty_scale``, ``loyalty_floor``, ``clipped``.
+    profit : str
+        The profitability measure (a key of ``helpers.relationship.PROFIT_MEASURES``).
+    currency : str
+
+    Returns
+    -------
+    str
+        Says how far the positive values spread (5th to 95th percentile), how many customers
+        have zero or a loss, and therefore which scale the vertical axis uses; then the
+        horizontal axis.
+
+    Examples
+    --------
+    >>> v = pd.Series([-7.24, 0.0, 1.5, 4.0, 11.0, 30.0, 69.0, 313.0])
+    >>> s = {"profit_scale": "symlog", "linear_within": 1.0, "loyalty_scale": "log",
+    ...      "loyalty_floor": 0.01, "clipped": 3}
+    >>> print(map_scales(v, s, profit="profit_per_order", currency="EUR"))
+    **Reading the map.** The vertical axis, profit per order, is on a symmetric logarithmic scale: linear between -1 and 1 EUR, logarithmic beyond it in both directions, so from 1 EUR up each labelled step is ten times the one before. Profit per order spans decades (the positive values run from 2.12 to 252 EUR between their 5th and 95th percentiles, a factor of 119), which calls for a logarithmic scale, but 2 customers (25%) have zero or a loss (down to -7.24 EUR), which a logarithmic scale cannot show. The horizontal axis is logarithmic too; the 3 customers below 0.01 on it (long gone) are drawn at its left edge.
+    """
+    words = axis_label(profit, currency).split(" (")[0]
+    y = pd.to_numeric(values, errors="coerce").dropna()
+    pos = y[y > 0]
+    spread, span = "", "is skewed"
+    if len(pos):
+        lo, hi = pos.quantile(0.05), pos.quantile(0.95)
+        spread = (f" (the positive values run from {_amount(lo)} to {_amount(hi)} {currency} between "
+                  f"their 5th and 95th percentiles, a factor of {hi / lo:,.0f})")
+        span = "spans decades" if hi >= 10 * lo else "is skewed"
+    scale = scales["profit_scale"]
+    if scale == "symlog":
+        lt = scales["linear_within"]
+        n = int((y <= 0).sum())
+        text = (f"**Reading the map.** The vertical axis, {words}, is on a symmetric logarithmic scale: "
+                f"linear between -{lt:g} and {lt:g} {currency}, logarithmic beyond it in both directions, "
+                f"so from {lt:g} {currency} up each labelled step is ten times the one before. "
+                f"{words[0].upper() + words[1:]} {span}{spread}, which calls for a logarithmic "
+                f"scale, but {n:,} customers ({n / len(y):.0%}) have zero or a loss (down to "
+                f"{_amount(y.min())} {currency}), which a logarithmic scale cannot show.")
+    elif scale == "log":
+        text = (f"**Reading the map.** The vertical axis, {words}, is on a logarithmic scale (each "
+                f"labelled step ten times the one before) because it {span}{spread}; no "
+                "customer has zero or a loss.")
+    else:
+        text = f"**Reading the map.** The vertical axis, {words}, is on a linear scale."
+    if scales["loyalty_scale"] == "log":
+        text += " The horizontal axis is logarithmic too"
+        if scales["clipped"]:
+            text += (f"; the {scales['clipped']:,} customers below {scales['loyalty_floor']:.2g} on it "
+                     "(long gone) are drawn at its left edge")
+        text += "."
+    else:
+        text += " The horizontal axis is linear."
+    return text
 
 
 def warning_notes(label, caught) -> list:

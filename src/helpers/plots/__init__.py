@@ -27,7 +27,8 @@ from helpers.plots.lifecycle import (plot_cohort_retention, plot_ladder_funnel, 
 from helpers.plots.nps import (plot_distinguishing_words, plot_drivers, plot_nps_ci, plot_nps_trend,
                                plot_score_distribution)
 from helpers.plots.relationship import (plot_group_migration, plot_group_shares, plot_group_value,
-                                        plot_holdout, plot_p_alive_matrix, plot_relationship_map)
+                                        plot_holdout, plot_p_alive_matrix, plot_relationship_map,
+                                        relationship_map_scales)
 from helpers.plots.style import (ACCENT, CONTRAST, GROUP_COLORS, LADDER_COLORS, MUTED, NPS_COLORS,
                                  P_ALIVE_CMAP, PRINT_DPI, SERIES_COLORS, STAGE_COLORS, Palette,
                                  figure_png, figure_title, get_ax, label, nps_order, priority_colors,
@@ -45,8 +46,8 @@ __all__ = [
     "plot_purchase_gaps", "plot_stage_bars", "plot_rfm_heatmap", "plot_segment_bars",
     "plot_ladder_funnel", "plot_transitions", "plot_cohort_retention", "plot_survival",
     # relationship
-    "plot_holdout", "plot_p_alive_matrix", "plot_relationship_map", "plot_group_shares",
-    "plot_group_value", "plot_group_migration",
+    "plot_holdout", "plot_p_alive_matrix", "relationship_map_scales", "plot_relationship_map",
+    "plot_group_shares", "plot_group_value", "plot_group_migration",
     # data
     "plot_monthly_activity", "plot_amount_distribution",
     # actions

@@ -12,8 +12,11 @@ from helpers import frameworks
 from helpers.plots.style import (ACCENT, GROUP_COLORS, MUTED, P_ALIVE_CMAP, _need_columns, get_ax,
                                  label)
 
-__all__ = ["plot_holdout", "plot_p_alive_matrix", "plot_relationship_map", "plot_group_shares",
-           "plot_group_value", "plot_group_migration"]
+__all__ = ["plot_holdout", "plot_p_alive_matrix", "relationship_map_scales", "plot_relationship_map",
+           "plot_group_shares", "plot_group_value", "plot_group_migration"]
+
+#: The symmetric-log profitability axis of the quadrant map is linear within +- this (in currency).
+SYMLOG_LINEAR_WITHIN = 1.0
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -152,6 +155,58 @@ def _splits_pair(splits, table):
     return float(splits[0]), float(splits[1])
 
 
+def relationship_map_scales(data, *, profit="profit_per_order", loyalty="lifetime", log=True) -> dict:
+    """The axis scales :func:`plot_relationship_map` draws for these customers, and why.
+
+    Profitability is drawn on a logarithmic axis when every value is above zero, on a symmetric
+    logarithmic one (linear within +-:data:`SYMLOG_LINEAR_WITHIN`, logarithmic beyond in both
+    directions) when some customers have zero or a loss; loyalty on a logarithmic axis when every
+    value is above zero, with the long-gone customers (below the 1st percentile, or below 1/10,000 of
+    the largest value) drawn at its left edge so that the axis does not span ten decades.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per customer with the ``profit`` and ``loyalty`` columns.
+    profit, loyalty : str
+        Column names.
+    log : bool, default True
+        False: both axes linear.
+
+    Returns
+    -------
+    dict
+        ``profit_scale`` (``"symlog"``, ``"log"`` or ``"linear"``), ``linear_within`` (the linear
+        band of a symmetric log axis, else None), ``loyalty_scale`` (``"log"`` or ``"linear"``),
+        ``loyalty_floor`` (where long-gone customers are drawn, else None) and ``clipped`` (how
+        many are drawn there).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"profit_per_order": [-2.0, 5.0, 50.0], "lifetime": [1.0, 10.0, 100.0]})
+    >>> s = relationship_map_scales(d)
+    >>> s["profit_scale"], s["linear_within"], s["loyalty_scale"], s["clipped"]
+    ('symlog', 1.0, 'log', 1)
+    """
+    _need_columns(data, [profit, loyalty], "helpers.relationship.customer_relationships")
+    y = pd.to_numeric(data[profit], errors="coerce")
+    x = pd.to_numeric(data[loyalty], errors="coerce")
+    out = {"profit_scale": "linear", "linear_within": None, "loyalty_scale": "linear",
+           "loyalty_floor": None, "clipped": 0}
+    if not log:
+        return out
+    if (y <= 0).any():
+        out.update(profit_scale="symlog", linear_within=SYMLOG_LINEAR_WITHIN)
+    else:
+        out["profit_scale"] = "log"
+    if (x > 0).all() and len(x):
+        # a log axis would stretch over many decades for long-gone customers (values near 0):
+        # they are drawn at the left edge, and the note says how many
+        floor = max(float(x.quantile(0.01)), float(x.max()) * 1e-4)
+        out.update(loyalty_scale="log", loyalty_floor=floor, clipped=int((x < floor).sum()))
+    return out
+
+
 def plot_relationship_map(data, *, profit="profit_per_order", loyalty="lifetime", group="group",
                           splits=None, log=True, ax=None,
                           title="Relationship groups: profitability against loyalty",
@@ -174,8 +229,9 @@ def plot_relationship_map(data, *, profit="profit_per_order", loyalty="lifetime"
         or a pair ``(profit_split, loyalty_split)``; default ``data.attrs["splits"]`` (set by
         :func:`helpers.relationship.assign_groups`).
     log : bool, default True
-        Log axes (both measures are skewed). Profit is drawn on a symmetric log axis (linear
-        within +-1) when some values are <= 0; loyalty on a log axis when all values are > 0.
+        Log axes (both measures are skewed), as :func:`relationship_map_scales` decides: profit on
+        a symmetric log axis (linear within +-1) when some values are <= 0; loyalty on a log axis
+        when all values are > 0.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; default ``plt.gca()``.
     title, profit_label, loyalty_label : str, optional
@@ -208,12 +264,9 @@ def plot_relationship_map(data, *, profit="profit_per_order", loyalty="lifetime"
     x = pd.to_numeric(data[loyalty], errors="coerce")
     g = data[group].astype("object")
     n_all = int((g.notna() & x.notna() & y.notna()).sum())
-    clipped, floor = 0, None
-    if log and (x > 0).all() and len(x):
-        # a log axis would stretch over many decades for long-gone customers (values near 0):
-        # they are drawn at the left edge, and the note says how many
-        floor = max(float(x.quantile(0.01)), float(x.max()) * 1e-4)
-        clipped = int((x < floor).sum())
+    scales = relationship_map_scales(data, profit=profit, loyalty=loyalty, log=log)
+    clipped, floor = scales["clipped"], scales["loyalty_floor"]
+    if floor is not None:
         x = x.clip(lower=floor)
     known = [t["name"] for t in frameworks.RELATIONSHIP_GROUPS]
     names = known + sorted(set(g.dropna()) - set(known), key=str)
@@ -225,9 +278,12 @@ def plot_relationship_map(data, *, profit="profit_per_order", loyalty="lifetime"
     ax.axvline(ls, color="black", linestyle="--", linewidth=1)
     ax.axhline(ps, color="black", linestyle="--", linewidth=1)
     if log:
-        if (x > 0).all():
+        if scales["loyalty_scale"] == "log":
             ax.set_xscale("log")
-        ax.set_yscale("symlog", linthresh=1.0, linscale=0.5) if (y <= 0).any() else ax.set_yscale("log")
+        if scales["profit_scale"] == "symlog":
+            ax.set_yscale("symlog", linthresh=scales["linear_within"], linscale=0.5)
+        else:
+            ax.set_yscale("log")
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     for name, (sx, sy) in _quadrant_positions().items():
