@@ -245,7 +245,8 @@ def test_label_notes_explain_the_sample_labels(sample_view):
         assert f"{n:,} of {int(members.sum()):,} {name} ({n / members.sum():.0%} of {name})" in text
     long_lapsed = v["relationship_group"].isin(["True Friends", "Barnacles"]) & lapsed
     median = float(np.median(v.loc[long_lapsed, "p_alive"].to_numpy(dtype=float)))
-    assert f"the model gives these {int(long_lapsed.sum()):,} lapsed customers a median P(alive) of {median:.0%}." in text
+    assert f"the model gives these {int(long_lapsed.sum()):,} lapsed customers a median P(alive) of {median:.0%}: " in text
+    assert ("more than half of them are more likely gone" in text) == (median < 0.5)
     plain = v[(stage == "active") & (v["relationship_group"] != "True Friends")]
     assert na.label_notes(plain, v.attrs["thresholds"]) == ""
     # 02's lifecycle table: the column is "stage" and there is no relationship group
@@ -275,7 +276,13 @@ def test_label_notes_for_groups_alone_state_their_numbers():
                     "profitability and on what the lifetime model projects from how often and how recently "
                     "a customer bought, the stage only on the days since the last purchase, so a frequent "
                     "buyer can be silent past the lapse window and still be projected to buy; the model "
-                    "gives these 3 lapsed customers a median P(alive) of 60%.")
+                    "gives these 3 lapsed customers a median P(alive) of 60%: at least half of them are "
+                    "more likely still customers than gone.")
+    # below one half the sentence says that most of them are more likely gone
+    gone = na.label_notes(g.assign(p_alive=[0.3, 0.2, 1.0, 0.45, 0.8, 0.1, np.nan]),
+                          {"active_window": 45, "lapse_window": 121})
+    assert gone.endswith("a median P(alive) of 30%: more than half of them are more likely gone than still "
+                         "customers, so their group tells what the relationship was worth, not that it goes on.")
     assert "P(alive)" not in na.label_notes(g.drop(columns="p_alive"), {"active_window": 45,
                                                                         "lapse_window": 121})
     assert na.label_notes(g[g["group"] == "Strangers"], {"active_window": 45, "lapse_window": 121}) == ""

@@ -561,7 +561,7 @@ def label_notes(view, thresholds) -> str:
     ...                                          "True Friends", "Barnacles"],
     ...                   "p_alive": [0.7, 0.1, 0.9, 1.0, 0.3]})
     >>> print(label_notes(v, {"active_window": 45, "lapse_window": 121}))
-    Labels that look contradictory answer different questions. 1 lapsed customer is labelled "Loyal Customers" and 1 at-risk customer "Champions": the RFM segment ranks buyers against each other (on this data R = 3 spans 200 to 200 days and R = 4 spans 60 to 60 days since the last purchase), while the lifecycle stage counts days since the last purchase against fixed windows (at risk after 45 days, lapsed after 121 days). 1 of 3 True Friends (33% of True Friends) and 1 of 1 Barnacles (100% of Barnacles) have lapsed: the group rests on profitability and on what the lifetime model projects from how often and how recently a customer bought, the stage only on the days since the last purchase, so a frequent buyer can be silent past the lapse window and still be projected to buy; the model gives these 2 lapsed customers a median P(alive) of 50%.
+    Labels that look contradictory answer different questions. 1 lapsed customer is labelled "Loyal Customers" and 1 at-risk customer "Champions": the RFM segment ranks buyers against each other (on this data R = 3 spans 200 to 200 days and R = 4 spans 60 to 60 days since the last purchase), while the lifecycle stage counts days since the last purchase against fixed windows (at risk after 45 days, lapsed after 121 days). 1 of 3 True Friends (33% of True Friends) and 1 of 1 Barnacles (100% of Barnacles) have lapsed: the group rests on profitability and on what the lifetime model projects from how often and how recently a customer bought, the stage only on the days since the last purchase, so a frequent buyer can be silent past the lapse window and still be projected to buy; the model gives these 2 lapsed customers a median P(alive) of 50%: at least half of them are more likely still customers than gone.
     """
     stage = view["lifecycle_stage" if "lifecycle_stage" in view.columns else "stage"].astype("object")
     parts = []
@@ -608,8 +608,12 @@ def label_notes(view, thresholds) -> str:
         p_alive = (pd.to_numeric(view.loc[long_lapsed, "p_alive"], errors="coerce").dropna()
                    if "p_alive" in view.columns else pd.Series(dtype=float))
         if len(p_alive):
+            med = p_alive.median()
             text += (f"; the model gives these {int(long_lapsed.sum()):,} lapsed customers a median "
-                     f"P(alive) of {p_alive.median():.0%}")
+                     f"P(alive) of {med:.0%}: " + (
+                         "more than half of them are more likely gone than still customers, so their "
+                         "group tells what the relationship was worth, not that it goes on" if med < 0.5
+                         else "at least half of them are more likely still customers than gone"))
         parts.append(text + ".")
     if not parts:
         return ""

@@ -8,6 +8,8 @@ is escaped with :func:`helpers.narrative.text.escape`.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from helpers import frameworks
@@ -636,7 +638,7 @@ def map_scales(values, scales, *, profit, currency) -> str:
     >>> s = {"profit_scale": "symlog", "linear_within": 1.0, "loyalty_scale": "log",
     ...      "loyalty_floor": 0.01, "clipped": 3}
     >>> print(map_scales(v, s, profit="profit_per_order", currency="EUR"))
-    **Reading the map.** The vertical axis, profit per order, is on a symmetric logarithmic scale: linear between -1 and 1 EUR, logarithmic beyond it in both directions, so from 1 EUR up each labelled step is ten times the one before. Profit per order spans decades (the positive values run from 2.12 to 252 EUR between their 5th and 95th percentiles, a factor of 119), which calls for a logarithmic scale, but 2 customers (25%) have zero or a loss (down to -7.24 EUR), which a logarithmic scale cannot show. The horizontal axis is logarithmic too; the 3 customers below 0.01 on it (long gone) are drawn at its left edge.
+    **Reading the map.** The vertical axis, profit per order, is on a symmetric logarithmic scale: linear between -1 and 1 EUR, logarithmic beyond it in both directions, so from 1 EUR up each labelled step is ten times the one before. Profit per order spans 2.1 decades (the positive values run from 2.12 to 252 EUR between their 5th and 95th percentiles, a factor of 119), which calls for a logarithmic scale, but 2 customers (25%) have zero or a loss (down to -7.24 EUR), which a logarithmic scale cannot show. The horizontal axis is logarithmic too; the 3 customers below 0.01 on it (long gone) are drawn at its left edge.
     """
     words = axis_label(profit, currency).split(" (")[0]
     y = pd.to_numeric(values, errors="coerce").dropna()
@@ -646,7 +648,7 @@ def map_scales(values, scales, *, profit, currency) -> str:
         lo, hi = pos.quantile(0.05), pos.quantile(0.95)
         spread = (f" (the positive values run from {_amount(lo)} to {_amount(hi)} {currency} between "
                   f"their 5th and 95th percentiles, a factor of {hi / lo:,.0f})")
-        span = "spans decades" if hi >= 10 * lo else "is skewed"
+        span = f"spans {math.log10(hi / lo):.1f} decades"
     scale = scales["profit_scale"]
     if scale == "symlog":
         lt = scales["linear_within"]
@@ -659,7 +661,7 @@ def map_scales(values, scales, *, profit, currency) -> str:
                 f"{_amount(y.min())} {currency}), which a logarithmic scale cannot show.")
     elif scale == "log":
         text = (f"**Reading the map.** The vertical axis, {words}, is on a logarithmic scale (each "
-                f"labelled step ten times the one before) because it {span}{spread}; no "
+                f"labelled step ten times the one before): it {span}{spread}, and no "
                 "customer has zero or a loss.")
     else:
         text = f"**Reading the map.** The vertical axis, {words}, is on a linear scale."
