@@ -73,7 +73,8 @@ def test_transactions_only_runs_every_report_it_can(tmp_path):
 
 @pytest.mark.slow
 def test_reports_print_for_readers(run):
-    """Every PDF: figures at 200 dpi or more, no text off the page; every HTML: alt texts, a way back."""
+    """Every PDF: figures at 200 dpi or more, no text off the page, no table that fits on a page split
+    across two; every HTML: alt texts, a way back."""
     from helpers.report.pdf_check import measure_pdf
     from helpers.report.render import BACK_LINK, NO_ALT
 
@@ -84,6 +85,7 @@ def test_reports_print_for_readers(run):
         m = measure_pdf(out / r.pdf)
         assert m.min_dpi >= 200, (r.notebook, [round(i["dpi"]) for i in m.images])
         assert max(m.text_right) < m.page_width - 12 / 25.4 * 72 + 1, (r.notebook, m.text_right)
+        assert m.tables and not m.split_fitting_tables, (r.notebook, m.split_fitting_tables)
         covered = {}
         for im in m.images:
             covered[im["page"]] = covered.get(im["page"], 0) + im["points"][0] * im["points"][1]

@@ -111,3 +111,67 @@ def test_figure_png_keeps_the_screen_size_and_prints_finer():
     w, _ = Image.open(BytesIO(png)).size
     assert w / meta["width"] == pytest.approx(2.2, rel=0.01)
     assert meta["width"] <= 800
+
+
+@pytest.fixture(scope="module")
+def tables_printed(tmp_path_factory):
+    """Half a page of text, a 40-row table (fits on a page), a 30-row table of long wrapped text (taller
+    than a page) and a 70-row table; the HTML and the measures of its PDF."""
+    rng = np.random.default_rng(5)
+    reason = ("High predicted value and buying less than usual, so a personal call from the account team "
+              "comes first before any automated message ") * 2
+    tables = {"fit": reader_table(pd.DataFrame({"segment": [f"segment {i}" for i in range(40)],
+                                                "customers": rng.integers(10, 900, 40)})),
+              "wrapped": reader_table(pd.DataFrame({"rule": [f"rule {i}" for i in range(30)],
+                                                    "reason": [reason] * 30})),
+              "long": reader_table(pd.DataFrame({"name": [f"customer {i}" for i in range(70)],
+                                                 "value": rng.normal(500, 100, 70)}))}
+    cell = nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Tables\n\n" + "Some text. " * 250),
+        cell("t", outputs=[table_output(tables["fit"])]),
+        nbformat.v4.new_markdown_cell("Text before the wrapped table. " * 10),
+        cell("t", outputs=[table_output(tables["wrapped"])]),
+        nbformat.v4.new_markdown_cell("## A long table"),
+        cell("t", outputs=[table_output(tables["long"])]),
+    ])
+    out = tmp_path_factory.mktemp("tables")
+    page = render_html(nb, "Tables")
+    (out / "t.html").write_text(page, encoding="utf-8")
+    ids = {k: f"T_{t.uuid}" for k, t in tables.items()}
+    return out, page, ids, measure_pdf(html_to_pdf(out / "t.html", out / "t.pdf"))
+
+
+def test_a_table_that_fits_on_a_page_is_never_split(tables_printed):
+    _, _, ids, m = tables_printed
+    assert m.split_fitting_tables == []
+    fit = m.tables[ids["fit"]]
+    assert fit["rows"] == 40 and len(fit["pages"]) == 1
+    # 40 rows of 8 pt text: about 40 x 13.8 pt, within the 757 pt of an A4 page's printable area
+    assert 40 * 12 < fit["height"] < m.printable_height == pytest.approx(841.89 - 30 / 25.4 * 72)
+    assert fit["pages"] == [2]  # it did not fit below the half page of text: moved whole, not split
+
+
+def test_tables_taller_than_a_page_break_where_they_stand_with_their_header(tables_printed):
+    out, _, ids, m = tables_printed
+    from pypdf import PdfReader
+
+    wrapped, long = m.tables[ids["wrapped"]], m.tables[ids["long"]]
+    assert wrapped["height"] > m.printable_height and long["height"] > m.printable_height
+    assert set(m.split_tables) == {ids["wrapped"], ids["long"]}
+    # the wrapped table starts on the page of the table before it instead of leaving that page short
+    assert wrapped["pages"][0] == m.tables[ids["fit"]]["pages"][0]
+    continued = PdfReader(str(out / "t.pdf")).pages[long["pages"][1] - 1].extract_text()
+    assert "name predicted value\ncustomer" in continued  # the header repeated above the next rows
+
+
+def test_the_check_finds_a_fitting_table_split(tables_printed):
+    """The measure on the old rule (a table over 12 rows may break): the 40-row table splits and is found."""
+    from helpers.report.render import _let_break
+
+    out, page, ids, _ = tables_printed
+    (out / "old.html").write_text(_let_break(page, [ids["fit"]]), encoding="utf-8")
+    m = measure_pdf(html_to_pdf(out / "old.html", out / "old.pdf"))
+    assert m.split_fitting_tables == [ids["fit"]]
+    assert m.tables[ids["fit"]]["pages"] == [1, 2]
+    assert m.tables[ids["fit"]]["height"] < m.printable_height

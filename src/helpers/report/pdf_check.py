@@ -1,16 +1,27 @@
-"""Measure a printed report the way a reader meets it: pages, image resolution, text off the page.
+"""Measure a printed report the way a reader meets it: pages, image resolution, text off the page,
+tables split across pages.
 
 :func:`measure_pdf` reads a PDF with pypdf and walks each page's drawing operations, keeping the
 transformation matrix, so that every image's printed size (and so its pixels per inch) and every
-text run's position on the page are known.
+text run's position on the page are known. Tables are found through the PDF's named destinations:
+WeasyPrint writes one for every element with an ``id``, and the tables of
+:func:`helpers.report.tables.reader_table` carry ``T_<uid>`` on the table and ``T_<uid>_row<i>_col<j>``
+on each cell, so the page and height of every row are known.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import statistics
 from dataclasses import dataclass, field
 
-__all__ = ["PdfMeasures", "measure_pdf"]
+__all__ = ["PdfMeasures", "measure_pdf", "PAGE_MARGINS_MM", "table_layout"]
+
+#: Top and bottom page margins of the print style (``@page`` in :data:`helpers.report.render.PRINT_CSS`).
+PAGE_MARGINS_MM = (14, 16)
+
+_TABLE_ID = re.compile(r"^T_([0-9A-Za-z]+)(?:_row(\d+)_col(\d+))?$")
 
 
 @dataclass
@@ -30,6 +41,11 @@ class PdfMeasures:
         Per page, the largest x (points) at which a text run starts.
     text_chars : list of int
         Per page, the number of text characters drawn (a near-blank page has few).
+    printable_height : float
+        Height of a page's printable area in points (page height less :data:`PAGE_MARGINS_MM`).
+    tables : dict
+        Per table id (``T_<uid>``) of :func:`table_layout`: ``pages`` (1-based, in order), ``rows``
+        and ``height`` (points, as if on one page: header once plus every row).
     """
 
     pages: int = 0
@@ -37,11 +53,23 @@ class PdfMeasures:
     images: list = field(default_factory=list)
     text_right: list = field(default_factory=list)
     text_chars: list = field(default_factory=list)
+    printable_height: float = 0.0
+    tables: dict = field(default_factory=dict)
 
     @property
     def min_dpi(self) -> float:
         """The lowest image resolution (inf when there is no image)."""
         return min((i["dpi"] for i in self.images), default=math.inf)
+
+    @property
+    def split_tables(self) -> list:
+        """Ids of the tables printed on more than one page."""
+        return [k for k, v in self.tables.items() if len(v["pages"]) > 1]
+
+    @property
+    def split_fitting_tables(self) -> list:
+        """Ids of the tables split across pages although they would fit on one page (should be none)."""
+        return [k for k in self.split_tables if self.tables[k]["height"] <= self.printable_height]
 
 
 def _mul(m, n):
@@ -80,8 +108,67 @@ def _walk(ops, resources, ctm, page_no, out, reader):
     return out
 
 
+def table_layout(reader) -> dict:
+    """Where each table of a report was printed, from the PDF's named destinations.
+
+    Parameters
+    ----------
+    reader : pypdf.PdfReader
+        A PDF printed by WeasyPrint from HTML whose tables carry Styler ids (``T_<uid>`` on the
+        table, ``T_<uid>_row<i>_col<j>`` on the cells).
+
+    Returns
+    -------
+    dict
+        ``{"T_<uid>": {"pages": [...], "rows": n, "height": points}}`` for each table with rows.
+        The height counts the header (and caption) once and every row: on each page, from its first
+        row's top to its last row's top plus one row pitch (the median distance between
+        consecutive rows on one page, so the last row of a page is taken as a typical row).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> from pypdf import PdfReader
+    >>> from helpers.report.render import html_to_pdf
+    >>> from helpers.report.tables import reader_table
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> t = reader_table(pd.DataFrame({"n": range(5)}))
+    >>> _ = (d / "a.html").write_text(t.to_html())
+    >>> lay = table_layout(PdfReader(str(html_to_pdf(d / "a.html", d / "a.pdf"))))
+    >>> [(v["pages"], v["rows"]) for v in lay.values()]
+    [([1], 5)]
+    """
+    tops, rows = {}, {}
+    for name, dest in reader.named_destinations.items():
+        m = _TABLE_ID.match(str(name))
+        if not m or dest.get("/Top") is None:
+            continue
+        page = reader.get_destination_page_number(dest) + 1
+        key, top = f"T_{m.group(1)}", float(dest["/Top"])
+        if m.group(2) is None:
+            tops[key] = (page, top)
+        elif m.group(3) == "0":
+            rows.setdefault(key, {})[int(m.group(2))] = (page, top)
+    out = {}
+    for key, by_row in rows.items():
+        ordered = [by_row[i] for i in sorted(by_row)]
+        pitches = [a[1] - b[1] for a, b in zip(ordered, ordered[1:]) if a[0] == b[0] and a[1] > b[1]]
+        pitch = statistics.median(pitches) if pitches else 0.0
+        pages = sorted({p for p, _ in ordered} | ({tops[key][0]} if key in tops else set()))
+        height = 0.0
+        if key in tops and tops[key][0] == ordered[0][0]:
+            height += tops[key][1] - ordered[0][1]  # header and caption, counted once
+        else:
+            height += pitch
+        for page in sorted({p for p, _ in ordered}):
+            on = [y for p, y in ordered if p == page]
+            height += on[0] - on[-1] + pitch
+        out[key] = {"pages": pages, "rows": len(ordered), "height": height}
+    return out
+
+
 def measure_pdf(path) -> PdfMeasures:
-    """Pages, every image's printed resolution and where text runs start, per page.
+    """Pages, every image's printed resolution, where text runs start per page, and the tables' pages.
 
     Parameters
     ----------
@@ -99,8 +186,8 @@ def measure_pdf(path) -> PdfMeasures:
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "a.html").write_text("<p>Hello</p>")
     >>> m = measure_pdf(html_to_pdf(d / "a.html", d / "a.pdf"))
-    >>> m.pages, round(m.page_width), m.text_chars
-    (1, 595, [5])
+    >>> m.pages, round(m.page_width), m.text_chars, round(m.printable_height), m.tables
+    (1, 595, [5], 757, {})
     """
     from pypdf import PdfReader
     from pypdf.generic import ContentStream
@@ -108,6 +195,10 @@ def measure_pdf(path) -> PdfMeasures:
     reader = PdfReader(str(path))
     out = PdfMeasures(pages=len(reader.pages))
     out.page_width = float(reader.pages[0].mediabox.width) if reader.pages else 0.0
+    if reader.pages:
+        out.printable_height = (float(reader.pages[0].mediabox.height)
+                                - sum(PAGE_MARGINS_MM) / 25.4 * 72)
+    out.tables = table_layout(reader)
     for no, page in enumerate(reader.pages, start=1):
         contents = page.get_contents()
         if contents is not None:

@@ -41,7 +41,7 @@ PRINT_CSS = """
     .jp-OutputArea-child { break-inside: auto; page-break-inside: auto; }
     .keep-with-next { break-after: avoid; page-break-after: avoid; }
     .jp-RenderedImage, img, figure, svg { break-inside: avoid; page-break-inside: avoid; }
-    table.reader-table { break-inside: avoid; page-break-inside: avoid; }
+    table.reader-table, .jp-RenderedMarkdown table { break-inside: avoid; page-break-inside: avoid; }
     table.reader-table-long { break-inside: auto; page-break-inside: auto; }
     img { max-width: 100% !important; height: auto !important; }
     .jp-RenderedHTMLCommon table, .jp-OutputArea-output table {
@@ -227,8 +227,32 @@ def render_html(nb, title: str, *, nav: str = BACK_LINK) -> str:
     return body.replace("</head>", PRINT_CSS + "</head>", 1)
 
 
+def _let_break(page: str, ids) -> str:
+    """Add the class ``reader-table-long`` (may break between rows) to the tables with these ids."""
+    import re
+
+    def mark(match):
+        tag = match.group(0)
+        if "reader-table-long" in tag:
+            return tag
+        if 'class="' in tag:
+            return tag.replace('class="', 'class="reader-table-long ', 1)
+        return tag.replace("<table", '<table class="reader-table-long"', 1)
+
+    for table_id in ids:
+        page = re.sub(rf'<table\b[^>]*\bid="{re.escape(table_id)}"[^>]*>', mark, page)
+    return page
+
+
 def html_to_pdf(html_path, pdf_path) -> Path:
-    """Print an HTML report to an A4 PDF with WeasyPrint.
+    """Print an HTML report to an A4 PDF with WeasyPrint, every table that fits on a page kept whole.
+
+    The print style keeps every reader table on one page (``break-inside: avoid``) unless it has
+    more rows than can ever fit (:data:`helpers.report.tables.LONG_TABLE`). A table with fewer rows
+    can still be taller than a page (wrapped text); WeasyPrint then moves it to a new page and splits
+    it anyway, leaving the page before it short. Such tables are found in the printed PDF
+    (:func:`helpers.report.pdf_check.table_layout`) and the report is printed once more with them
+    allowed to break between rows (their header repeated on each page).
 
     Parameters
     ----------
@@ -254,8 +278,22 @@ def html_to_pdf(html_path, pdf_path) -> Path:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    import io
+
+    from pypdf import PdfReader
+
+    from helpers.report.pdf_check import table_layout
+
     html_path, pdf_path = Path(html_path), Path(pdf_path)
-    weasyprint.HTML(filename=str(html_path), base_url=str(html_path.parent)).write_pdf(str(pdf_path))
+    base = str(html_path.parent)
+    printed = weasyprint.HTML(filename=str(html_path), base_url=base).write_pdf()
+    split = [k for k, v in table_layout(PdfReader(io.BytesIO(printed))).items() if len(v["pages"]) > 1]
+    if split:
+        page = html_path.read_text(encoding="utf-8")
+        marked = _let_break(page, split)
+        if marked != page:  # tables kept whole that did not fit: print again, letting them break
+            printed = weasyprint.HTML(string=marked, base_url=base).write_pdf()
+    pdf_path.write_bytes(printed)
     return pdf_path
 
 

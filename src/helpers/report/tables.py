@@ -23,8 +23,11 @@ __all__ = ["reader_table", "column_label", "p_text", "MISSING"]
 
 #: What a missing value reads as.
 MISSING = "no answer"
-#: Rows above which a printed table may break across pages (between rows, the header repeated).
-LONG_TABLE = 12
+#: Rows above which a printed table cannot fit on one A4 page (757 pt printable, a one-line row at
+#: 8 pt takes 13.8 pt, the header 15.4 pt), so it may break across pages between rows, its header
+#: repeated. A shorter table is kept whole; one whose wrapped rows make it taller than a page after
+#: all is found and let break by :func:`helpers.report.render.html_to_pdf`.
+LONG_TABLE = 53
 #: Columns that hold p-values (shown as "< 0.001" or three decimals).
 P_COLUMNS = ("p_value", "p_adj", "change_p_adj", "p")
 
@@ -256,7 +259,7 @@ def reader_table(df, *, labels=None, percent=(), money=(), currency="", decimals
     uid = hashlib.sha1((shown + "|" + "|".join(new_names)).encode()).hexdigest()[:10]
     styler = (df.style.format(formatters).format_index(escape="html", axis=1).hide(axis="index")
               .set_uuid(uid))
-    # a table that fits on a page is kept whole in print; a longer one breaks between rows
+    # a table that can fit on a page is kept whole in print; a longer one breaks between rows
     kind = "reader-table reader-table-long" if len(df) > LONG_TABLE else "reader-table"
     styler = styler.set_table_attributes(f'class="{kind}"')
     styles = [{"selector": f"td.col{j}, th.col_heading.col{j}",
