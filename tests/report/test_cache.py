@@ -248,7 +248,9 @@ def test_shared_reads_the_folder_from_the_environment(tmp_path):
 def test_notebooks_ask_for_the_shared_results_by_name():
     assert cache.notebook_needs(NOTEBOOKS_DIR / "00_data_check.ipynb") == ["data"]
     assert cache.notebook_needs(NOTEBOOKS_DIR / "02_lifecycle.ipynb") == ["data", "lifecycle"]
-    assert cache.notebook_needs(NOTEBOOKS_DIR / "03_relationship_groups.ipynb") == ["data", "relationships"]
+    # 03 reads 02's lifecycle stages to explain lapsed True Friends and Barnacles beside its groups
+    assert cache.notebook_needs(NOTEBOOKS_DIR / "03_relationship_groups.ipynb") == ["data", "lifecycle",
+                                                                                   "relationships"]
     assert cache.notebook_needs(NOTEBOOKS_DIR / "04_customer_actions.ipynb") == ["data", "view"]
     assert cache.notebook_needs(NOTEBOOKS_DIR / "glossary.ipynb") == []
 
