@@ -175,3 +175,20 @@ def test_the_check_finds_a_fitting_table_split(tables_printed):
     assert m.split_fitting_tables == [ids["fit"]]
     assert m.tables[ids["fit"]]["pages"] == [1, 2]
     assert m.tables[ids["fit"]]["height"] < m.printable_height
+
+
+def test_a_heading_and_its_short_introduction_keep_with_the_table_they_introduce(tmp_path):
+    """Most of a page of text, then "Call this week" with one sentence and a 20-row table that does not
+    fit below: heading, sentence and table move to the next page together."""
+    table = reader_table(pd.DataFrame({"customer": [f"C{i:03d}" for i in range(20)], "priority": [1] * 20}))
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Actions\n\n" + "Some text. " * 300),
+        nbformat.v4.new_markdown_cell("### Call this week\n\nThe most urgent actions first."),
+        nbformat.v4.new_code_cell("t", outputs=[table_output(table)]),
+    ])
+    (tmp_path / "h.html").write_text(render_html(nb, "Actions"), encoding="utf-8")
+    m = measure_pdf(html_to_pdf(tmp_path / "h.html", tmp_path / "h.pdf"))
+    page, top = m.anchors["Call-this-week"]
+    assert m.tables[f"T_{table.uuid}"]["pages"] == [page] == [2]
+    top_of_page = 841.89 - 14 / 25.4 * 72  # A4 less the top margin
+    assert top > top_of_page - 40  # at the top of its page, not left at the foot of the one before

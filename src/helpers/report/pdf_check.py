@@ -46,6 +46,9 @@ class PdfMeasures:
     tables : dict
         Per table id (``T_<uid>``) of :func:`table_layout`: ``pages`` (1-based, in order), ``rows``
         and ``height`` (points, as if on one page: header once plus every row).
+    anchors : dict
+        Every named destination other than a table's: ``{id: (page, top)}`` (1-based page, top in
+        points from the page's foot), e.g. the headings, whose ids nbconvert makes from their text.
     """
 
     pages: int = 0
@@ -55,6 +58,7 @@ class PdfMeasures:
     text_chars: list = field(default_factory=list)
     printable_height: float = 0.0
     tables: dict = field(default_factory=dict)
+    anchors: dict = field(default_factory=dict)
 
     @property
     def min_dpi(self) -> float:
@@ -184,10 +188,10 @@ def measure_pdf(path) -> PdfMeasures:
     >>> import tempfile, pathlib
     >>> from helpers.report.render import html_to_pdf
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "a.html").write_text("<p>Hello</p>")
+    >>> _ = (d / "a.html").write_text('<h2 id="Act">Act</h2><p>Hello</p>')
     >>> m = measure_pdf(html_to_pdf(d / "a.html", d / "a.pdf"))
-    >>> m.pages, round(m.page_width), m.text_chars, round(m.printable_height), m.tables
-    (1, 595, [5], 757, {})
+    >>> m.pages, round(m.page_width), m.text_chars, round(m.printable_height), m.tables, list(m.anchors)
+    (1, 595, [8], 757, {}, ['Act'])
     """
     from pypdf import PdfReader
     from pypdf.generic import ContentStream
@@ -199,6 +203,9 @@ def measure_pdf(path) -> PdfMeasures:
         out.printable_height = (float(reader.pages[0].mediabox.height)
                                 - sum(PAGE_MARGINS_MM) / 25.4 * 72)
     out.tables = table_layout(reader)
+    for name, dest in reader.named_destinations.items():
+        if not _TABLE_ID.match(str(name)) and dest.get("/Top") is not None:
+            out.anchors[str(name)] = (reader.get_destination_page_number(dest) + 1, float(dest["/Top"]))
     for no, page in enumerate(reader.pages, start=1):
         contents = page.get_contents()
         if contents is not None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from helpers.report.sanitize import sanitize_html
 
-__all__ = ["PRINT_CSS", "BACK_LINK", "NO_ALT", "render_html", "keep_headings_with_content", "html_to_pdf",
-           "png_title", "alt_texts"]
+__all__ = ["PRINT_CSS", "BACK_LINK", "NO_ALT", "KEEP_INTRO_CHARS", "render_html",
+           "keep_headings_with_content", "html_to_pdf", "png_title", "alt_texts"]
 
 #: The link back to the index page of the run, at the top and the foot of every report.
 BACK_LINK = '<nav class="report-nav"><a href="index.html">&larr; All reports (index)</a></nav>'
@@ -143,9 +143,15 @@ def alt_texts(page: str) -> str:
     return re.sub(r"<img\b[^>]*>", fix, page)
 
 
+#: A Markdown cell whose text after its last heading is at most this many characters introduces what
+#: follows (a table, a figure): printed, it keeps with it.
+KEEP_INTRO_CHARS = 400
+
+
 def keep_headings_with_content(page: str) -> str:
-    """Mark each Markdown cell that ends with a heading (its content comes in the next cell) so that
-    print keeps it on the page of what follows (``break-after: avoid`` on the cell).
+    """Mark each Markdown cell whose content comes in the next cell, so that print keeps it on the page
+    of what follows (``break-after: avoid`` on the cell): a cell that ends with a heading, or whose
+    text after its last heading is a short introduction (at most :data:`KEEP_INTRO_CHARS` characters).
 
     Parameters
     ----------
@@ -163,15 +169,25 @@ def keep_headings_with_content(page: str) -> str:
     True
     >>> "keep-with-next" in keep_headings_with_content(cell.replace("<h2>Act</h2>", ""))
     False
+    >>> intro = cell.replace("<p>x</p><h2>Act</h2>", "<h3>Call this week</h3><p>The list:</p>")
+    >>> "keep-with-next" in keep_headings_with_content(intro)
+    True
+    >>> "keep-with-next" in keep_headings_with_content(intro.replace("The list:", "Long prose. " * 40))
+    False
     """
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(page, "html.parser")
     changed = False
+    headings = ("h1", "h2", "h3", "h4", "h5", "h6")
     for cell in soup.select("div.jp-MarkdownCell"):
         rendered = cell.select_one(".jp-RenderedMarkdown") or cell
-        last = next((c for c in reversed(rendered.contents) if getattr(c, "name", None)), None)
-        if last is not None and last.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        tags = [c for c in rendered.contents if getattr(c, "name", None)]
+        last = max((i for i, c in enumerate(tags) if c.name in headings), default=None)
+        if last is None:
+            continue
+        after = sum(len(c.get_text(" ", strip=True)) for c in tags[last + 1:])
+        if after <= KEEP_INTRO_CHARS:
             cell["class"] = list(cell.get("class", [])) + ["keep-with-next"]
             changed = True
     return str(soup) if changed else page
