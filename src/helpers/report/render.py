@@ -150,8 +150,9 @@ KEEP_INTRO_CHARS = 400
 
 def keep_headings_with_content(page: str) -> str:
     """Mark each Markdown cell whose content comes in the next cell, so that print keeps it on the page
-    of what follows (``break-after: avoid`` on the cell): a cell that ends with a heading, or whose
-    text after its last heading is a short introduction (at most :data:`KEEP_INTRO_CHARS` characters).
+    of what follows (``break-after: avoid`` on the cell): a cell that ends with a heading, one whose
+    text after its last heading is a short introduction, and a short lead-in that ends with a colon
+    ("Package versions used for this report:"); short is at most :data:`KEEP_INTRO_CHARS` characters.
 
     Parameters
     ----------
@@ -174,6 +175,10 @@ def keep_headings_with_content(page: str) -> str:
     True
     >>> "keep-with-next" in keep_headings_with_content(intro.replace("The list:", "Long prose. " * 40))
     False
+    >>> lead = cell.replace("<p>x</p><h2>Act</h2>", "<hr><p>Package versions used for this report:</p>")
+    >>> "keep-with-next" in keep_headings_with_content(lead), "keep-with-next" in keep_headings_with_content(
+    ...     lead.replace("report:", "report."))
+    (True, False)
     """
     from bs4 import BeautifulSoup
 
@@ -184,10 +189,10 @@ def keep_headings_with_content(page: str) -> str:
         rendered = cell.select_one(".jp-RenderedMarkdown") or cell
         tags = [c for c in rendered.contents if getattr(c, "name", None)]
         last = max((i for i, c in enumerate(tags) if c.name in headings), default=None)
-        if last is None:
-            continue
-        after = sum(len(c.get_text(" ", strip=True)) for c in tags[last + 1:])
-        if after <= KEEP_INTRO_CHARS:
+        after = " ".join(c.get_text(" ", strip=True) for c in tags[(last + 1 if last is not None else 0):])
+        after = " ".join(after.split())
+        # a heading with a short introduction, or a short lead-in ending with a colon
+        if len(after) <= KEEP_INTRO_CHARS and (last is not None or after.endswith(":")):
             cell["class"] = list(cell.get("class", [])) + ["keep-with-next"]
             changed = True
     return str(soup) if changed else page
