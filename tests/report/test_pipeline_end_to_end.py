@@ -121,3 +121,13 @@ def test_every_table_shown_is_a_reader_table(run):
                 if "<table" in page:
                     assert 'class="reader-table' in page and 'class="dataframe' not in page, \
                         (r.notebook, cell.source[:80])
+
+
+@pytest.mark.slow
+def test_03_explains_its_lapsed_groups_and_the_scale_of_its_map(run):
+    out, results = run
+    r = next(r for r in results if r.notebook == "03_relationship_groups.ipynb")
+    page = (out / r.html).read_text(encoding="utf-8")
+    assert "Labels that look contradictory answer different questions." in page
+    assert re.search(r"[\d,]+ of [\d,]+ True Friends \(\d+% of True Friends\) and [\d,]+ of [\d,]+ Barnacles", page)
+    assert "<strong>Reading the map.</strong> The vertical axis, profit per order, is on a symmetric" in page
