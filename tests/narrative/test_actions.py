@@ -245,7 +245,8 @@ def test_label_notes_explain_the_sample_labels(sample_view):
         assert f"{n:,} of {int(members.sum()):,} {name} ({n / members.sum():.0%} of {name})" in text
     long_lapsed = v["relationship_group"].isin(["True Friends", "Barnacles"]) & lapsed
     median = float(np.median(v.loc[long_lapsed, "p_alive"].to_numpy(dtype=float)))
-    assert f"the model gives these {int(long_lapsed.sum()):,} lapsed customers a median P(alive) of {median:.0%}: " in text
+    n_long = int(long_lapsed.sum())
+    assert f"the model gives these {n_long:,} lapsed customers a median P(alive) of {median:.0%}: " in text
     assert ("more than half of them are more likely gone" in text) == (median < 0.5)
     plain = v[(stage == "active") & (v["relationship_group"] != "True Friends")]
     assert na.label_notes(plain, v.attrs["thresholds"]) == ""

@@ -317,7 +317,8 @@ def test_map_scales_say_which_scale_and_why_in_the_data_numbers():
     assert hi / lo > 10
     assert "The vertical axis, profit per order, is on a symmetric logarithmic scale" in text
     assert "linear between -1 and 1 EUR, logarithmic beyond it in both directions" in text
-    assert (f"Profit per order spans {np.log10(hi / lo):.1f} decades (the positive values run from {lo:,.2f} to {hi:,.0f} EUR "
+    assert (f"Profit per order spans {np.log10(hi / lo):.1f} decades (the positive values run from "
+            f"{lo:,.2f} to {hi:,.0f} EUR "
             f"between their 5th and 95th percentiles, a factor of {hi / lo:,.0f})") in text
     assert f"3 customers ({3 / 403:.0%}) have zero or a loss (down to -7.24 EUR)" in text
     assert "the 4 customers below 0.012 on it (long gone) are drawn at its left edge." in text

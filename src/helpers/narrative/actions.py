@@ -527,7 +527,7 @@ def winback_line(view, winback, *, currency) -> str:
 
 
 def label_notes(view, thresholds) -> str:
-    """Why a lapsed customer can be a "Loyal Customer" or a True Friend, an at-risk one a "Champion".
+    """Why a lapsed "Loyal Customer", True Friend or Barnacle and an at-risk "Champion" are no contradiction.
 
     The RFM segment ranks buyers against each other (the R score is a quintile of the days since
     the last purchase); the lifecycle stage counts those days against fixed windows; the
