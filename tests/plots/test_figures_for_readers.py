@@ -100,6 +100,9 @@ def test_the_map_scales_are_the_ones_drawn(profit, scale):
     # the floor is the 1st percentile of loyalty (numpy's linear interpolation) or 1/10,000 of its maximum
     floor = max(np.quantile(d["lifetime"], 0.01), 80.0 * 1e-4)
     assert s["loyalty_floor"] == pytest.approx(floor) and s["clipped"] == 1
+    note = " ".join(t.get_text() for t in ax.texts + ax.figure.texts)
+    assert "dashed lines: the splits, at 5 across and 10 up" in note
+    assert "profit_per_order" not in note and "lifetime" not in note  # the axis labels name the measures
     flat = plots.relationship_map_scales(d, log=False)
     assert (flat["profit_scale"], flat["loyalty_scale"], flat["clipped"]) == ("linear", "linear", 0)
     with pytest.raises(ValueError, match="lifetime"):

@@ -293,7 +293,7 @@ def plot_relationship_map(data, *, profit="profit_per_order", loyalty="lifetime"
                 transform=ax.transAxes, ha="right" if sx else "left", va="top" if sy else "bottom",
                 fontsize=9, fontweight="bold", color=GROUP_COLORS[name],
                 bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2})
-    note = (f"dashed lines: splits at {loyalty} = {ls:.3g} and {profit} = {ps:.3g}; "
+    note = (f"dashed lines: the splits, at {ls:.3g} across and {ps:.3g} up; "
             f"on a line counts as the upper side; n = {n_all:,}")
     if clipped:
         note += f"; {clipped:,} customers below {floor:.2g} drawn at the left edge"
