@@ -19,8 +19,8 @@ import pandas as pd
 
 from helpers import config as _config
 from helpers.io.quality import N_EXAMPLES, DataError, QualityLog
-from helpers.io.read import (_coerce_ids, _decimal_mark, _numbers, _read_csv, _require_dates,
-                             parse_numbers, parse_scores)
+from helpers.io.read import (_SPACE_CHARS, _arrow, _coerce_ids, _decimal_mark, _numbers, _read_csv,
+                             _require_dates, parse_numbers, parse_scores)
 from helpers.io.schema import SCHEMAS, Dataset, _keep_attributes, _map_columns
 
 __all__ = ["load_transactions", "load_survey", "load_customers", "load_all"]
@@ -28,8 +28,9 @@ __all__ = ["load_transactions", "load_survey", "load_customers", "load_all"]
 
 def _drop(df, mask, name, reason, log, examples=None):
     mask = pd.Series(mask, index=df.index).fillna(False).astype(bool)
-    if mask.any():
-        log.add(name, reason, "dropped", int(mask.sum()), (examples if examples is not None else df)[mask])
+    if not mask.any():
+        return df
+    log.add(name, reason, "dropped", int(mask.sum()), (examples if examples is not None else df)[mask])
     return df.loc[~mask]
 
 
@@ -37,11 +38,28 @@ _NULL_IDS = {"null", "n/a", "na", "nan", "none", "-", "--", "#n/a", "nil", "(nul
 _ZERO_ID = re.compile(r"0+")  # 0, 000: the placeholder systems write for "no customer" (guest orders)
 
 
+def _is_null_id(v) -> bool:
+    return isinstance(v, str) and bool(v.lower() in _NULL_IDS or _ZERO_ID.fullmatch(v))
+
+
 def _null_like(values) -> pd.Series:
-    """True where an id is null-like in any letter case (NULL, Null, n/A, ...) or all zeros."""
-    uniq = pd.Series(values.unique(), dtype=object).dropna()
-    null = {v for v in uniq if isinstance(v, str) and (v.lower() in _NULL_IDS or _ZERO_ID.fullmatch(v))}
-    return values.isin(null)
+    """True where an id is null-like in any letter case (NULL, Null, n/A, ...) or all zeros.
+
+    Vectorised with Arrow for ASCII values (ASCII lower case is Python's there); the few non-ASCII
+    values are checked one by one in Python.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = _arrow(values)
+    hit = pc.or_(pc.is_in(pc.ascii_lower(arr), value_set=pa.array(sorted(_NULL_IDS))),
+                 pc.match_substring_regex(arr, r"^0+$"))
+    hit = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+    ascii_ = pc.fill_null(pc.string_is_ascii(arr), True).to_numpy(zero_copy_only=False)
+    if not ascii_.all():
+        other = ~ascii_
+        hit[other] = [_is_null_id(v) for v in values.to_numpy(dtype=object)[other]]
+    return pd.Series(hit, index=values.index)
 
 
 def _read_settings(read, name):
@@ -64,8 +82,12 @@ def _read_settings(read, name):
 
 def _trim(raw, name, log):
     """Strip spaces (also non-breaking ones) around every value; each column's count is logged."""
-    out = raw.copy()
+    if raw.attrs.pop("unpadded", False):  # the reader saw no whitespace next to any value's ends
+        return raw
+    out = raw.copy(deep=False)
     for col in raw.columns:
+        if not _padded(raw[col]):
+            continue
         uniq = pd.Series(raw[col].unique(), dtype=object)
         padded = uniq[uniq.ne(uniq.str.strip())]
         if len(padded):
@@ -76,9 +98,22 @@ def _trim(raw, name, log):
     return out
 
 
+_SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACE_CHARS) + "]"
+
+
+def _padded(values) -> bool:
+    """Whether any value starts or ends with whitespace (Python's ``str.strip`` set; one Arrow scan)."""
+    import pyarrow.compute as pc
+
+    arr = _arrow(values)
+    return bool(pc.any(pc.match_substring_regex(arr, f"^{_SPACE_CLASS}|{_SPACE_CLASS}$")).as_py())
+
+
 def _header_rows(raw, name, log):
     """Drop rows that repeat the header (exports glued together), logged with their lines."""
-    same = raw.eq(pd.Series(list(raw.columns), index=raw.columns)).sum(axis=1)
+    same = pd.Series(0, index=raw.index)
+    for col in raw.columns:  # column by column: a vectorised comparison each
+        same += raw[col].eq(col).to_numpy(dtype=bool, na_value=False)
     header = same >= max(1, -(-raw.shape[1] // 2))
     return _drop(raw, header, name, "rows repeating the header row (files glued together) removed", log)
 

@@ -22,6 +22,7 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers.io.quality import DataError, QualityLog
@@ -70,11 +71,13 @@ def _lines(numbers, k=10) -> str:
     return shown + (f" and {len(numbers) - k} more" if len(numbers) > k else "")
 
 
-def _read_text(path: Path, encoding: str, log: QualityLog, name: str) -> str:
+def _read_text(path: Path, encoding: str, log: QualityLog, name: str) -> tuple[str, bytes | None]:
+    """The file's text, and its bytes when they are that text as UTF-8 (for the fast parser)."""
     data = path.read_bytes()
     if encoding not in (None, "auto"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
+            return text, (data if codecs.lookup(encoding).name == "utf-8" else None)
         except (UnicodeDecodeError, LookupError) as exc:
             raise DataError(path, None, f"not readable with the configured encoding {encoding!r}: {exc}",
                             "set `read: encoding: auto` or the file's real encoding") from exc
@@ -82,18 +85,19 @@ def _read_text(path: Path, encoding: str, log: QualityLog, name: str) -> str:
         if data.startswith(bom):
             log.add(name, f"file is {codec.upper()} (byte-order mark): decoded as {codec.upper()}",
                     "info", 1)
-            return data.decode(codec).removeprefix("\ufeff")
+            return data.decode(codec).removeprefix("\ufeff"), None
     head = data[:4000]
     if len(head) >= 4 and head.count(b"\x00") > len(head) // 4:
         codec = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
         log.add(name, f"file has no byte-order mark but is {codec.upper()}: decoded as such", "fixed", 1)
-        return data.decode(codec, errors="replace")
+        return data.decode(codec, errors="replace"), None
     if data.startswith(codecs.BOM_UTF8):
         log.add(name, "UTF-8 byte-order mark removed", "info", 1)
+        data = data[len(codecs.BOM_UTF8):]
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8"), data
     except UnicodeDecodeError:
-        return _decode_lines(data, log, name)
+        return _decode_lines(data, log, name), None
 
 
 def _sniff_sep(text: str) -> str:
@@ -205,12 +209,18 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
         df = _as_text(df)
         df.columns = [str(c).strip() for c in df.columns]
         return df, ","
-    text = _read_text(path, cfg_read.get("encoding", "auto"), log, name)
+    text, data = _read_text(path, cfg_read.get("encoding", "auto"), log, name)
     if not text.strip():
         raise DataError(path, None, "the file is empty", "export the data again with a header row")
     sep = cfg_read.get("sep", "auto")
     sep = _sniff_sep(text) if sep in (None, "auto") else sep
-    trailing = len(re.findall(rf"{re.escape(sep)}[ \t]*\r?$", text, flags=re.M))
+    trailing = _trailing(text, sep)
+    df = _read_simple_csv(text, data, sep) if not trailing else None
+    if df is not None:
+        df.columns = [str(c).strip() for c in df.columns]
+        df.index = pd.Index(_record_lines(text, sep, len(df)), name="line")
+        df.attrs["unpadded"] = _unpadded(data, sep)
+        return df, sep
     try:
         # index_col=False: a separator at the end of every line must not shift the columns
         with warnings.catch_warnings(record=True) as caught:
@@ -237,6 +247,93 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
     # line numbers in the file: header is line 1 (a quoted value may span lines)
     df.index = pd.Index(_record_lines(text, sep, len(df)), name="line")
     return df, sep
+
+
+def _trailing(text: str, sep: str) -> int:
+    """How many lines end with the separator (spaces or tabs after it allowed)."""
+    ends = [sep + "\n", sep + "\r", " \n", " \r", "\t\n", "\t\r"]
+    if not any(e in text for e in ends) and not text.rstrip("\n\r").endswith((sep, " ", "\t")):
+        return 0  # str.__contains__ is a fast C scan; the regular expression is needed only if one is there
+    return len(re.findall(rf"{re.escape(sep)}[ \t]*\r?$", text, flags=re.M))
+
+
+#: Whether plain UTF-8 files are parsed by pyarrow's multithreaded CSV reader (tests switch it off to
+#: compare with the pandas parser, the reference for every file the fast one declines).
+FAST_CSV = True
+
+
+def _read_simple_csv(text: str, data: bytes | None, sep: str) -> pd.DataFrame | None:
+    """Parse a plain CSV with pyarrow into the frame ``pd.read_csv(dtype=str, keep_default_na=False,
+    skipinitialspace=True)`` gives, or None when the file has anything that parser treats specially.
+
+    Declined (the pandas parser reads these, with its warnings and errors): text that was not plain
+    UTF-8, a space or tab after a separator or at a line start (``skipinitialspace``), a separator
+    that is not one character, header names that are blank, repeated or not the pandas ones, and any
+    row pyarrow cannot read (too many or too few fields, broken quotes).
+    """
+    if not FAST_CSV or data is None or len(sep) != 1 or sep in " \r\n\"":
+        return None
+    spaces = [" "] if sep == "\t" else [" ", "\t"]
+    if text.startswith(tuple(spaces)) or any(p + s in text for p in (sep, "\n", "\r") for s in spaces):
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    first = text[: text.find("\n")] if "\n" in text else text
+    try:
+        names = next(csv.reader([first.rstrip("\r")], delimiter=sep))
+    except (csv.Error, StopIteration):
+        return None
+    if not names or len(set(names)) != len(names) or any(not n.strip() for n in names) or \
+            any(n.startswith("Unnamed: ") for n in names):
+        return None
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                                              escape_char=False, newlines_in_values='"' in text,
+                                              ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, null_values=[],
+                                                 quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if table.column_names != names or not all(pa.types.is_string(t) for t in table.schema.types):
+        return None
+    return table.to_pandas()
+
+
+#: Python's whitespace (``str.strip``) as UTF-8: the bytes that can start or end a padded value.
+_SPACE_CHARS = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+_LEADS, _TRAILS = np.zeros(256, bool), np.zeros(256, bool)
+for _c in _SPACE_CHARS:
+    _b = _c.encode("utf-8")
+    _LEADS[_b[0]] = _TRAILS[_b[-1]] = True
+_BLOCK = 1 << 24
+
+
+def _unpadded(data: bytes, sep: str) -> bool:
+    """Whether no value of a CSV without quotes can start or end with whitespace (so trimming has
+    nothing to do): no whitespace byte next to a separator, a line end or the file's ends.
+
+    A byte test, cautious (a value ending in any character whose UTF-8 ends like a space's, e.g.
+    ``…``, counts as padded); ``False`` sends each column through the exact check.
+    """
+    if b'"' in data or not data:
+        return False
+    codes = np.frombuffer(data, dtype=np.uint8)
+    bound = np.zeros(256, bool)
+    bound[[ord(sep), 10, 13]] = True
+    leads, trails = _LEADS & ~bound, _TRAILS & ~bound
+    if leads[codes[0]] or trails[codes[-1]]:
+        return False
+    for start in range(0, len(codes) - 1, _BLOCK):
+        block = codes[start:start + _BLOCK + 1]
+        at = bound[block]
+        if (at[:-1] & leads[block[1:]]).any() or (at[1:] & trails[block[:-1]]).any():
+            return False
+    return True
 
 
 def _record_lines(text: str, sep: str, n: int):
@@ -539,6 +636,24 @@ def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="199
     return parsed, implausible
 
 
+def _arrow(values: pd.Series):
+    """The Arrow array behind a text column (converted when the column is not Arrow-backed)."""
+    import pyarrow as pa
+
+    arr = getattr(values.array, "_pa_array", None)
+    if arr is None:
+        arr = pa.array(values.astype(object).where(values.notna(), None).tolist(), type=pa.large_string())
+    return arr
+
+
+def _contains_any(values: pd.Series, chars: str) -> bool:
+    """Whether any value contains one of ``chars`` (an Arrow scan per character, no Python loop)."""
+    import pyarrow.compute as pc
+
+    arr = _arrow(values)
+    return any(pc.any(pc.match_substring(arr, ch)).as_py() for ch in chars)
+
+
 def _coerce_ids(df, col, name, log):
     s = df[col].astype("string")
     excel = s.str.fullmatch(r"\d+\.0")
@@ -546,8 +661,7 @@ def _coerce_ids(df, col, name, log):
         log.add(name, f"{col}: ids written as decimals by a spreadsheet ('123.0') read as '123'",
                 "fixed", int(excel.sum()), df.loc[excel.fillna(False).astype(bool)])
         s = s.where(~excel.fillna(False), s.str[:-2])
-    joined = "".join(s.dropna().tolist())  # one C-level pass to see whether any id has one
-    if any(ch in joined for ch in "\u00a0\u202f\u2007"):
+    if _contains_any(s, "\u00a0\u202f\u2007"):
         nbsp = s.str.contains("[\u00a0\u202f\u2007]", regex=True).fillna(False).astype(bool)
         log.add(name, f"{col}: non-breaking spaces inside ids read as plain spaces", "fixed",
                 int(nbsp.sum()), df.loc[nbsp])
