@@ -19,7 +19,7 @@ import pandas as pd
 
 from helpers import config as _config
 from helpers.io.quality import N_EXAMPLES, DataError, QualityLog
-from helpers.io.read import (_SPACE_CHARS, _arrow, _coerce_ids, _decimal_mark, _numbers, _read_csv,
+from helpers.io.read import (_SPACE_CHARS, _arrow, _isin, _coerce_ids, _decimal_mark, _numbers, _read_csv,
                              _require_dates, parse_numbers, parse_scores)
 from helpers.io.schema import SCHEMAS, Dataset, _keep_attributes, _map_columns
 
@@ -91,7 +91,7 @@ def _trim(raw, name, log):
         uniq = pd.Series(raw[col].unique(), dtype=object)
         padded = uniq[uniq.ne(uniq.str.strip())]
         if len(padded):
-            changed = raw[col].isin(set(padded))
+            changed = pd.Series(_isin(raw[col], padded), index=raw.index)
             log.add(name, f"{col}: spaces around values trimmed (incl. non-breaking spaces)", "fixed",
                     int(changed.sum()), raw.loc[changed])
             out[col] = raw[col].str.strip()
@@ -213,8 +213,34 @@ def _plausible(out, df, implausible, path, col):
     return out.loc[~implausible], df.loc[~implausible]
 
 
+def _duplicated(df) -> np.ndarray:
+    """``df.duplicated(keep="first")``, column by column on the rows still in question.
+
+    Rows are compared on a running integer key (the codes of the columns so far, factorised
+    again after each column); only rows whose key occurs twice stay in question, so after the first
+    columns with many distinct values few rows are left for the rest. Missing values equal each
+    other, as in pandas.
+    """
+    n = len(df)
+    rows = np.arange(n)
+    key = np.zeros(n, dtype=np.int64)
+    sample = df.iloc[:: max(1, n // 2000)]
+    order = sorted(range(df.shape[1]), key=lambda i: -sample.iloc[:, i].nunique(dropna=False))
+    for i in order:
+        if not len(rows):
+            break
+        col = df.iloc[rows, i] if len(rows) < n else df.iloc[:, i]
+        codes, uniques = pd.factorize(col, use_na_sentinel=False)
+        key, _ = pd.factorize(key * (len(uniques) + 1) + codes)
+        again = pd.Series(key).duplicated(keep=False).to_numpy()
+        rows, key = rows[again], key[again]
+    out = np.zeros(n, dtype=bool)
+    out[rows[pd.Series(key).duplicated(keep="first").to_numpy()]] = True
+    return out
+
+
 def _dedupe(df, name, log):
-    dup = df.duplicated(keep="first")
+    dup = pd.Series(_duplicated(df), index=df.index)
     return _drop(df, dup, name, "exact duplicate rows (every column equal); first copy kept", log)
 
 
@@ -547,9 +573,8 @@ def load_all(config=None) -> Dataset:
                             exclude=excl.get("customers"), log=log)
     else:
         cu = pd.DataFrame({"customer_id": pd.Series(dtype="string")})
-    known = set(cu["customer_id"])
     buyers = pd.Index(tx["customer_id"].unique())
-    missing = buyers[~buyers.isin(list(known))].sort_values()
+    missing = buyers[~_isin(buyers, cu["customer_id"])].sort_values()
     if len(missing):
         log.add("customers", "customers with transactions but not in the customer list: added",
                 "fixed", len(missing), pd.DataFrame({"customer_id": missing[:N_EXAMPLES]}))
@@ -557,7 +582,7 @@ def load_all(config=None) -> Dataset:
                        ignore_index=True).sort_values("customer_id", kind="stable")
     cu = cu.reset_index(drop=True)
     linked = sv["customer_id"].notna()
-    unknown = linked & ~sv["customer_id"].isin(set(cu["customer_id"]))
+    unknown = linked & ~pd.Series(_isin(sv["customer_id"], cu["customer_id"]), index=sv.index)
     if inputs.get("transactions") or inputs.get("customers"):  # else there is nothing to link to
         log.add("survey", "responses linked to a customer id found in no other input: kept, unlinked "
                 "for behaviour joins", "flagged", int(unknown.sum()), sv.loc[unknown])

@@ -100,12 +100,22 @@ def _read_text(path: Path, encoding: str, log: QualityLog, name: str) -> tuple[s
         return _decode_lines(data, log, name), None
 
 
+def _head_lines(text: str, n: int) -> list:
+    """The first ``n`` lines of ``text`` (``str.splitlines``) without splitting all of it."""
+    size = 1 << 16
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > n or size >= len(text):
+            return lines[:n] if size < len(text) else text.splitlines()[:n]
+        size *= 4
+
+
 def _sniff_sep(text: str) -> str:
-    head = "\n".join(text.splitlines()[:50])
+    head = "\n".join(_head_lines(text, 50))
     try:
         return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
-        first = text.splitlines()[0] if text else ""
+        first = _head_lines(text, 1)[0] if text else ""
         counts = {s: first.count(s) for s in ",;\t|"}
         return max(counts, key=counts.get) if any(counts.values()) else ","
 
@@ -214,13 +224,19 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
         raise DataError(path, None, "the file is empty", "export the data again with a header row")
     sep = cfg_read.get("sep", "auto")
     sep = _sniff_sep(text) if sep in (None, "auto") else sep
-    trailing = _trailing(text, sep)
-    df = _read_simple_csv(text, data, sep) if not trailing else None
+    df = _read_simple_csv(text, data, sep)
+    if df is not None:
+        lines = _record_lines(text, sep, len(df))
+        # pyarrow read every line with the header's number of fields, so no line ends with a
+        # separator (an empty extra field) unless values span lines: then count as below
+        if not isinstance(lines, pd.RangeIndex) and _trailing(text, sep):
+            df = None
     if df is not None:
         df.columns = [str(c).strip() for c in df.columns]
-        df.index = pd.Index(_record_lines(text, sep, len(df)), name="line")
-        df.attrs["unpadded"] = _unpadded(data, sep)
+        df.index = pd.Index(lines, name="line")
+        df.attrs["unpadded"] = _unpadded(text, sep)
         return df, sep
+    trailing = _trailing(text, sep)
     try:
         # index_col=False: a separator at the end of every line must not shift the columns
         with warnings.catch_warnings(record=True) as caught:
@@ -251,9 +267,6 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
 
 def _trailing(text: str, sep: str) -> int:
     """How many lines end with the separator (spaces or tabs after it allowed)."""
-    ends = [sep + "\n", sep + "\r", " \n", " \r", "\t\n", "\t\r"]
-    if not any(e in text for e in ends) and not text.rstrip("\n\r").endswith((sep, " ", "\t")):
-        return 0  # str.__contains__ is a fast C scan; the regular expression is needed only if one is there
     return len(re.findall(rf"{re.escape(sep)}[ \t]*\r?$", text, flags=re.M))
 
 
@@ -273,8 +286,9 @@ def _read_simple_csv(text: str, data: bytes | None, sep: str) -> pd.DataFrame | 
     """
     if not FAST_CSV or data is None or len(sep) != 1 or sep in " \r\n\"":
         return None
-    spaces = [" "] if sep == "\t" else [" ", "\t"]
-    if text.startswith(tuple(spaces)) or any(p + s in text for p in (sep, "\n", "\r") for s in spaces):
+    spaces = [c for c in (" ", "\t") if c != sep and c in text]  # one-character scans are fast
+    if text.startswith(tuple(spaces or "\0")) or any(p + c in text for p in (sep, "\n", "\r")
+                                                      for c in spaces):
         return None
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -304,36 +318,16 @@ def _read_simple_csv(text: str, data: bytes | None, sep: str) -> pd.DataFrame | 
     return table.to_pandas()
 
 
-#: Python's whitespace (``str.strip``) as UTF-8: the bytes that can start or end a padded value.
+#: Python's whitespace: what ``str.strip`` removes around a value.
 _SPACE_CHARS = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
-_LEADS, _TRAILS = np.zeros(256, bool), np.zeros(256, bool)
-for _c in _SPACE_CHARS:
-    _b = _c.encode("utf-8")
-    _LEADS[_b[0]] = _TRAILS[_b[-1]] = True
-_BLOCK = 1 << 24
 
 
-def _unpadded(data: bytes, sep: str) -> bool:
-    """Whether no value of a CSV without quotes can start or end with whitespace (so trimming has
-    nothing to do): no whitespace byte next to a separator, a line end or the file's ends.
-
-    A byte test, cautious (a value ending in any character whose UTF-8 ends like a space's, e.g.
-    ``…``, counts as padded); ``False`` sends each column through the exact check.
+def _unpadded(text: str, sep: str) -> bool:
+    """Whether no value of a CSV can start or end with whitespace: the text has no quotes and no
+    whitespace character but the separator and line ends (each a fast one-character scan).
+    ``False`` sends each column through the exact check of the loader.
     """
-    if b'"' in data or not data:
-        return False
-    codes = np.frombuffer(data, dtype=np.uint8)
-    bound = np.zeros(256, bool)
-    bound[[ord(sep), 10, 13]] = True
-    leads, trails = _LEADS & ~bound, _TRAILS & ~bound
-    if leads[codes[0]] or trails[codes[-1]]:
-        return False
-    for start in range(0, len(codes) - 1, _BLOCK):
-        block = codes[start:start + _BLOCK + 1]
-        at = bound[block]
-        if (at[:-1] & leads[block[1:]]).any() or (at[1:] & trails[block[:-1]]).any():
-            return False
-    return True
+    return '"' not in text and not any(c in text for c in _SPACE_CHARS if c not in (sep, "\n", "\r"))
 
 
 def _record_lines(text: str, sep: str, n: int):
@@ -559,7 +553,11 @@ def parse_scores(values: pd.Series) -> pd.Series:
     >>> parse_scores(pd.Series(["10 - Extremely likely", "7", "", "Not at all likely"])).tolist()
     [10.0, 7.0, nan, 0.0]
     """
-    v = values.astype(str).str.strip()
+    return _by_unique(values.astype(str), _parse_scores)
+
+
+def _parse_scores(values: pd.Series) -> pd.Series:
+    v = values.str.strip()
     num = v.str.extract(_LABEL_SCORE)[0].str.replace(",", ".", regex=False)
     out = pd.to_numeric(num, errors="coerce")
     anchors = v.str.lower().map(_SCORE_ANCHORS)
@@ -644,6 +642,21 @@ def _arrow(values: pd.Series):
     if arr is None:
         arr = pa.array(values.astype(object).where(values.notna(), None).tolist(), type=pa.large_string())
     return arr
+
+
+def _isin(values, other) -> np.ndarray:
+    """``values.isin(other)`` for text (a Series or Index; missing values never match) through
+    Arrow's hash set: pandas' isin on Arrow text turns every value of ``other`` into a Python
+    object first, seconds for a million ids."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    left = _arrow(pd.Series(values, copy=False))
+    right = _arrow(pd.Series(other, copy=False).astype("str"))
+    if isinstance(right, pa.ChunkedArray):
+        right = right.combine_chunks()
+    hit = pc.is_in(left, value_set=right.cast(left.type), skip_nulls=True)
+    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
 
 def _contains_any(values: pd.Series, chars: str) -> bool:
