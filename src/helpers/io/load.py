@@ -214,28 +214,25 @@ def _plausible(out, df, implausible, path, col):
 
 
 def _duplicated(df) -> np.ndarray:
-    """``df.duplicated(keep="first")``, column by column on the rows still in question.
+    """``df.duplicated(keep="first")`` for a large text table, exact.
 
-    Rows are compared on a running integer key (the codes of the columns so far, factorised
-    again after each column); only rows whose key occurs twice stay in question, so after the first
-    columns with many distinct values few rows are left for the rest. Missing values equal each
-    other, as in pandas.
+    DuckDB hashes every row (multithreaded, on the Arrow columns without copying); only rows whose
+    hash occurs twice can be duplicates, and pandas compares those few exactly (missing values equal
+    each other, as in pandas).
     """
-    n = len(df)
-    rows = np.arange(n)
-    key = np.zeros(n, dtype=np.int64)
-    sample = df.iloc[:: max(1, n // 2000)]
-    order = sorted(range(df.shape[1]), key=lambda i: -sample.iloc[:, i].nunique(dropna=False))
-    for i in order:
-        if not len(rows):
-            break
-        col = df.iloc[rows, i] if len(rows) < n else df.iloc[:, i]
-        codes, uniques = pd.factorize(col, use_na_sentinel=False)
-        key, _ = pd.factorize(key * (len(uniques) + 1) + codes)
-        again = pd.Series(key).duplicated(keep=False).to_numpy()
-        rows, key = rows[again], key[again]
-    out = np.zeros(n, dtype=bool)
-    out[rows[pd.Series(key).duplicated(keep="first").to_numpy()]] = True
+    import duckdb
+    import pyarrow as pa
+
+    if len(df) < 50_000 or df.shape[1] == 0:
+        return df.duplicated(keep="first").to_numpy()
+    rows_table = pa.table({f"c{i}": _arrow(df.iloc[:, i]) for i in range(df.shape[1])})
+    with duckdb.connect() as con:
+        con.register("rows_table", rows_table)
+        hashes = con.execute(f"SELECT hash({', '.join(rows_table.column_names)}) AS h "
+                             "FROM rows_table").fetchnumpy()["h"]
+    rows = np.flatnonzero(pd.Series(hashes).duplicated(keep=False).to_numpy())
+    out = np.zeros(len(df), dtype=bool)
+    out[rows[df.iloc[rows].duplicated(keep="first").to_numpy()]] = True
     return out
 
 

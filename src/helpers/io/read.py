@@ -640,7 +640,10 @@ def _arrow(values: pd.Series):
 
     arr = getattr(values.array, "_pa_array", None)
     if arr is None:
-        arr = pa.array(values.astype(object).where(values.notna(), None).tolist(), type=pa.large_string())
+        try:
+            arr = pa.Array.from_pandas(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed Python objects: compare their text
+            arr = pa.Array.from_pandas(values.astype(str).where(values.notna()))
     return arr
 
 
