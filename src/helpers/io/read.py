@@ -71,13 +71,12 @@ def _lines(numbers, k=10) -> str:
     return shown + (f" and {len(numbers) - k} more" if len(numbers) > k else "")
 
 
-def _read_text(path: Path, encoding: str, log: QualityLog, name: str) -> tuple[str, bytes | None]:
-    """The file's text, and its bytes when they are that text as UTF-8 (for the fast parser)."""
-    data = path.read_bytes()
+def _read_text(data: bytes, path: Path, encoding: str, log: QualityLog, name: str) -> str:
+    """The file's text: the configured encoding, else by byte-order mark, else UTF-8 (line by line
+    falling back to cp1252)."""
     if encoding not in (None, "auto"):
         try:
-            text = data.decode(encoding)
-            return text, (data if codecs.lookup(encoding).name == "utf-8" else None)
+            return data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise DataError(path, None, f"not readable with the configured encoding {encoding!r}: {exc}",
                             "set `read: encoding: auto` or the file's real encoding") from exc
@@ -85,19 +84,18 @@ def _read_text(path: Path, encoding: str, log: QualityLog, name: str) -> tuple[s
         if data.startswith(bom):
             log.add(name, f"file is {codec.upper()} (byte-order mark): decoded as {codec.upper()}",
                     "info", 1)
-            return data.decode(codec).removeprefix("\ufeff"), None
+            return data.decode(codec).removeprefix("\ufeff")
     head = data[:4000]
     if len(head) >= 4 and head.count(b"\x00") > len(head) // 4:
         codec = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
         log.add(name, f"file has no byte-order mark but is {codec.upper()}: decoded as such", "fixed", 1)
-        return data.decode(codec, errors="replace"), None
+        return data.decode(codec, errors="replace")
     if data.startswith(codecs.BOM_UTF8):
         log.add(name, "UTF-8 byte-order mark removed", "info", 1)
-        data = data[len(codecs.BOM_UTF8):]
     try:
-        return data.decode("utf-8"), data
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return _decode_lines(data, log, name), None
+        return _decode_lines(data, log, name)
 
 
 def _head_lines(text: str, n: int) -> list:
@@ -219,23 +217,15 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
         df = _as_text(df)
         df.columns = [str(c).strip() for c in df.columns]
         return df, ","
-    text, data = _read_text(path, cfg_read.get("encoding", "auto"), log, name)
+    data = path.read_bytes()
+    fast = _read_fast(data, cfg_read, log, name)
+    if fast is not None:
+        return fast
+    text = _read_text(data, path, cfg_read.get("encoding", "auto"), log, name)
     if not text.strip():
         raise DataError(path, None, "the file is empty", "export the data again with a header row")
     sep = cfg_read.get("sep", "auto")
     sep = _sniff_sep(text) if sep in (None, "auto") else sep
-    df = _read_simple_csv(text, data, sep)
-    if df is not None:
-        lines = _record_lines(text, sep, len(df))
-        # pyarrow read every line with the header's number of fields, so no line ends with a
-        # separator (an empty extra field) unless values span lines: then count as below
-        if not isinstance(lines, pd.RangeIndex) and _trailing(text, sep):
-            df = None
-    if df is not None:
-        df.columns = [str(c).strip() for c in df.columns]
-        df.index = pd.Index(lines, name="line")
-        df.attrs["unpadded"] = _unpadded(text, sep)
-        return df, sep
     trailing = _trailing(text, sep)
     try:
         # index_col=False: a separator at the end of every line must not shift the columns
@@ -270,32 +260,90 @@ def _trailing(text: str, sep: str) -> int:
     return len(re.findall(rf"{re.escape(sep)}[ \t]*\r?$", text, flags=re.M))
 
 
-#: Whether plain UTF-8 files are parsed by pyarrow's multithreaded CSV reader (tests switch it off to
-#: compare with the pandas parser, the reference for every file the fast one declines).
+#: Whether plain UTF-8 CSVs are parsed by pyarrow's multithreaded reader (tests switch it off to
+#: compare with the pandas parser, which reads every file the fast reader declines).
 FAST_CSV = True
 
 
-def _read_simple_csv(text: str, data: bytes | None, sep: str) -> pd.DataFrame | None:
-    """Parse a plain CSV with pyarrow into the frame ``pd.read_csv(dtype=str, keep_default_na=False,
-    skipinitialspace=True)`` gives, or None when the file has anything that parser treats specially.
-
-    Declined (the pandas parser reads these, with its warnings and errors): text that was not plain
-    UTF-8, a space or tab after a separator or at a line start (``skipinitialspace``), a separator
-    that is not one character, header names that are blank, repeated or not the pandas ones, and any
-    row pyarrow cannot read (too many or too few fields, broken quotes).
-    """
-    if not FAST_CSV or data is None or len(sep) != 1 or sep in " \r\n\"":
+def _utf8_head(body: bytes, lines: int) -> str | None:
+    """The first ``lines`` lines (and the rest of the last one) of UTF-8 ``body`` as text."""
+    end, size = len(body), 1 << 16
+    while size < len(body):
+        cut = body.rfind(b"\n", 0, size)
+        if cut >= 0 and body.count(b"\n", 0, cut + 1) > lines:
+            end = cut + 1
+            break
+        size *= 4
+    try:
+        return body[:end].decode("utf-8")
+    except UnicodeDecodeError:
         return None
-    spaces = [c for c in (" ", "\t") if c != sep and c in text]  # one-character scans are fast
-    if text.startswith(tuple(spaces or "\0")) or any(p + c in text for p in (sep, "\n", "\r")
-                                                      for c in spaces):
+
+
+def _read_fast(data: bytes, cfg_read: dict, log: QualityLog, name: str):
+    """``(table, sep)`` for a plain UTF-8 CSV, parsed by pyarrow from the bytes (never decoded as a
+    whole into Python text); None when the file needs the general reader.
+
+    The table is what ``pd.read_csv(dtype=str, keep_default_na=False, skipinitialspace=True)`` of
+    the decoded text gives, indexed by line. Declined: another encoding (byte-order marks of
+    UTF-16/32, NUL bytes, bytes that are not UTF-8), a space or tab after a separator or at a line
+    start (``skipinitialspace``), a separator that is not one character, header names that are blank,
+    repeated or pandas' ``Unnamed:``, any row pyarrow cannot read (too many or too few fields,
+    broken quotes), and a separator closing lines inside values spanning lines.
+    """
+    encoding = cfg_read.get("encoding", "auto")
+    if not FAST_CSV or b"\x00" in data:
+        return None
+    if encoding not in (None, "auto"):
+        try:
+            if codecs.lookup(encoding).name != "utf-8" or data.startswith(codecs.BOM_UTF8):
+                return None
+        except LookupError:
+            return None
+    bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8):] if bom else data
+    if not body.strip() or any(data.startswith(b) for b, _ in _BOMS):
+        return None
+    head = _utf8_head(body, 51)
+    if head is None:
+        return None
+    sep = cfg_read.get("sep", "auto")
+    sep = _sniff_sep(head) if sep in (None, "auto") else sep
+    if not isinstance(sep, str) or len(sep) != 1 or sep in " \r\n\"" or ord(sep) > 127:
+        return None
+    df = _parse_simple_csv(body, head, sep)
+    if df is None:
+        return None
+    n = len(df)
+    if body.count(b"\n") + (not body.endswith(b"\n")) == n + 1:
+        # one line per record: as every line had the header's number of fields, none ends with a
+        # separator (that would be an extra empty field)
+        lines = pd.RangeIndex(2, n + 2)
+    else:  # blank lines or values spanning lines: find where records start in the text
+        text = body.decode("utf-8")
+        if _trailing(text, sep):
+            return None
+        lines = _record_lines(text, sep, n)
+    if bom:
+        log.add(name, "UTF-8 byte-order mark removed", "info", 1)
+    df.columns = [str(c).strip() for c in df.columns]
+    df.index = pd.Index(lines, name="line")
+    df.attrs["unpadded"] = _unpadded(body, sep)
+    return df, sep
+
+
+def _parse_simple_csv(body: bytes, head: str, sep: str) -> pd.DataFrame | None:
+    """pyarrow's parse of ``body`` with every column as text, or None (see :func:`_read_fast`)."""
+    spaces = [c for c in (b" ", b"\t") if c != sep.encode() and c in body]  # one-byte scans: fast
+    if body.startswith(tuple(spaces or [b"\0"])) or any(
+            p + c in body for p in (sep.encode(), b"\n", b"\r") for c in spaces):
         return None
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    first = text[: text.find("\n")] if "\n" in text else text
+    first = head.split("\n", 1)[0].rstrip("\r")
     try:
-        names = next(csv.reader([first.rstrip("\r")], delimiter=sep))
+        names = next(csv.reader([first], delimiter=sep))
     except (csv.Error, StopIteration):
         return None
     if not names or len(set(names)) != len(names) or any(not n.strip() for n in names) or \
@@ -303,17 +351,17 @@ def _read_simple_csv(text: str, data: bytes | None, sep: str) -> pd.DataFrame | 
         return None
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(data),
+            pa.py_buffer(body),
             read_options=pacsv.ReadOptions(use_threads=True),
             parse_options=pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
-                                              escape_char=False, newlines_in_values='"' in text,
+                                              escape_char=False, newlines_in_values=b'"' in body,
                                               ignore_empty_lines=True),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                                  strings_can_be_null=False, null_values=[],
                                                  quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, ValueError):
         return None
-    if table.column_names != names or not all(pa.types.is_string(t) for t in table.schema.types):
+    if table.column_names != names or not all(pa.types.is_large_string(t) for t in table.schema.types):
         return None
     return table.to_pandas()
 
@@ -322,12 +370,14 @@ def _read_simple_csv(text: str, data: bytes | None, sep: str) -> pd.DataFrame | 
 _SPACE_CHARS = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 
 
-def _unpadded(text: str, sep: str) -> bool:
-    """Whether no value of a CSV can start or end with whitespace: the text has no quotes and no
-    whitespace character but the separator and line ends (each a fast one-character scan).
-    ``False`` sends each column through the exact check of the loader.
+def _unpadded(body: bytes, sep: str) -> bool:
+    """Whether no value of a CSV can start or end with whitespace: the bytes hold no quote and no
+    byte that starts a whitespace character other than the separator and line ends (one-byte scans,
+    fast; cautious: a ``£`` shares its first byte with the non-breaking space). ``False`` sends each
+    column through the exact check of the loader.
     """
-    return '"' not in text and not any(c in text for c in _SPACE_CHARS if c not in (sep, "\n", "\r"))
+    firsts = {c.encode("utf-8")[:1] for c in _SPACE_CHARS if c not in (sep, "\n", "\r")}
+    return not any(b in body for b in firsts | {b'"'})
 
 
 def _record_lines(text: str, sep: str, n: int):
