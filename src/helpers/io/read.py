@@ -302,7 +302,7 @@ def _read_fast(data: bytes, cfg_read: dict, log: QualityLog, name: str):
             return None
     bom = data.startswith(codecs.BOM_UTF8)
     body = data[len(codecs.BOM_UTF8):] if bom else data
-    if not body.strip() or any(data.startswith(b) for b, _ in _BOMS):
+    if not body[:4096].strip() and not body.strip() or any(data.startswith(b) for b, _ in _BOMS):
         return None
     head = _utf8_head(body, 51)
     if head is None:
@@ -334,11 +334,8 @@ def _read_fast(data: bytes, cfg_read: dict, log: QualityLog, name: str):
 
 def _parse_simple_csv(body: bytes, head: str, sep: str) -> pd.DataFrame | None:
     """pyarrow's parse of ``body`` with every column as text, or None (see :func:`_read_fast`)."""
-    spaces = [c for c in (b" ", b"\t") if c != sep.encode() and c in body]  # one-byte scans: fast
-    if body.startswith(tuple(spaces or [b"\0"])) or any(
-            p + c in body for p in (sep.encode(), b"\n", b"\r") for c in spaces):
-        return None
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     first = head.split("\n", 1)[0].rstrip("\r")
@@ -347,7 +344,7 @@ def _parse_simple_csv(body: bytes, head: str, sep: str) -> pd.DataFrame | None:
     except (csv.Error, StopIteration):
         return None
     if not names or len(set(names)) != len(names) or any(not n.strip() for n in names) or \
-            any(n.startswith("Unnamed: ") for n in names):
+            any(n.startswith(("Unnamed: ", " ", "\t")) for n in names):
         return None
     try:
         table = pacsv.read_csv(
@@ -362,6 +359,11 @@ def _parse_simple_csv(body: bytes, head: str, sep: str) -> pd.DataFrame | None:
     except (pa.ArrowInvalid, ValueError):
         return None
     if table.column_names != names or not all(pa.types.is_large_string(t) for t in table.schema.types):
+        return None
+    # pandas' skipinitialspace drops spaces after a separator (also before a quote): a no-op unless
+    # some field starts with a space (or a tab, when the tab does not separate); pyarrow keeps them
+    spaces = [c for c in (" ", "\t") if c != sep and c.encode() in body]  # one-byte scans: fast
+    if any(pc.any(pc.starts_with(col, c)).as_py() for col in table.columns for c in spaces):
         return None
     return table.to_pandas()
 
@@ -501,10 +503,10 @@ _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _SERIAL_RANGE = (20000, 80000)
 
 
-def _parse_dates_wide(values: pd.Series, dayfirst=None) -> tuple[pd.Series, pd.Series]:
-    """Parse dates at microsecond resolution (years 1..9999); also return which were serial numbers."""
-    v = values.astype(str)
-    codes, uniques = pd.factorize(v)
+def _parse_dates_wide(values: pd.Series, dayfirst=None, factorized=None) -> tuple[pd.Series, pd.Series]:
+    """Parse dates at microsecond resolution (years 1..9999); also return which were serial numbers.
+    ``factorized``: ``pd.factorize(values.astype(str))`` when the caller has it."""
+    codes, uniques = factorized if factorized is not None else pd.factorize(values.astype(str))
     out, serial = _parse_unique_dates(pd.Series(uniques, dtype=object), dayfirst)
     return (pd.Series(out.to_numpy()[codes], index=values.index, dtype="datetime64[us]"),
             pd.Series(serial.to_numpy()[codes], index=values.index, dtype=bool))
@@ -617,6 +619,20 @@ def _parse_scores(values: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------------------------------------
 # One column of an export, with what was fixed logged
 # ---------------------------------------------------------------------------------------------------
+def _per_value(raw, codes, uniques):
+    """``test(raw)`` computed on the distinct values (``codes, uniques``: ``pd.factorize`` of
+    ``raw.astype(str)``; code -1 is a missing value) and spread back to the rows as a bool Series."""
+    missing = bool((codes < 0).any())
+
+    def apply(test):
+        values = pd.Series(uniques, dtype=raw.dtype)
+        if missing:  # code -1 takes the last entry: the missing value
+            values = pd.concat([values, pd.Series([np.nan], dtype=raw.dtype)], ignore_index=True)
+        hit = pd.Series(test(values)).fillna(False).to_numpy(dtype=bool)
+        return pd.Series(hit[codes], index=raw.index)
+    return apply
+
+
 def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="1990-01-01",
                    ceiling=None):
     """Parse one date column; return (dates, implausible) with implausible dates set to NaT.
@@ -625,8 +641,10 @@ def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="199
     column can hold; the caller drops those rows (required column) or keeps them without a date.
     """
     raw = df[col]
+    codes, uniques = pd.factorize(raw.astype(str))  # dates repeat: test each distinct value once
+    per_value = _per_value(raw, codes, uniques)
     try:
-        wide, serial = _parse_dates_wide(raw, dayfirst)
+        wide, serial = _parse_dates_wide(raw, dayfirst, factorized=(codes, uniques))
     except DateOrderError as exc:
         day_rows = raw.index[raw.isin(exc.dayfirst_values)]
         month_rows = raw.index[raw.isin(exc.monthfirst_values)]
@@ -639,13 +657,15 @@ def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="199
     if serial.any():
         log.add(name, f"{col}: spreadsheet serial numbers read as dates (days since 1899-12-30)",
                 "fixed", int(serial.sum()), df.loc[serial])
-    other = raw.ne("") & ~raw.str.match(r"\d{4}-\d{2}-\d{2}") & ~serial
+    other = per_value(lambda v: v.ne("") & ~v.str.match(r"\d{4}-\d{2}-\d{2}")) & ~serial
     if other.any():
-        first = _dayfirst(raw[other], None if dayfirst in (None, "auto") else dayfirst)
+        first = _dayfirst(pd.Series(raw[other].unique(), dtype=raw.dtype),
+                          None if dayfirst in (None, "auto") else dayfirst)
         log.add(name, f"{col}: dates not in YYYY-MM-DD read as {'day' if first else 'month'}-first "
                 "(decided from the values; set `read: dayfirst:` to force)", "fixed",
                 int(other.sum()), df.loc[other])
-    timed = raw.str.contains(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}.*(?:Z|[+-]\d{2}:?\d{2})$", regex=True)
+    timed = per_value(lambda v: v.str.contains(
+        r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}.*(?:Z|[+-]\d{2}:?\d{2})$", regex=True))
     if timed.any():
         log.add(name, f"{col}: times with a UTC offset read as their local date (the offset is not "
                 "applied)", "info", int(timed.sum()), df.loc[timed])
@@ -722,7 +742,10 @@ def _contains_any(values: pd.Series, chars: str) -> bool:
 
 def _coerce_ids(df, col, name, log):
     s = df[col].astype("string")
-    excel = s.str.fullmatch(r"\d+\.0")
+    import pyarrow.compute as pc
+
+    ends = pc.any(pc.ends_with(_arrow(s), ".0")).as_py()  # cheap test first
+    excel = s.str.fullmatch(r"\d+\.0") if ends else pd.Series(False, index=s.index)
     if excel.any():
         log.add(name, f"{col}: ids written as decimals by a spreadsheet ('123.0') read as '123'",
                 "fixed", int(excel.sum()), df.loc[excel.fillna(False).astype(bool)])
@@ -734,7 +757,7 @@ def _coerce_ids(df, col, name, log):
         s = s.str.replace("[\u00a0\u202f\u2007]", " ", regex=True)
     s = s.replace("", pd.NA)
     if col == "customer_id":
-        uniq = pd.Series(s.dropna().unique(), dtype="string")
+        uniq = pd.Series(pd.array(pc.unique(_arrow(s)).drop_null(), dtype="string"))
         key = uniq.str.upper().str.replace(r"[\s_.-]", "", regex=True)
         shared = uniq[key.duplicated(keep=False)]
         variants = s.isin(set(shared)).fillna(False).astype(bool) if len(shared) else None
@@ -748,14 +771,18 @@ def _coerce_ids(df, col, name, log):
 def _numbers(df, col, path, name, log, sep, decimal_setting, required):
     raw = df[col]
     derived = col in df.attrs.get("derived", ())
-    mark = "." if derived else _decimal_mark(raw, sep, decimal_setting)
+    text = raw.astype(str)
+    codes, uniques = pd.factorize(text)  # amounts repeat: decide and parse each distinct value once
+    distinct = pd.Series(uniques, dtype=text.dtype)
+    mark = "." if derived else _decimal_mark(distinct, sep, decimal_setting)
     if mark == ",":
         log.add(name, f"{col}: decimal commas read as decimal points", "info",
                 int(raw.str.contains(",", regex=False).sum()))
         dotted = raw.str.contains(".", regex=False)
         log.add(name, f"{col}: dots read as thousands separators (every dotted value has groups of "
                 "three digits; decided for the whole column)", "info", int(dotted.sum()), df.loc[dotted])
-    out = parse_numbers(raw, mark)
+    parsed = _parse_numbers(distinct, mark).to_numpy(dtype=float)
+    out = pd.Series(np.append(parsed, np.nan)[codes], index=raw.index, name=raw.name)  # -1: missing
     bad = out.isna() & raw.ne("")
     if bad.any():
         if required:
