@@ -145,21 +145,38 @@ def _format(path: Path, setting, log: QualityLog, name: str) -> str:
 
 def _as_text(df: pd.DataFrame) -> pd.DataFrame:
     """A typed table (Parquet, xlsx) as the text table the CSV reader gives: '' for missing."""
-    out = pd.DataFrame(index=df.index)
+    out = {}
     for col in df.columns:
         s = df[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            if getattr(s.dt, "tz", None) is not None:
-                s = s.dt.tz_localize(None)
-            text = s.dt.strftime("%Y-%m-%d %H:%M:%S").str.removesuffix(" 00:00:00")
-        elif pd.api.types.is_float_dtype(s):
-            whole = s.notna() & (s == s.round()) & (s.abs() < 1e15)
-            text = s.astype(str).where(s.notna(), "")
-            text[whole] = s[whole].astype("int64").astype(str)
+        if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_float_dtype(s):
+            # dates and amounts repeat: format each distinct value once
+            codes, uniques = pd.factorize(s)
+            text = _typed_text(pd.Series(uniques, dtype=s.dtype)).astype("string").fillna("")
+            text = pd.Series(pd.array(np.append(text.to_numpy(dtype=object), "")[codes], dtype="str"),
+                             index=df.index)
         else:
             text = s.astype("string")
-        out[str(col)] = text.astype("string").fillna("").astype(object)
-    return out
+        out[str(col)] = text.astype("string").fillna("").astype("str")
+    return pd.DataFrame(out, index=df.index)
+
+
+def _typed_text(s: pd.Series) -> pd.Series:
+    """Dates and floats as an export writes them: ``2024-03-01`` (a time only when there is one),
+    whole numbers without ``.0``."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        if getattr(s.dt, "tz", None) is not None:
+            s = s.dt.tz_localize(None)
+        return s.dt.strftime("%Y-%m-%d %H:%M:%S").str.removesuffix(" 00:00:00")
+    whole = s.notna() & (s == s.round()) & (s.abs() < 1e15)
+    text = s.astype(str).where(s.notna(), "")
+    text[whole] = s[whole].astype("int64").astype(str)
+    return text
+
+
+def _arrow_text(kind):
+    import pyarrow as pa
+
+    return pd.StringDtype("pyarrow", na_value=np.nan) if kind in (pa.string(), pa.large_string()) else None
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -170,7 +187,23 @@ def _read_parquet(path: Path) -> pd.DataFrame:
                         "install the project's dependencies (requirements.lock)") from exc
     try:
         with duckdb.connect() as con:
-            return con.execute("SELECT * FROM read_parquet(?)", [str(path)]).df()
+            con.execute("SET enable_progress_bar = false")
+            kinds = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+            text = [name for name, kind, *_ in kinds if kind == "VARCHAR"]
+            other = [name for name, kind, *_ in kinds if kind != "VARCHAR"]
+
+            source = "'" + str(path).replace("'", "''") + "'"
+
+            def select(names):
+                cols = ", ".join('"' + n.replace('"', '""') + '"' for n in names)
+                return con.sql(f"SELECT {cols} FROM read_parquet({source})")
+            # text columns as Arrow (no Python string per value); the others as DuckDB converts them
+            parts = {}
+            if text:
+                parts.update(select(text).to_arrow_table().to_pandas(types_mapper=_arrow_text).items())
+            if other:
+                parts.update(select(other).df().items())
+            return pd.DataFrame({name: parts[name] for name, *_ in kinds})
     except duckdb.Error as exc:
         raise DataError(path, None, f"not readable as Parquet: {exc}",
                         "export the table again, or as CSV") from exc
