@@ -133,9 +133,14 @@ def _padded(values) -> bool:
 
 def _header_rows(raw, name, log):
     """Drop rows that repeat the header (exports glued together), logged with their lines."""
-    same = pd.Series(0, index=raw.index)
+    import pyarrow.compute as pc
+
+    if not any(pc.any(pc.equal(_arrow(raw[col]), col)).as_py() for col in raw.columns):
+        return raw  # no value equals its column's name: one Arrow scan per column
+    same = np.zeros(len(raw), dtype=np.int64)
     for col in raw.columns:  # column by column: a vectorised comparison each
         same += raw[col].eq(col).to_numpy(dtype=bool, na_value=False)
+    same = pd.Series(same, index=raw.index)
     header = same >= max(1, -(-raw.shape[1] // 2))
     return _drop(raw, header, name, "rows repeating the header row (files glued together) removed", log)
 
@@ -232,6 +237,8 @@ def _plausible(out, df, implausible, path, col):
         raise DataError(path, col, "no row has a plausible date (every date is before the floor or "
                         "after today)", "check the dates of the export, or `read: date_floor:`",
                         df.head())
+    if not implausible.any():
+        return out, df
     return _keep(out, ~implausible.to_numpy()), _keep(df, ~implausible.to_numpy())
 
 
@@ -364,7 +371,20 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
                             "transaction date")
         out = _drop(out, late, name, f"dated after the observation end {end:%Y-%m-%d}", log,
                     examples=df.loc[out.index])
-    return out.sort_values(["order_date", "customer_id"], kind="stable")
+    return _sort_by_date_and_id(out)
+
+
+def _sort_by_date_and_id(out):
+    """``out.sort_values(["order_date", "customer_id"], kind="stable")``, by Arrow's stable sort
+    (pandas sorts a million text ids several times slower)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(out) < 100_000 or out["order_date"].isna().any() or out["customer_id"].isna().any():
+        return out.sort_values(["order_date", "customer_id"], kind="stable")
+    keys = pa.table({"d": pa.array(out["order_date"].to_numpy()), "c": _arrow(out["customer_id"])})
+    order = pc.sort_indices(keys, sort_keys=[("d", "ascending"), ("c", "ascending")])
+    return out.take(order.to_numpy())
 
 
 def load_survey(path, columns=None, *, read=None, observation_end=None, exclude=None,

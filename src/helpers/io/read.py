@@ -770,6 +770,8 @@ def _contains_any(values: pd.Series, chars: str) -> bool:
     import pyarrow.compute as pc
 
     arr = _arrow(values)
+    if not any(ch.isascii() for ch in chars) and pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+        return False  # only ASCII text (a fast byte test) cannot hold these characters
     return any(pc.any(pc.match_substring(arr, ch)).as_py() for ch in chars)
 
 
