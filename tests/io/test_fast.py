@@ -112,3 +112,36 @@ def test_unpadded_byte_check(body, expected):
     if expected:  # what the byte check promises: no value changes when stripped
         df = pd.read_csv(pd.io.common.BytesIO(body), sep=sep, dtype=str, keep_default_na=False)
         assert (df == df.apply(lambda c: c.str.strip())).all().all()
+
+
+def test_sort_by_date_and_id_is_pandas_stable_sort():
+    from helpers.io.load import _sort_by_date_and_id
+
+    rng = np.random.default_rng(3)
+    n = 120_000
+    out = pd.DataFrame({
+        "customer_id": pd.array(rng.choice(["C1", "C10", "C2", "c1", "Ä", "B"], n), dtype="string"),
+        "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 30, n), unit="D"),
+        "amount": np.arange(n, dtype=float),  # ties in (date, id) keep their order: stable
+    }, index=pd.Index(rng.permutation(n) + 2, name="line"))
+    pd.testing.assert_frame_equal(_sort_by_date_and_id(out),
+                                  out.sort_values(["order_date", "customer_id"], kind="stable"))
+
+
+@pytest.mark.parametrize("n", [1_000, 150_000])
+def test_keep_is_loc(n):
+    from helpers.io.load import _keep
+
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({
+        "t": pd.array(rng.choice(["a", "b", ""], n), dtype="str"),
+        "s": pd.array(rng.choice(["x", None], n), dtype="string"),
+        "f": rng.random(n), "i": pd.array(rng.integers(0, 3, n), dtype="Int64"),
+        "d": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 9, n), unit="D"),
+        "o": np.array(rng.choice(["p", "q"], n), dtype=object),
+    }, index=pd.Index(np.arange(n) + 2, name="line"))
+    df.attrs["derived"] = {"f"}
+    keep = rng.random(n) < 0.7
+    got = _keep(df, keep)
+    pd.testing.assert_frame_equal(got, df.loc[keep])
+    assert got.attrs == {"derived": {"f"}}

@@ -40,7 +40,7 @@ def _keep(df, keep):
         values = df.iloc[:, i]
         arr = getattr(values.array, "_pa_array", None)
         cols[i] = (pd.array(arr.filter(mask), dtype=values.dtype) if arr is not None
-                   else values.to_numpy()[keep] if values.dtype.kind in "biufcmM"
+                   else values.to_numpy()[keep] if isinstance(values.dtype, np.dtype)
                    else values.array[keep])
     out = pd.DataFrame(cols, index=df.index[keep])
     out.columns = df.columns
