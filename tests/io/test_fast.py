@@ -97,6 +97,7 @@ def test_padded_finds_every_python_whitespace_at_either_end():
         for value in (f"{ch}A1", f"A1{ch}"):
             assert _padded(pd.Series(["B2", value], dtype="str")), repr(value)
     assert not _padded(pd.Series(["A 1", "B\u00a02", ""], dtype="str"))
+    assert _padded(pd.Series(["A", np.nan], dtype="str"))  # missing: left to the exact check
 
 
 @pytest.mark.parametrize("body, expected", [

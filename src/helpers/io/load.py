@@ -104,11 +104,12 @@ def _read_settings(read, name):
 
 def _trim(raw, name, log):
     """Strip spaces (also non-breaking ones) around every value; each column's count is logged."""
-    if raw.attrs.pop("unpadded", False):  # the reader saw no whitespace next to any value's ends
+    clean = raw.attrs.pop("unpadded", False)  # what the reader knows has no spaces around values
+    if clean is True:
         return raw
     out = raw.copy(deep=False)
     for col in raw.columns:
-        if not _padded(raw[col]):
+        if col in (clean or ()) or not _padded(raw[col]):
             continue
         uniq = pd.Series(raw[col].unique(), dtype=object)
         padded = uniq[uniq.ne(uniq.str.strip())]
@@ -120,15 +121,17 @@ def _trim(raw, name, log):
     return out
 
 
-_SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACE_CHARS) + "]"
-
-
 def _padded(values) -> bool:
-    """Whether any value starts or ends with whitespace (Python's ``str.strip`` set; one Arrow scan)."""
+    """Whether any value starts or ends with whitespace (Python's ``str.strip`` set; one Arrow pass).
+    ``True`` also when a value is missing (the caller's exact check then decides)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     arr = _arrow(values)
-    return bool(pc.any(pc.match_substring_regex(arr, f"^{_SPACE_CLASS}|{_SPACE_CLASS}$")).as_py())
+    if arr.null_count or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return True  # missing values or not text: the exact check of the caller decides
+    trimmed = pc.utf8_trim(arr, characters=_SPACE_CHARS)  # exactly these characters, both ends
+    return bool(pc.any(pc.not_equal(pc.binary_length(trimmed), pc.binary_length(arr))).as_py())
 
 
 def _header_rows(raw, name, log):

@@ -150,14 +150,22 @@ def _as_text(df: pd.DataFrame) -> pd.DataFrame:
         s = df[col]
         if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_float_dtype(s):
             # dates and amounts repeat: format each distinct value once
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
             codes, uniques = pd.factorize(s)
             text = _typed_text(pd.Series(uniques, dtype=s.dtype)).astype("string").fillna("")
-            text = pd.Series(pd.array(np.append(text.to_numpy(dtype=object), "")[codes], dtype="str"),
-                             index=df.index)
+            texts = pa.array(text.tolist() + [""], type=pa.large_string())  # code -1 (missing): ""
+            codes = np.where(codes < 0, len(text), codes)
+            text = pd.Series(pd.array(pc.take(texts, pa.array(codes)), dtype="str"), index=df.index)
         else:
             text = s.astype("string")
         out[str(col)] = text.astype("string").fillna("").astype("str")
-    return pd.DataFrame(out, index=df.index)
+    out = pd.DataFrame(out, index=df.index)
+    # dates and numbers written here have no spaces around them: the loader need not trim them
+    out.attrs["unpadded"] = {str(c) for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])
+                             or pd.api.types.is_numeric_dtype(df[c]) and not df[c].dtype == bool}
+    return out
 
 
 def _typed_text(s: pd.Series) -> pd.Series:
@@ -188,7 +196,11 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     try:
         with duckdb.connect() as con:
             con.execute("SET enable_progress_bar = false")
-            kinds = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+            try:
+                kinds = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+            except duckdb.Error:  # the error of reading the file, as the user would write it
+                con.execute("SELECT * FROM read_parquet(?)", [str(path)])
+                raise
             text = [name for name, kind, *_ in kinds if kind == "VARCHAR"]
             other = [name for name, kind, *_ in kinds if kind != "VARCHAR"]
 
