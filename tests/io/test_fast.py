@@ -143,6 +143,10 @@ def test_keep_is_loc(n):
     }, index=pd.Index(np.arange(n) + 2, name="line"))
     df.attrs["derived"] = {"f"}
     keep = rng.random(n) < 0.7
+    expected = df.loc[keep]
     got = _keep(df, keep)
-    pd.testing.assert_frame_equal(got, df.loc[keep])
+    pd.testing.assert_frame_equal(got, expected)
     assert got.attrs == {"derived": {"f"}}
+    consumed = _keep(df, keep, consume=True)  # empties df as it goes (when large)
+    pd.testing.assert_frame_equal(consumed, expected)
+    assert df.shape[1] == (0 if n > 100_000 else 6)

@@ -26,34 +26,38 @@ from helpers.io.schema import SCHEMAS, Dataset, _keep_attributes, _map_columns
 __all__ = ["load_transactions", "load_survey", "load_customers", "load_all"]
 
 
-def _keep(df, keep):
+def _keep(df, keep, consume=False):
     """``df.loc[keep]`` for a boolean mask; Arrow text columns filtered by Arrow (faster for large
-    tables than pandas' take)."""
+    tables than pandas' take). ``consume=True`` empties ``df`` column by column as the result is
+    built, so a large table is not held twice (for callers that rebind ``df`` to the result)."""
     keep = np.asarray(keep, dtype=bool)
     if len(df) < 100_000:
         return df.loc[keep]
     import pyarrow as pa
 
     mask = pa.array(keep)
-    cols = {}
-    for i, col in enumerate(df.columns):
-        values = df.iloc[:, i]
+    cols, columns, index, attrs = {}, df.columns, df.index, dict(df.attrs)
+    for i, col in enumerate(columns):
+        values = df.iloc[:, 0] if consume else df.iloc[:, i]
+        if consume:
+            del df[df.columns[0]]
         arr = getattr(values.array, "_pa_array", None)
         cols[i] = (pd.array(arr.filter(mask), dtype=values.dtype) if arr is not None
                    else values.to_numpy()[keep] if isinstance(values.dtype, np.dtype)
                    else values.array[keep])
-    out = pd.DataFrame(cols, index=df.index[keep])
-    out.columns = df.columns
-    out.attrs = dict(df.attrs)
+        del values
+    out = pd.DataFrame(cols, index=index[keep])
+    out.columns = columns
+    out.attrs = attrs
     return out
 
 
-def _drop(df, mask, name, reason, log, examples=None):
+def _drop(df, mask, name, reason, log, examples=None, consume=False):
     mask = pd.Series(mask, index=df.index).fillna(False).astype(bool)
     if not mask.any():
         return df
     log.add(name, reason, "dropped", int(mask.sum()), (examples if examples is not None else df)[mask])
-    return _keep(df, ~mask.to_numpy())
+    return _keep(df, ~mask.to_numpy(), consume=consume)
 
 
 _NULL_IDS = {"null", "n/a", "na", "nan", "none", "-", "--", "#n/a", "nil", "(null)", "(blank)", "undefined"}
@@ -273,7 +277,8 @@ def _duplicated(df) -> np.ndarray:
 
 def _dedupe(df, name, log):
     dup = pd.Series(_duplicated(df), index=df.index)
-    return _drop(df, dup, name, "exact duplicate rows (every column equal); first copy kept", log)
+    return _drop(df, dup, name, "exact duplicate rows (every column equal); first copy kept", log,
+                 consume=True)  # the loaders rebind their table to the result
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -373,7 +378,8 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
                             "set `observation_end:` to a date within the data, or null for the last "
                             "transaction date")
         out = _drop(out, late, name, f"dated after the observation end {end:%Y-%m-%d}", log,
-                    examples=df.loc[out.index])
+                    examples=df if df.index.equals(out.index) else df.loc[out.index])
+    del df  # the text table is no longer needed: free it before the sort copies the result
     return _sort_by_date_and_id(out)
 
 
