@@ -36,13 +36,24 @@ def _keep(df, keep, consume=False):
     import pyarrow as pa
 
     mask = pa.array(keep)
+    edges = np.diff(np.concatenate([[0], keep.view(np.int8), [0]]))
+    runs = list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
+    # few rows dropped: the kept runs as zero-copy slices of the Arrow columns (no copy at all)
+    sliced = len(runs) <= max(64, len(df) // 1000)
+
+    def arrow_keep(arr):
+        if not sliced:
+            return arr.filter(mask)
+        chunks = [c for start, end in runs for c in arr.slice(start, end - start).chunks]
+        return pa.chunked_array(chunks, type=arr.type)
+
     cols, columns, index, attrs = {}, df.columns, df.index, dict(df.attrs)
     for i, col in enumerate(columns):
         values = df.iloc[:, 0] if consume else df.iloc[:, i]
         if consume:
             del df[df.columns[0]]
         arr = getattr(values.array, "_pa_array", None)
-        cols[i] = (pd.array(arr.filter(mask), dtype=values.dtype) if arr is not None
+        cols[i] = (pd.array(arrow_keep(arr), dtype=values.dtype) if arr is not None
                    else values.to_numpy()[keep] if isinstance(values.dtype, np.dtype)
                    else values.array[keep])
         del values
