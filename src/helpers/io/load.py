@@ -8,6 +8,11 @@ dropped or changed silently: each fix, drop or suspicious finding is written to 
 :class:`~helpers.io.quality.QualityLog`; input that cannot be used raises one
 :class:`~helpers.io.quality.DataError`. Blank answers, exact duplicate rows, refunds, implausible
 dates and rows dated after the observation end are handled here.
+
+At scale (ten million rows) every check is a vectorised Arrow or DuckDB pass, skipped when a cheap
+test shows no row can be affected (no value equals a column name, no id is non-ASCII, ...); exact
+duplicates are found by DuckDB's row hash with the few colliding rows compared exactly; dropped rows
+are filtered (or sliced) by Arrow. The results are those of the plain pandas operations (tests/io).
 """
 
 from __future__ import annotations
@@ -19,29 +24,84 @@ import pandas as pd
 
 from helpers import config as _config
 from helpers.io.quality import N_EXAMPLES, DataError, QualityLog
-from helpers.io.read import (_coerce_ids, _decimal_mark, _numbers, _read_csv, _require_dates,
-                             parse_numbers, parse_scores)
+from helpers.io.read import (_SPACE_CHARS, _arrow, _isin, _coerce_ids, _decimal_mark, _numbers, _read_csv,
+                             _require_dates, parse_numbers, parse_scores)
 from helpers.io.schema import SCHEMAS, Dataset, _keep_attributes, _map_columns
 
 __all__ = ["load_transactions", "load_survey", "load_customers", "load_all"]
 
 
-def _drop(df, mask, name, reason, log, examples=None):
+def _keep(df, keep, consume=False):
+    """``df.loc[keep]`` for a boolean mask; Arrow text columns filtered by Arrow (faster for large
+    tables than pandas' take). ``consume=True`` empties ``df`` column by column as the result is
+    built, so a large table is not held twice (for callers that rebind ``df`` to the result)."""
+    keep = np.asarray(keep, dtype=bool)
+    if len(df) < 100_000:
+        return df.loc[keep]
+    import pyarrow as pa
+
+    mask = pa.array(keep)
+    edges = np.diff(np.concatenate([[0], keep.view(np.int8), [0]]))
+    runs = list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
+    # few rows dropped: the kept runs as zero-copy slices of the Arrow columns (no copy at all)
+    sliced = len(runs) <= max(64, len(df) // 1000)
+
+    def arrow_keep(arr):
+        if not sliced:
+            return arr.filter(mask)
+        chunks = [c for start, end in runs for c in arr.slice(start, end - start).chunks]
+        return pa.chunked_array(chunks, type=arr.type)
+
+    cols, columns, index, attrs = {}, df.columns, df.index, dict(df.attrs)
+    for i, col in enumerate(columns):
+        values = df.iloc[:, 0] if consume else df.iloc[:, i]
+        if consume:
+            del df[df.columns[0]]
+        arr = getattr(values.array, "_pa_array", None)
+        cols[i] = (pd.array(arrow_keep(arr), dtype=values.dtype) if arr is not None
+                   else values.to_numpy()[keep] if isinstance(values.dtype, np.dtype)
+                   else values.array[keep])
+        del values
+    out = pd.DataFrame(cols, index=index[keep])
+    out.columns = columns
+    out.attrs = attrs
+    return out
+
+
+def _drop(df, mask, name, reason, log, examples=None, consume=False):
     mask = pd.Series(mask, index=df.index).fillna(False).astype(bool)
-    if mask.any():
-        log.add(name, reason, "dropped", int(mask.sum()), (examples if examples is not None else df)[mask])
-    return df.loc[~mask]
+    if not mask.any():
+        return df
+    log.add(name, reason, "dropped", int(mask.sum()), (examples if examples is not None else df)[mask])
+    return _keep(df, ~mask.to_numpy(), consume=consume)
 
 
 _NULL_IDS = {"null", "n/a", "na", "nan", "none", "-", "--", "#n/a", "nil", "(null)", "(blank)", "undefined"}
 _ZERO_ID = re.compile(r"0+")  # 0, 000: the placeholder systems write for "no customer" (guest orders)
 
 
+def _is_null_id(v) -> bool:
+    return isinstance(v, str) and bool(v.lower() in _NULL_IDS or _ZERO_ID.fullmatch(v))
+
+
 def _null_like(values) -> pd.Series:
-    """True where an id is null-like in any letter case (NULL, Null, n/A, ...) or all zeros."""
-    uniq = pd.Series(values.unique(), dtype=object).dropna()
-    null = {v for v in uniq if isinstance(v, str) and (v.lower() in _NULL_IDS or _ZERO_ID.fullmatch(v))}
-    return values.isin(null)
+    """True where an id is null-like in any letter case (NULL, Null, n/A, ...) or all zeros.
+
+    Vectorised with Arrow for ASCII values (ASCII lower case is Python's there); the few non-ASCII
+    values are checked one by one in Python.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = _arrow(values)
+    hit = pc.or_(pc.is_in(pc.ascii_lower(arr), value_set=pa.array(sorted(_NULL_IDS))),
+                 pc.match_substring_regex(arr, r"^0+$"))
+    hit = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+    ascii_ = pc.fill_null(pc.string_is_ascii(arr), True).to_numpy(zero_copy_only=False)
+    if not ascii_.all():
+        other = ~ascii_
+        hit[other] = [_is_null_id(v) for v in values.to_numpy(dtype=object)[other]]
+    return pd.Series(hit, index=values.index)
 
 
 def _read_settings(read, name):
@@ -64,21 +124,46 @@ def _read_settings(read, name):
 
 def _trim(raw, name, log):
     """Strip spaces (also non-breaking ones) around every value; each column's count is logged."""
-    out = raw.copy()
+    clean = raw.attrs.pop("unpadded", False)  # what the reader knows has no spaces around values
+    if clean is True:
+        return raw
+    out = raw.copy(deep=False)
     for col in raw.columns:
+        if col in (clean or ()) or not _padded(raw[col]):
+            continue
         uniq = pd.Series(raw[col].unique(), dtype=object)
         padded = uniq[uniq.ne(uniq.str.strip())]
         if len(padded):
-            changed = raw[col].isin(set(padded))
+            changed = pd.Series(_isin(raw[col], padded), index=raw.index)
             log.add(name, f"{col}: spaces around values trimmed (incl. non-breaking spaces)", "fixed",
                     int(changed.sum()), raw.loc[changed])
             out[col] = raw[col].str.strip()
     return out
 
 
+def _padded(values) -> bool:
+    """Whether any value starts or ends with whitespace (Python's ``str.strip`` set; one Arrow pass).
+    ``True`` also when a value is missing (the caller's exact check then decides)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = _arrow(values)
+    if arr.null_count or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return True  # missing values or not text: the exact check of the caller decides
+    trimmed = pc.utf8_trim(arr, characters=_SPACE_CHARS)  # exactly these characters, both ends
+    return bool(pc.any(pc.not_equal(pc.binary_length(trimmed), pc.binary_length(arr))).as_py())
+
+
 def _header_rows(raw, name, log):
     """Drop rows that repeat the header (exports glued together), logged with their lines."""
-    same = raw.eq(pd.Series(list(raw.columns), index=raw.columns)).sum(axis=1)
+    import pyarrow.compute as pc
+
+    if not any(pc.any(pc.equal(_arrow(raw[col]), col)).as_py() for col in raw.columns):
+        return raw  # no value equals its column's name: one Arrow scan per column
+    same = np.zeros(len(raw), dtype=np.int64)
+    for col in raw.columns:  # column by column: a vectorised comparison each
+        same += raw[col].eq(col).to_numpy(dtype=bool, na_value=False)
+    same = pd.Series(same, index=raw.index)
     header = same >= max(1, -(-raw.shape[1] // 2))
     return _drop(raw, header, name, "rows repeating the header row (files glued together) removed", log)
 
@@ -175,12 +260,41 @@ def _plausible(out, df, implausible, path, col):
         raise DataError(path, col, "no row has a plausible date (every date is before the floor or "
                         "after today)", "check the dates of the export, or `read: date_floor:`",
                         df.head())
-    return out.loc[~implausible], df.loc[~implausible]
+    if not implausible.any():
+        return out, df
+    return _keep(out, ~implausible.to_numpy()), _keep(df, ~implausible.to_numpy())
+
+
+def _duplicated(df) -> np.ndarray:
+    """``df.duplicated(keep="first")`` for a large text table, exact.
+
+    DuckDB hashes every row (multithreaded, on the Arrow columns without copying); only rows whose
+    hash occurs twice can be duplicates, and pandas compares those few exactly (missing values equal
+    each other, as in pandas).
+    """
+    import duckdb
+    import pyarrow as pa
+
+    if len(df) < 50_000 or df.shape[1] == 0:
+        return df.duplicated(keep="first").to_numpy()
+    cols = {f"c{i}": _arrow(df.iloc[:, i]) for i in range(df.shape[1])}
+    rows_table = pa.table({**cols, "i": np.arange(len(df))})
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
+        con.register("rows_table", rows_table)
+        rows = con.execute(f"WITH h AS (SELECT i, hash({', '.join(cols)}) AS h FROM rows_table) "
+                           "SELECT i FROM h WHERE h IN (SELECT h FROM h GROUP BY h HAVING count(*) > 1) "
+                           "ORDER BY i").fetchnumpy()["i"]
+    rows = np.asarray(rows, dtype=np.int64)
+    out = np.zeros(len(df), dtype=bool)
+    out[rows[df.iloc[rows].duplicated(keep="first").to_numpy()]] = True
+    return out
 
 
 def _dedupe(df, name, log):
-    dup = df.duplicated(keep="first")
-    return _drop(df, dup, name, "exact duplicate rows (every column equal); first copy kept", log)
+    dup = pd.Series(_duplicated(df), index=df.index)
+    return _drop(df, dup, name, "exact duplicate rows (every column equal); first copy kept", log,
+                 consume=True)  # the loaders rebind their table to the result
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -280,8 +394,22 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
                             "set `observation_end:` to a date within the data, or null for the last "
                             "transaction date")
         out = _drop(out, late, name, f"dated after the observation end {end:%Y-%m-%d}", log,
-                    examples=df.loc[out.index])
-    return out.sort_values(["order_date", "customer_id"], kind="stable")
+                    examples=df if df.index.equals(out.index) else df.loc[out.index])
+    del df  # the text table is no longer needed: free it before the sort copies the result
+    return _sort_by_date_and_id(out)
+
+
+def _sort_by_date_and_id(out):
+    """``out.sort_values(["order_date", "customer_id"], kind="stable")``, by Arrow's stable sort
+    (pandas sorts a million text ids several times slower)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(out) < 100_000 or out["order_date"].isna().any() or out["customer_id"].isna().any():
+        return out.sort_values(["order_date", "customer_id"], kind="stable")
+    keys = pa.table({"d": pa.array(out["order_date"].to_numpy()), "c": _arrow(out["customer_id"])})
+    order = pc.sort_indices(keys, sort_keys=[("d", "ascending"), ("c", "ascending")])
+    return out.take(order.to_numpy())
 
 
 def load_survey(path, columns=None, *, read=None, observation_end=None, exclude=None,
@@ -417,7 +545,7 @@ def load_customers(path, columns=None, *, read=None, exclude=None, log=None) -> 
     if dup.any():
         log.add(name, "customer id listed twice with different details; first row kept", "dropped",
                 int(dup.sum()), df.loc[dup])
-        out, df = out.loc[~dup], df.loc[~dup]
+        out, df = _keep(out, ~dup.to_numpy()), _keep(df, ~dup.to_numpy())
     if "signup_date" in df:
         out["signup_date"], _ = _require_dates(df, "signup_date", path, name, log, read["dayfirst"],
                                                required=False, floor=read["date_floor"])
@@ -512,9 +640,8 @@ def load_all(config=None) -> Dataset:
                             exclude=excl.get("customers"), log=log)
     else:
         cu = pd.DataFrame({"customer_id": pd.Series(dtype="string")})
-    known = set(cu["customer_id"])
     buyers = pd.Index(tx["customer_id"].unique())
-    missing = buyers[~buyers.isin(list(known))].sort_values()
+    missing = buyers[~_isin(buyers, cu["customer_id"])].sort_values()
     if len(missing):
         log.add("customers", "customers with transactions but not in the customer list: added",
                 "fixed", len(missing), pd.DataFrame({"customer_id": missing[:N_EXAMPLES]}))
@@ -522,7 +649,7 @@ def load_all(config=None) -> Dataset:
                        ignore_index=True).sort_values("customer_id", kind="stable")
     cu = cu.reset_index(drop=True)
     linked = sv["customer_id"].notna()
-    unknown = linked & ~sv["customer_id"].isin(set(cu["customer_id"]))
+    unknown = linked & ~pd.Series(_isin(sv["customer_id"], cu["customer_id"]), index=sv.index)
     if inputs.get("transactions") or inputs.get("customers"):  # else there is nothing to link to
         log.add("survey", "responses linked to a customer id found in no other input: kept, unlinked "
                 "for behaviour joins", "flagged", int(unknown.sum()), sv.loc[unknown])

@@ -11,6 +11,11 @@ dates; labelled NPS answers (``"10 - Extremely likely"``). The public parsers (:
 :func:`parse_dates`, :func:`parse_scores`) work on any text Series and parse each distinct value
 once; the private column readers (``_require_dates``, ``_numbers``, ``_coerce_ids``) apply them to
 one column of an export and write what they fixed to the :class:`~helpers.io.quality.QualityLog`.
+
+Speed at scale: a plain UTF-8 CSV is parsed from its bytes by pyarrow's multithreaded reader into
+Arrow text columns (the pandas parser reads every file it declines, with the same result: see
+``_read_fast``); Parquet text columns arrive as Arrow, dates and numbers are formatted once per
+distinct value; dates, numbers and ids are tested and parsed per distinct value.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers.io.quality import DataError, QualityLog
@@ -70,8 +76,9 @@ def _lines(numbers, k=10) -> str:
     return shown + (f" and {len(numbers) - k} more" if len(numbers) > k else "")
 
 
-def _read_text(path: Path, encoding: str, log: QualityLog, name: str) -> str:
-    data = path.read_bytes()
+def _read_text(data: bytes, path: Path, encoding: str, log: QualityLog, name: str) -> str:
+    """The file's text: the configured encoding, else by byte-order mark, else UTF-8 (line by line
+    falling back to cp1252)."""
     if encoding not in (None, "auto"):
         try:
             return data.decode(encoding)
@@ -96,12 +103,22 @@ def _read_text(path: Path, encoding: str, log: QualityLog, name: str) -> str:
         return _decode_lines(data, log, name)
 
 
+def _head_lines(text: str, n: int) -> list:
+    """The first ``n`` lines of ``text`` (``str.splitlines``) without splitting all of it."""
+    size = 1 << 16
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > n or size >= len(text):
+            return lines[:n] if size < len(text) else text.splitlines()[:n]
+        size *= 4
+
+
 def _sniff_sep(text: str) -> str:
-    head = "\n".join(text.splitlines()[:50])
+    head = "\n".join(_head_lines(text, 50))
     try:
         return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
-        first = text.splitlines()[0] if text else ""
+        first = _head_lines(text, 1)[0] if text else ""
         counts = {s: first.count(s) for s in ",;\t|"}
         return max(counts, key=counts.get) if any(counts.values()) else ","
 
@@ -133,21 +150,46 @@ def _format(path: Path, setting, log: QualityLog, name: str) -> str:
 
 def _as_text(df: pd.DataFrame) -> pd.DataFrame:
     """A typed table (Parquet, xlsx) as the text table the CSV reader gives: '' for missing."""
-    out = pd.DataFrame(index=df.index)
+    out = {}
     for col in df.columns:
         s = df[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            if getattr(s.dt, "tz", None) is not None:
-                s = s.dt.tz_localize(None)
-            text = s.dt.strftime("%Y-%m-%d %H:%M:%S").str.removesuffix(" 00:00:00")
-        elif pd.api.types.is_float_dtype(s):
-            whole = s.notna() & (s == s.round()) & (s.abs() < 1e15)
-            text = s.astype(str).where(s.notna(), "")
-            text[whole] = s[whole].astype("int64").astype(str)
+        if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_float_dtype(s):
+            # dates and amounts repeat: format each distinct value once
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            codes, uniques = pd.factorize(s)
+            text = _typed_text(pd.Series(uniques, dtype=s.dtype)).astype("string").fillna("")
+            texts = pa.array(text.tolist() + [""], type=pa.large_string())  # code -1 (missing): ""
+            codes = np.where(codes < 0, len(text), codes)
+            text = pd.Series(pd.array(pc.take(texts, pa.array(codes)), dtype="str"), index=df.index)
         else:
             text = s.astype("string")
-        out[str(col)] = text.astype("string").fillna("").astype(object)
+        out[str(col)] = text.astype("string").fillna("").astype("str")
+    out = pd.DataFrame(out, index=df.index)
+    # dates and numbers written here have no spaces around them: the loader need not trim them
+    out.attrs["unpadded"] = {str(c) for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])
+                             or pd.api.types.is_numeric_dtype(df[c]) and not df[c].dtype == bool}
     return out
+
+
+def _typed_text(s: pd.Series) -> pd.Series:
+    """Dates and floats as an export writes them: ``2024-03-01`` (a time only when there is one),
+    whole numbers without ``.0``."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        if getattr(s.dt, "tz", None) is not None:
+            s = s.dt.tz_localize(None)
+        return s.dt.strftime("%Y-%m-%d %H:%M:%S").str.removesuffix(" 00:00:00")
+    whole = s.notna() & (s == s.round()) & (s.abs() < 1e15)
+    text = s.astype(str).where(s.notna(), "")
+    text[whole] = s[whole].astype("int64").astype(str)
+    return text
+
+
+def _arrow_text(kind):
+    import pyarrow as pa
+
+    return pd.StringDtype("pyarrow", na_value=np.nan) if kind in (pa.string(), pa.large_string()) else None
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -158,7 +200,27 @@ def _read_parquet(path: Path) -> pd.DataFrame:
                         "install the project's dependencies (requirements.lock)") from exc
     try:
         with duckdb.connect() as con:
-            return con.execute("SELECT * FROM read_parquet(?)", [str(path)]).df()
+            con.execute("SET enable_progress_bar = false")
+            try:
+                kinds = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+            except duckdb.Error:  # the error of reading the file, as the user would write it
+                con.execute("SELECT * FROM read_parquet(?)", [str(path)])
+                raise
+            text = [name for name, kind, *_ in kinds if kind == "VARCHAR"]
+            other = [name for name, kind, *_ in kinds if kind != "VARCHAR"]
+
+            source = "'" + str(path).replace("'", "''") + "'"
+
+            def select(names):
+                cols = ", ".join('"' + n.replace('"', '""') + '"' for n in names)
+                return con.sql(f"SELECT {cols} FROM read_parquet({source})")
+            # text columns as Arrow (no Python string per value); the others as DuckDB converts them
+            parts = {}
+            if text:
+                parts.update(select(text).to_arrow_table().to_pandas(types_mapper=_arrow_text).items())
+            if other:
+                parts.update(select(other).df().items())
+            return pd.DataFrame({name: parts[name] for name, *_ in kinds})
     except duckdb.Error as exc:
         raise DataError(path, None, f"not readable as Parquet: {exc}",
                         "export the table again, or as CSV") from exc
@@ -205,12 +267,16 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
         df = _as_text(df)
         df.columns = [str(c).strip() for c in df.columns]
         return df, ","
-    text = _read_text(path, cfg_read.get("encoding", "auto"), log, name)
+    data = path.read_bytes()
+    fast = _read_fast(data, cfg_read, log, name)
+    if fast is not None:
+        return fast
+    text = _read_text(data, path, cfg_read.get("encoding", "auto"), log, name)
     if not text.strip():
         raise DataError(path, None, "the file is empty", "export the data again with a header row")
     sep = cfg_read.get("sep", "auto")
     sep = _sniff_sep(text) if sep in (None, "auto") else sep
-    trailing = len(re.findall(rf"{re.escape(sep)}[ \t]*\r?$", text, flags=re.M))
+    trailing = _trailing(text, sep)
     try:
         # index_col=False: a separator at the end of every line must not shift the columns
         with warnings.catch_warnings(record=True) as caught:
@@ -237,6 +303,133 @@ def _read_csv(path, cfg_read: dict, log: QualityLog, name: str) -> tuple[pd.Data
     # line numbers in the file: header is line 1 (a quoted value may span lines)
     df.index = pd.Index(_record_lines(text, sep, len(df)), name="line")
     return df, sep
+
+
+def _trailing(text: str, sep: str) -> int:
+    """How many lines end with the separator (spaces or tabs after it allowed)."""
+    return len(re.findall(rf"{re.escape(sep)}[ \t]*\r?$", text, flags=re.M))
+
+
+#: Whether plain UTF-8 CSVs are parsed by pyarrow's multithreaded reader (tests switch it off to
+#: compare with the pandas parser, which reads every file the fast reader declines).
+FAST_CSV = True
+
+
+def _utf8_head(body: bytes, lines: int) -> str | None:
+    """The first ``lines`` lines (and the rest of the last one) of UTF-8 ``body`` as text."""
+    end, size = len(body), 1 << 16
+    while size < len(body):
+        cut = body.rfind(b"\n", 0, size)
+        if cut >= 0 and body.count(b"\n", 0, cut + 1) > lines:
+            end = cut + 1
+            break
+        size *= 4
+    try:
+        return body[:end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _read_fast(data: bytes, cfg_read: dict, log: QualityLog, name: str):
+    """``(table, sep)`` for a plain UTF-8 CSV, parsed by pyarrow from the bytes (never decoded as a
+    whole into Python text); None when the file needs the general reader.
+
+    The table is what ``pd.read_csv(dtype=str, keep_default_na=False, skipinitialspace=True)`` of
+    the decoded text gives, indexed by line. Declined: another encoding (byte-order marks of
+    UTF-16/32, NUL bytes, bytes that are not UTF-8), a space or tab after a separator or at a line
+    start (``skipinitialspace``), a separator that is not one character, header names that are blank,
+    repeated or pandas' ``Unnamed:``, any row pyarrow cannot read (too many or too few fields,
+    broken quotes), and a separator closing lines inside values spanning lines.
+    """
+    encoding = cfg_read.get("encoding", "auto")
+    if not FAST_CSV or b"\x00" in data:
+        return None
+    if encoding not in (None, "auto"):
+        try:
+            if codecs.lookup(encoding).name != "utf-8" or data.startswith(codecs.BOM_UTF8):
+                return None
+        except LookupError:
+            return None
+    bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8):] if bom else data
+    if not body[:4096].strip() and not body.strip() or any(data.startswith(b) for b, _ in _BOMS):
+        return None
+    head = _utf8_head(body, 51)
+    if head is None:
+        return None
+    sep = cfg_read.get("sep", "auto")
+    sep = _sniff_sep(head) if sep in (None, "auto") else sep
+    if not isinstance(sep, str) or len(sep) != 1 or sep in " \r\n\"" or ord(sep) > 127:
+        return None
+    df = _parse_simple_csv(body, head, sep)
+    if df is None:
+        return None
+    n = len(df)
+    if body.count(b"\n") + (not body.endswith(b"\n")) == n + 1:
+        # one line per record: as every line had the header's number of fields, none ends with a
+        # separator (that would be an extra empty field)
+        lines = pd.RangeIndex(2, n + 2)
+    else:  # blank lines or values spanning lines: find where records start in the text
+        text = body.decode("utf-8")
+        if _trailing(text, sep):
+            return None
+        lines = _record_lines(text, sep, n)
+    if bom:
+        log.add(name, "UTF-8 byte-order mark removed", "info", 1)
+    df.columns = [str(c).strip() for c in df.columns]
+    df.index = pd.Index(lines, name="line")
+    df.attrs["unpadded"] = _unpadded(body, sep)
+    return df, sep
+
+
+def _parse_simple_csv(body: bytes, head: str, sep: str) -> pd.DataFrame | None:
+    """pyarrow's parse of ``body`` with every column as text, or None (see :func:`_read_fast`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    first = head.split("\n", 1)[0].rstrip("\r")
+    try:
+        names = next(csv.reader([first], delimiter=sep))
+    except (csv.Error, StopIteration):
+        return None
+    if not names or len(set(names)) != len(names) or any(not n.strip() for n in names) or \
+            any(n.startswith(("Unnamed: ", " ", "\t")) for n in names):
+        return None
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                                              escape_char=False, newlines_in_values=b'"' in body,
+                                              ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
+                                                 strings_can_be_null=False, null_values=[],
+                                                 quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if table.column_names != names or not all(pa.types.is_large_string(t) for t in table.schema.types):
+        return None
+    # pandas' skipinitialspace drops spaces after a separator (also before a quote): a no-op unless
+    # some field starts with a space (or a tab, when the tab does not separate); pyarrow keeps them
+    spaces = [c for c in (" ", "\t") if c != sep and c.encode() in body]  # one-byte scans: fast
+    if any(pc.any(pc.starts_with(col, c)).as_py() for col in table.columns for c in spaces):
+        return None
+    return table.to_pandas()
+
+
+#: Python's whitespace: what ``str.strip`` removes around a value.
+_SPACE_CHARS = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
+def _unpadded(body: bytes, sep: str) -> bool:
+    """Whether no value of a CSV can start or end with whitespace: the bytes hold no quote and no
+    byte that starts a whitespace character other than the separator and line ends (one-byte scans,
+    fast; cautious: a ``£`` shares its first byte with the non-breaking space). ``False`` sends each
+    column through the exact check of the loader.
+    """
+    firsts = {c.encode("utf-8")[:1] for c in _SPACE_CHARS if c not in (sep, "\n", "\r")}
+    return not any(b in body for b in firsts | {b'"'})
 
 
 def _record_lines(text: str, sep: str, n: int):
@@ -360,10 +553,10 @@ _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _SERIAL_RANGE = (20000, 80000)
 
 
-def _parse_dates_wide(values: pd.Series, dayfirst=None) -> tuple[pd.Series, pd.Series]:
-    """Parse dates at microsecond resolution (years 1..9999); also return which were serial numbers."""
-    v = values.astype(str)
-    codes, uniques = pd.factorize(v)
+def _parse_dates_wide(values: pd.Series, dayfirst=None, factorized=None) -> tuple[pd.Series, pd.Series]:
+    """Parse dates at microsecond resolution (years 1..9999); also return which were serial numbers.
+    ``factorized``: ``pd.factorize(values.astype(str))`` when the caller has it."""
+    codes, uniques = factorized if factorized is not None else pd.factorize(values.astype(str))
     out, serial = _parse_unique_dates(pd.Series(uniques, dtype=object), dayfirst)
     return (pd.Series(out.to_numpy()[codes], index=values.index, dtype="datetime64[us]"),
             pd.Series(serial.to_numpy()[codes], index=values.index, dtype=bool))
@@ -462,7 +655,11 @@ def parse_scores(values: pd.Series) -> pd.Series:
     >>> parse_scores(pd.Series(["10 - Extremely likely", "7", "", "Not at all likely"])).tolist()
     [10.0, 7.0, nan, 0.0]
     """
-    v = values.astype(str).str.strip()
+    return _by_unique(values.astype(str), _parse_scores)
+
+
+def _parse_scores(values: pd.Series) -> pd.Series:
+    v = values.str.strip()
     num = v.str.extract(_LABEL_SCORE)[0].str.replace(",", ".", regex=False)
     out = pd.to_numeric(num, errors="coerce")
     anchors = v.str.lower().map(_SCORE_ANCHORS)
@@ -472,6 +669,20 @@ def parse_scores(values: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------------------------------------
 # One column of an export, with what was fixed logged
 # ---------------------------------------------------------------------------------------------------
+def _per_value(raw, codes, uniques):
+    """``test(raw)`` computed on the distinct values (``codes, uniques``: ``pd.factorize`` of
+    ``raw.astype(str)``; code -1 is a missing value) and spread back to the rows as a bool Series."""
+    missing = bool((codes < 0).any())
+
+    def apply(test):
+        values = pd.Series(uniques, dtype=raw.dtype)
+        if missing:  # code -1 takes the last entry: the missing value
+            values = pd.concat([values, pd.Series([np.nan], dtype=raw.dtype)], ignore_index=True)
+        hit = pd.Series(test(values)).fillna(False).to_numpy(dtype=bool)
+        return pd.Series(hit[codes], index=raw.index)
+    return apply
+
+
 def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="1990-01-01",
                    ceiling=None):
     """Parse one date column; return (dates, implausible) with implausible dates set to NaT.
@@ -480,8 +691,10 @@ def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="199
     column can hold; the caller drops those rows (required column) or keeps them without a date.
     """
     raw = df[col]
+    codes, uniques = pd.factorize(raw.astype(str))  # dates repeat: test each distinct value once
+    per_value = _per_value(raw, codes, uniques)
     try:
-        wide, serial = _parse_dates_wide(raw, dayfirst)
+        wide, serial = _parse_dates_wide(raw, dayfirst, factorized=(codes, uniques))
     except DateOrderError as exc:
         day_rows = raw.index[raw.isin(exc.dayfirst_values)]
         month_rows = raw.index[raw.isin(exc.monthfirst_values)]
@@ -494,13 +707,15 @@ def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="199
     if serial.any():
         log.add(name, f"{col}: spreadsheet serial numbers read as dates (days since 1899-12-30)",
                 "fixed", int(serial.sum()), df.loc[serial])
-    other = raw.ne("") & ~raw.str.match(r"\d{4}-\d{2}-\d{2}") & ~serial
+    other = per_value(lambda v: v.ne("") & ~v.str.match(r"\d{4}-\d{2}-\d{2}")) & ~serial
     if other.any():
-        first = _dayfirst(raw[other], None if dayfirst in (None, "auto") else dayfirst)
+        first = _dayfirst(pd.Series(raw[other].unique(), dtype=raw.dtype),
+                          None if dayfirst in (None, "auto") else dayfirst)
         log.add(name, f"{col}: dates not in YYYY-MM-DD read as {'day' if first else 'month'}-first "
                 "(decided from the values; set `read: dayfirst:` to force)", "fixed",
                 int(other.sum()), df.loc[other])
-    timed = raw.str.contains(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}.*(?:Z|[+-]\d{2}:?\d{2})$", regex=True)
+    timed = per_value(lambda v: v.str.contains(
+        r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}.*(?:Z|[+-]\d{2}:?\d{2})$", regex=True))
     if timed.any():
         log.add(name, f"{col}: times with a UTC offset read as their local date (the offset is not "
                 "applied)", "info", int(timed.sum()), df.loc[timed])
@@ -539,22 +754,62 @@ def _require_dates(df, col, path, name, log, dayfirst, required=True, floor="199
     return parsed, implausible
 
 
+def _arrow(values: pd.Series):
+    """The Arrow array behind a text column (converted when the column is not Arrow-backed)."""
+    import pyarrow as pa
+
+    arr = getattr(values.array, "_pa_array", None)
+    if arr is None:
+        try:
+            arr = pa.Array.from_pandas(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed Python objects: compare their text
+            arr = pa.Array.from_pandas(values.astype(str).where(values.notna()))
+    return arr
+
+
+def _isin(values, other) -> np.ndarray:
+    """``values.isin(other)`` for text (a Series or Index; missing values never match) through
+    Arrow's hash set: pandas' isin on Arrow text turns every value of ``other`` into a Python
+    object first, seconds for a million ids."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    left = _arrow(pd.Series(values, copy=False))
+    right = _arrow(pd.Series(other, copy=False).astype("str"))
+    if isinstance(right, pa.ChunkedArray):
+        right = right.combine_chunks()
+    hit = pc.is_in(left, value_set=right.cast(left.type), skip_nulls=True)
+    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+
+
+def _contains_any(values: pd.Series, chars: str) -> bool:
+    """Whether any value contains one of ``chars`` (an Arrow scan per character, no Python loop)."""
+    import pyarrow.compute as pc
+
+    arr = _arrow(values)
+    if not any(ch.isascii() for ch in chars) and pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+        return False  # only ASCII text (a fast byte test) cannot hold these characters
+    return any(pc.any(pc.match_substring(arr, ch)).as_py() for ch in chars)
+
+
 def _coerce_ids(df, col, name, log):
     s = df[col].astype("string")
-    excel = s.str.fullmatch(r"\d+\.0")
+    import pyarrow.compute as pc
+
+    ends = pc.any(pc.ends_with(_arrow(s), ".0")).as_py()  # cheap test first
+    excel = s.str.fullmatch(r"\d+\.0") if ends else pd.Series(False, index=s.index)
     if excel.any():
         log.add(name, f"{col}: ids written as decimals by a spreadsheet ('123.0') read as '123'",
                 "fixed", int(excel.sum()), df.loc[excel.fillna(False).astype(bool)])
         s = s.where(~excel.fillna(False), s.str[:-2])
-    joined = "".join(s.dropna().tolist())  # one C-level pass to see whether any id has one
-    if any(ch in joined for ch in "\u00a0\u202f\u2007"):
+    if _contains_any(s, "\u00a0\u202f\u2007"):
         nbsp = s.str.contains("[\u00a0\u202f\u2007]", regex=True).fillna(False).astype(bool)
         log.add(name, f"{col}: non-breaking spaces inside ids read as plain spaces", "fixed",
                 int(nbsp.sum()), df.loc[nbsp])
         s = s.str.replace("[\u00a0\u202f\u2007]", " ", regex=True)
     s = s.replace("", pd.NA)
     if col == "customer_id":
-        uniq = pd.Series(s.dropna().unique(), dtype="string")
+        uniq = pd.Series(pd.array(pc.unique(_arrow(s)).drop_null(), dtype="string"))
         key = uniq.str.upper().str.replace(r"[\s_.-]", "", regex=True)
         shared = uniq[key.duplicated(keep=False)]
         variants = s.isin(set(shared)).fillna(False).astype(bool) if len(shared) else None
@@ -568,14 +823,18 @@ def _coerce_ids(df, col, name, log):
 def _numbers(df, col, path, name, log, sep, decimal_setting, required):
     raw = df[col]
     derived = col in df.attrs.get("derived", ())
-    mark = "." if derived else _decimal_mark(raw, sep, decimal_setting)
+    text = raw.astype(str)
+    codes, uniques = pd.factorize(text)  # amounts repeat: decide and parse each distinct value once
+    distinct = pd.Series(uniques, dtype=text.dtype)
+    mark = "." if derived else _decimal_mark(distinct, sep, decimal_setting)
     if mark == ",":
         log.add(name, f"{col}: decimal commas read as decimal points", "info",
                 int(raw.str.contains(",", regex=False).sum()))
         dotted = raw.str.contains(".", regex=False)
         log.add(name, f"{col}: dots read as thousands separators (every dotted value has groups of "
                 "three digits; decided for the whole column)", "info", int(dotted.sum()), df.loc[dotted])
-    out = parse_numbers(raw, mark)
+    parsed = _parse_numbers(distinct, mark).to_numpy(dtype=float)
+    out = pd.Series(np.append(parsed, np.nan)[codes], index=raw.index, name=raw.name)  # -1: missing
     bad = out.isna() & raw.ne("")
     if bad.any():
         if required:
