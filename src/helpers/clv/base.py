@@ -6,7 +6,8 @@
 - :class:`LifetimeFit`, :class:`SpendFit`: the fitted models every function of the package returns
   and takes, whichever model is behind them.
 - The maximum-likelihood fit: parameters on the log scale, L-BFGS-B (with the analytic gradient when
-  the model has one) and tight tolerances, a Nelder-Mead run from another start to confirm, and
+  the model has one) and tight tolerances, a Nelder-Mead run from another start to confirm when
+  L-BFGS-B did not converge or stopped near the search bound (always with ``confirm=True``), and
   standard errors from a central-difference Hessian of the log-likelihood in the log-parameters
   (turned into natural-scale standard errors by the delta method). Lifetime likelihoods are
   evaluated on the unique ``(frequency, recency, T)`` triples with their counts as weights, so a
@@ -101,9 +102,22 @@ class LifetimeModel(Model):
         """``K(x, tx, T)`` of the conditional expectation."""
         raise NotImplementedError
 
+    #: Whether :meth:`phi` depends on ``x`` (False: evaluated once per unique ``T``).
+    phi_uses_x = True
+
     def phi(self, params, x, T, t):
         """``Phi(t; x, T)`` of the conditional expectation, broadcasting ``x, T`` against ``t``."""
         raise NotImplementedError
+
+    def phi_keys(self, x, T):
+        """The rows :meth:`phi` must be evaluated on: ``(x, T, inv)`` with ``values[inv]`` per row.
+
+        Unique ``(x, T)`` pairs, or unique ``T`` (with ``x`` = 0) when :attr:`phi_uses_x` is False.
+        """
+        if self.phi_uses_x:
+            return _pairs(x, T)
+        uT, inv = np.unique(T, return_inverse=True)
+        return np.zeros_like(uT), uT, inv.ravel()
 
     def conditional_expectation(self, params, x, tx, T, t):
         """Expected repeat purchases in ``(T, T + t]`` given ``(x, tx, T)``."""
@@ -118,7 +132,7 @@ class LifetimeModel(Model):
         """Starting values of the search (natural scale), from the data."""
         raise NotImplementedError
 
-    def fit(self, summary, weights=None, *, time_unit=None, compress=True, confirm=True):
+    def fit(self, summary, weights=None, *, time_unit=None, compress=True, confirm="auto"):
         """Fit this model to a customer summary: a :class:`LifetimeFit` (see ``fit_bgnbd``)."""
         return _fit_lifetime(self, summary, weights, time_unit, compress, confirm)
 
@@ -690,7 +704,13 @@ def _hessian_log(model, theta, d, step=1e-4):
 
 
 def _fit(model, d, theta0, n_unique, time_unit, confirm):
-    """Maximum-likelihood fit of ``model`` (a :class:`Model`) to data ``d``: the fields of a fit."""
+    """Maximum-likelihood fit of ``model`` (a :class:`Model`) to data ``d``: the fields of a fit.
+
+    ``confirm``: True runs the confirming Nelder-Mead always, ``"auto"`` only when L-BFGS-B did not
+    report convergence or stopped near the search bound, False never.
+    """
+    if confirm not in (True, False, "auto"):
+        raise ValueError(f"confirm must be True, False or 'auto'; got {confirm!r}")
     names = list(model.param_names)
     label = model.label
     loglik = model.loglik
@@ -721,7 +741,8 @@ def _fit(model, d, theta0, n_unique, time_unit, confirm):
         diag = {"optimiser": "L-BFGS-B", "message": str(res.message), "n_evaluations": int(res.nfev),
                 "success": bool(res.success)}
         agree = True
-        if confirm:
+        near_bound = bool(np.any(np.abs(res.x) > _LOG_BOUND - _BOUND_MARGIN))
+        if confirm is True or (confirm == "auto" and (not res.success or near_bound)):
             start = np.clip(res.x + 0.3 * (-1.0) ** np.arange(k), -_LOG_BOUND, _LOG_BOUND)
             nm = optimize.minimize(fval, start, method="Nelder-Mead", bounds=bounds,
                                    options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 20000,

@@ -93,7 +93,7 @@ class _BGNBD(LifetimeModel):
 BGNBD = _BGNBD()
 
 
-def fit_bgnbd(summary, weights=None, *, time_unit=None, compress=True, confirm=True):
+def fit_bgnbd(summary, weights=None, *, time_unit=None, compress=True, confirm="auto"):
     """Fit the BG/NBD model (Fader, Hardie & Lee, 2005) by maximum likelihood.
 
     Input: the customer summary (one row per customer). The likelihood is evaluated on the unique
@@ -111,8 +111,10 @@ def fit_bgnbd(summary, weights=None, *, time_unit=None, compress=True, confirm=T
         Unit of ``recency`` and ``T``; recorded so that :func:`customer_value` can check it.
     compress : bool, default True
         Evaluate the likelihood on unique triples. ``False`` evaluates every row (for checking).
-    confirm : bool, default True
-        Re-run the optimisation with Nelder-Mead from another start and warn if the two disagree.
+    confirm : {"auto", True, False}, default "auto"
+        Re-run the optimisation with Nelder-Mead from another start and warn if the two disagree:
+        ``"auto"`` when L-BFGS-B did not report convergence or stopped near the search bound,
+        ``True`` always, ``False`` never.
 
     Returns
     -------

@@ -79,7 +79,7 @@ class _GammaGamma(SpendModel):
 GAMMA_GAMMA = _GammaGamma()
 
 
-def fit_gamma_gamma(summary, weights=None, *, max_abs_corr=0.3, confirm=True):
+def fit_gamma_gamma(summary, weights=None, *, max_abs_corr=0.3, confirm="auto"):
     """Fit the Gamma-Gamma spend model (Fader & Hardie, 2013) on the repeat customers.
 
     Uses customers with ``frequency > 0``; ``monetary_value`` must be the mean value of their repeat
@@ -95,8 +95,10 @@ def fit_gamma_gamma(summary, weights=None, *, max_abs_corr=0.3, confirm=True):
         Non-negative count of customers each row stands for.
     max_abs_corr : float, default 0.3
         Correlation above which the independence assumption is flagged (a rule of thumb).
-    confirm : bool, default True
-        Confirm with Nelder-Mead from another start; warn on disagreement.
+    confirm : {"auto", True, False}, default "auto"
+        Re-run the optimisation with Nelder-Mead from another start and warn if the two disagree:
+        ``"auto"`` when L-BFGS-B did not report convergence or stopped near the search bound,
+        ``True`` always, ``False`` never.
 
     Returns
     -------
