@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import warnings
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -662,7 +663,33 @@ def _triples(x, tx, T):
     ux, utx, uT, _ = _compress(x, tx, T, np.ones(len(x)))
     key = pd.MultiIndex.from_arrays([ux, utx, uT])
     inv = key.get_indexer(pd.MultiIndex.from_arrays([x, tx, T]))
+    ux, utx, uT = (np.array(a, dtype=float) for a in (ux, utx, uT))
+    for a in (ux, utx, uT):  # read-only: their unique pairs may be kept (see _pairs_of)
+        a.flags.writeable = False
     return ux, utx, uT, inv
+
+
+_PAIRS_KEPT = {}  # id of (a, b) -> (weak references to a and b, their unique pairs)
+
+
+def _pairs_of(a, b):
+    """:func:`_pairs` of two arrays, kept for read-only arrays that own their data (the triples of
+    :func:`_triples`), so that a model evaluated on the same triples for many parameter draws finds
+    the unique pairs once. Other arrays are paired each time."""
+    if not all(isinstance(v, np.ndarray) and not v.flags.writeable and v.base is None
+               for v in (a, b)):
+        return _pairs(a, b)
+    key = (id(a), id(b))
+    kept = _PAIRS_KEPT.get(key)
+    if kept is not None and kept[0]() is a and kept[1]() is b:
+        return kept[2]
+    out = _pairs(a, b)
+    for k in [k for k, v in _PAIRS_KEPT.items() if v[0]() is None or v[1]() is None]:
+        del _PAIRS_KEPT[k]  # arrays that are gone
+    if len(_PAIRS_KEPT) >= 16:
+        _PAIRS_KEPT.pop(next(iter(_PAIRS_KEPT)))
+    _PAIRS_KEPT[key] = (weakref.ref(a), weakref.ref(b), out)
+    return out
 
 
 def _purchase_rate(x, T, w):

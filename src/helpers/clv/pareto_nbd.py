@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from helpers.clv.base import LifetimeModel, _fit_lifetime, _pairs, _purchase_rate
+from helpers.clv.base import LifetimeModel, _fit_lifetime, _pairs, _pairs_of, _purchase_rate
 
 __all__ = ["PARETO_NBD", "fit_pareto_nbd"]
 
@@ -46,12 +46,15 @@ def _pareto_log_a0(params, x, tx, T):
     (beta+t)^(r+s+x). Both are the same function (Euler's transformation); the branch keeps the
     argument of 2F1 in [0, 1).
     """
+    x0, tx0, T0 = x, tx, T
     x, tx, T = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(tx, dtype=float),
                                    np.asarray(T, dtype=float))
     if x.ndim == 1 and x.size > _PAIRS_FROM:
         # the two 2F1 terms depend on (x, tx) and (x, T): evaluate once per unique pair (customers
         # share pairs far more often than triples), then gather
-        (xa, ta, ia), (xb, tb, ib) = _pairs(x, tx), _pairs(x, T)
+        xk, txk, Tk = (a0 if isinstance(a0, np.ndarray) and a0.shape == x.shape and a0.dtype == float
+                       else a for a0, a in ((x0, x), (tx0, tx), (T0, T)))
+        (xa, ta, ia), (xb, tb, ib) = _pairs_of(xk, txk), _pairs_of(xk, Tk)
         return _log_diff(_pareto_log_term(params, xa, ta)[ia], _pareto_log_term(params, xb, tb)[ib])
     return _log_diff(_pareto_log_term(params, x, tx), _pareto_log_term(params, x, T))
 
