@@ -95,18 +95,30 @@ def test_value_draws_reused_for_another_grouping_equal_a_fresh_computation(cdnow
     pd.testing.assert_frame_equal(other.table, alone.table)
 
 
+@pytest.fixture(scope="module")
+def many_rows():
+    """30,000 simulated customers with continuous times: every triple is unique (> 20,000 rows)."""
+    rng = np.random.default_rng(4)
+    return clv.simulate_bgnbd(30_000, r=0.25, alpha=4.4, a=0.8, b=2.4, T=rng.uniform(10, 78, 30_000),
+                              seed=4)
+
+
 @pytest.mark.parametrize("fit", [clv.fit_pareto_nbd, clv.fit_bgnbd])
-def test_confirm_auto_skips_nelder_mead_after_convergence_with_the_same_estimates(cdnow, fit):
-    auto = fit(cdnow, time_unit="W")
-    always = fit(cdnow, time_unit="W", confirm=True)
+def test_confirm_auto_skips_nelder_mead_on_many_rows_with_the_same_estimates(many_rows, fit):
+    auto = fit(many_rows, time_unit="W")
+    assert auto.n_unique > 20_000
+    always = fit(many_rows, time_unit="W", confirm=True)
     assert "confirm" not in auto.diagnostics and auto.diagnostics["success"] and auto.converged
     assert always.diagnostics["confirm"]["max_abs_log_param_diff"] < 1e-3
     np.testing.assert_allclose(auto.params, always.params, rtol=1e-4)
     np.testing.assert_allclose(auto.se, always.se, rtol=1e-2)
 
 
+def test_confirm_auto_confirms_on_few_rows(cdnow):
+    assert clv.fit_bgnbd(cdnow).diagnostics["confirm"]["optimiser"] == "Nelder-Mead"
+
+
 def test_confirm_choices(cdnow):
     assert "confirm" not in clv.fit_bgnbd(cdnow, confirm=False).diagnostics
-    assert clv.fit_bgnbd(cdnow, confirm=True).diagnostics["confirm"]["optimiser"] == "Nelder-Mead"
     with pytest.raises(ValueError, match="confirm must be True, False or 'auto'"):
         clv.fit_bgnbd(cdnow, confirm="yes")

@@ -6,8 +6,9 @@
 - :class:`LifetimeFit`, :class:`SpendFit`: the fitted models every function of the package returns
   and takes, whichever model is behind them.
 - The maximum-likelihood fit: parameters on the log scale, L-BFGS-B (with the analytic gradient when
-  the model has one) and tight tolerances, a Nelder-Mead run from another start to confirm when
-  L-BFGS-B did not converge or stopped near the search bound (always with ``confirm=True``), and
+  the model has one) and tight tolerances, a Nelder-Mead run from another start to confirm (by
+  default on fewer than 20,000 unique rows, or when L-BFGS-B did not converge or stopped near the
+  search bound; always with ``confirm=True``), and
   standard errors from a central-difference Hessian of the log-likelihood in the log-parameters
   (turned into natural-scale standard errors by the delta method). Lifetime likelihoods are
   evaluated on the unique ``(frequency, recency, T)`` triples with their counts as weights, so a
@@ -39,6 +40,7 @@ _DAYS_PER_YEAR = 365.25
 _LOG_BOUND = 20.0  # every parameter is searched in [exp(-20), exp(20)] = [2.1e-9, 4.9e8]
 _BOUND_MARGIN = 1.0  # a parameter within this distance (log scale) of a bound is reported
 _AGREE_TOL = 1e-3  # two optimisers agree when log-parameters differ by less (0.1 % relative)
+_CONFIRM_BELOW = 20_000  # confirm="auto" always confirms below this many likelihood rows (cheap there)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -733,8 +735,9 @@ def _hessian_log(model, theta, d, step=1e-4):
 def _fit(model, d, theta0, n_unique, time_unit, confirm):
     """Maximum-likelihood fit of ``model`` (a :class:`Model`) to data ``d``: the fields of a fit.
 
-    ``confirm``: True runs the confirming Nelder-Mead always, ``"auto"`` only when L-BFGS-B did not
-    report convergence or stopped near the search bound, False never.
+    ``confirm``: True runs the confirming Nelder-Mead always, ``"auto"`` when L-BFGS-B did not report
+    convergence or stopped near the search bound, or the likelihood has fewer than
+    :data:`_CONFIRM_BELOW` rows (where it costs little), False never.
     """
     if confirm not in (True, False, "auto"):
         raise ValueError(f"confirm must be True, False or 'auto'; got {confirm!r}")
@@ -769,7 +772,8 @@ def _fit(model, d, theta0, n_unique, time_unit, confirm):
                 "success": bool(res.success)}
         agree = True
         near_bound = bool(np.any(np.abs(res.x) > _LOG_BOUND - _BOUND_MARGIN))
-        if confirm is True or (confirm == "auto" and (not res.success or near_bound)):
+        if confirm is True or (confirm == "auto" and (not res.success or near_bound
+                                                      or n_unique < _CONFIRM_BELOW)):
             start = np.clip(res.x + 0.3 * (-1.0) ** np.arange(k), -_LOG_BOUND, _LOG_BOUND)
             nm = optimize.minimize(fval, start, method="Nelder-Mead", bounds=bounds,
                                    options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 20000,

@@ -113,8 +113,8 @@ def fit_bgnbd(summary, weights=None, *, time_unit=None, compress=True, confirm="
         Evaluate the likelihood on unique triples. ``False`` evaluates every row (for checking).
     confirm : {"auto", True, False}, default "auto"
         Re-run the optimisation with Nelder-Mead from another start and warn if the two disagree:
-        ``"auto"`` when L-BFGS-B did not report convergence or stopped near the search bound,
-        ``True`` always, ``False`` never.
+        ``"auto"`` on fewer than 20,000 unique rows, or when L-BFGS-B did not report convergence
+        or stopped near the search bound; ``True`` always, ``False`` never.
 
     Returns
     -------

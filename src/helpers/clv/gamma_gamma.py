@@ -97,8 +97,8 @@ def fit_gamma_gamma(summary, weights=None, *, max_abs_corr=0.3, confirm="auto"):
         Correlation above which the independence assumption is flagged (a rule of thumb).
     confirm : {"auto", True, False}, default "auto"
         Re-run the optimisation with Nelder-Mead from another start and warn if the two disagree:
-        ``"auto"`` when L-BFGS-B did not report convergence or stopped near the search bound,
-        ``True`` always, ``False`` never.
+        ``"auto"`` on fewer than 20,000 unique rows, or when L-BFGS-B did not report convergence
+        or stopped near the search bound; ``True`` always, ``False`` never.
 
     Returns
     -------

@@ -139,8 +139,8 @@ def fit_pareto_nbd(summary, weights=None, *, time_unit=None, compress=True, conf
         Evaluate the likelihood on unique ``(frequency, recency, T)`` triples.
     confirm : {"auto", True, False}, default "auto"
         Re-run the optimisation with Nelder-Mead from another start and warn if the two disagree:
-        ``"auto"`` when L-BFGS-B did not report convergence or stopped near the search bound,
-        ``True`` always, ``False`` never.
+        ``"auto"`` on fewer than 20,000 unique rows, or when L-BFGS-B did not report convergence
+        or stopped near the search bound; ``True`` always, ``False`` never.
 
     Returns
     -------
