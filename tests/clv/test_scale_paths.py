@@ -122,3 +122,16 @@ def test_confirm_choices(cdnow):
     assert "confirm" not in clv.fit_bgnbd(cdnow, confirm=False).diagnostics
     with pytest.raises(ValueError, match="confirm must be True, False or 'auto'"):
         clv.fit_bgnbd(cdnow, confirm="yes")
+
+
+@pytest.mark.parametrize("n", [100, 19_999, 20_000, 60_000])
+def test_weighted_sum_without_blas_equals_the_exact_sum(n):
+    import math
+
+    from helpers.clv.base import _dot
+    rng = np.random.default_rng(n)
+    a, b = rng.random(n) * 10, rng.normal(size=n) * 100
+    exact = math.fsum((a * b).tolist())  # exactly rounded sum of the (rounded) products
+    assert _dot(a, b) == pytest.approx(exact, rel=1e-12)
+    if n < 20_000:
+        assert _dot(a, b) == a @ b  # small data: the former product, to the last bit

@@ -694,6 +694,18 @@ def _pairs_of(a, b):
     return out
 
 
+def _dot(a, b):
+    """Sum of ``a * b`` over two 1-D arrays; without BLAS from :data:`_CONFIRM_BELOW` rows on.
+
+    ``a @ b`` and ``np.vdot`` call the threaded BLAS, whose worker threads wake and spin on every
+    call: on two busy cores a likelihood evaluation over 53,000 rows took 15 ms instead of 5. Below
+    that size ``a @ b`` is kept, so the fits of small data sets stay the same to the last bit.
+    """
+    if len(a) < _CONFIRM_BELOW:
+        return a @ b
+    return np.einsum("i,i->", a, b)
+
+
 def _purchase_rate(x, T, w):
     """Repeat purchases per unit of time over all customers (a starting value for the rates)."""
     return max(w @ x / max(w @ T, 1e-12), 1e-6)

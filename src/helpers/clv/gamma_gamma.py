@@ -13,7 +13,8 @@ import warnings
 import numpy as np
 from scipy import special, stats
 
-from helpers.clv.base import SpendFit, SpendModel, _check_weights, _examples, _fit, _summary_arrays
+from helpers.clv.base import (SpendFit, SpendModel, _check_weights, _dot, _examples, _fit,
+                              _summary_arrays)
 
 __all__ = ["GAMMA_GAMMA", "fit_gamma_gamma"]
 
@@ -62,13 +63,14 @@ class _GammaGamma(SpendModel):
         A = special.gammaln(p * ux + q) - special.gammaln(p * ux) - special.gammaln(q) + q * np.log(g)
         denom = g + d.x * d.m
         L = np.log(denom)
-        ll = Wx @ A + p * d.S_xlm - d.S_lm + p * d.S_xlx - d.w @ ((p * d.x + q) * L)
+        ll = _dot(Wx, A) + p * d.S_xlm - d.S_lm + p * d.S_xlx - _dot(d.w, (p * d.x + q) * L)
         if not grad:
             return ll, None
         dg = special.digamma
-        g_p = Wx @ (ux * (dg(p * ux + q) - dg(p * ux))) + d.S_xlm + d.S_xlx - d.w @ (d.x * L)
-        g_q = Wx @ (dg(p * ux + q) - dg(q) + np.log(g)) - d.w @ L
-        g_g = d.N * q / g - d.w @ ((p * d.x + q) / denom)
+        g_p = (_dot(Wx, ux * (dg(p * ux + q) - dg(p * ux))) + d.S_xlm + d.S_xlx
+               - _dot(d.w, d.x * L))
+        g_q = _dot(Wx, dg(p * ux + q) - dg(q) + np.log(g)) - _dot(d.w, L)
+        g_g = d.N * q / g - _dot(d.w, (p * d.x + q) / denom)
         return ll, np.array([g_p, g_q, g_g])
 
     def start(self, m, w):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from helpers.clv.base import LifetimeModel, _fit_lifetime, _pairs, _pairs_of, _purchase_rate
+from helpers.clv.base import LifetimeModel, _dot, _fit_lifetime, _pairs, _pairs_of, _purchase_rate
 
 __all__ = ["PARETO_NBD", "fit_pareto_nbd"]
 
@@ -109,7 +109,7 @@ class _ParetoNBD(LifetimeModel):
         l1 = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
         log_a0 = _log_diff(_pareto_log_term(params, xa, ta)[ia], _pareto_log_term(params, xb, tb)[ib])
         l2 = np.log(s) - np.log(r + s + x) + log_a0
-        ll = d.Wx @ A + d.w @ np.logaddexp(l1, l2)
+        ll = _dot(d.Wx, A) + _dot(d.w, np.logaddexp(l1, l2))
         return ll, None
 
     def start(self, x, tx, T, w):
