@@ -279,9 +279,19 @@ def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=Non
                          f"{p2.shape[1]} and {l2.shape[1]}")
     counts = np.zeros((len(p2), len(GROUPS)))
     fixed = {}  # the split of an axis that is the same in every draw, over all customers
+    block = {}  # a block of draws, one contiguous row per draw (columns of a C-ordered matrix are slow)
+
+    def column(m, name, j):
+        if m.shape[1] == 1:
+            return m[:, 0].astype(float)
+        b0 = j - j % 16
+        if block.get(name, (None,))[0] != b0:
+            block[name] = (b0, np.ascontiguousarray(m[:, b0:b0 + 16].T))
+        return block[name][1][j - b0].astype(float)
+
     for j in range(k):
-        pj = p2[:, min(j, p2.shape[1] - 1)].astype(float)
-        lj = l2[:, min(j, l2.shape[1] - 1)].astype(float)
+        pj = column(p2, "profit", j)
+        lj = column(l2, "loyalty", j)
         ok = np.isfinite(pj) & np.isfinite(lj)
         if not ok.any():
             continue
