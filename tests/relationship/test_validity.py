@@ -172,3 +172,22 @@ def test_model_check_against_the_fits_by_hand_and_with_a_reused_fit(cdnow_tx):
         pd.testing.assert_frame_equal(reused[name], by_hand[name], rtol=1e-10)
     with pytest.raises(ValueError, match="models must be among"):
         model_check(cdnow_tx, "1997-09-30", models=("weibull",))
+
+
+def test_model_check_split_from_the_two_fits_equals_calibration_holdout(cdnow_tx):
+    from helpers import clv
+    from helpers.relationship import customer_relationships, model_check
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "heavy tie", UserWarning)
+        at_cut = customer_relationships(cdnow_tx, "1997-09-30", n_boot=0)
+        at_end = customer_relationships(cdnow_tx, "1998-06-30", n_boot=0)
+    cal, hold, length = clv.calibration_holdout(cdnow_tx, "1997-09-30", "1998-06-30")
+    cal2, hold2, length2, checks = model_check(cdnow_tx, "1997-09-30", "1998-06-30",
+                                               relationships=at_cut, current=at_end)
+    pd.testing.assert_frame_equal(cal2, cal)
+    pd.testing.assert_series_equal(hold2, hold)
+    assert hold2.attrs == hold.attrs and length2 == length
+    by_hand = clv.holdout_table(cal, hold, clv.fit_bgnbd(cal, time_unit="W"), length)
+    pd.testing.assert_frame_equal(checks["bgnbd"], by_hand)
+    with pytest.raises(ValueError, match="not as of observation_end"):
+        model_check(cdnow_tx, "1997-09-30", "1998-05-31", relationships=at_cut, current=at_end)

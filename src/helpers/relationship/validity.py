@@ -280,7 +280,7 @@ def _check_at_cut(relationships, cut, settings):
 
 
 def model_check(transactions, cut, observation_end=None, *, models=("pareto_nbd", "bgnbd"),
-                time_unit="W", relationships=None, max_frequency=7):
+                time_unit="W", relationships=None, current=None, max_frequency=7):
     """Each lifetime model fitted up to ``cut`` against the purchases after it (FHL 2005, Figure 5).
 
     :func:`helpers.clv.calibration_holdout` splits the transactions at ``cut``; each model of
@@ -305,6 +305,11 @@ def model_check(transactions, cut, observation_end=None, *, models=("pareto_nbd"
     relationships : Relationships, optional
         Fitted as of ``cut``; its lifetime model is reused when it is one of ``models`` and was
         fitted in ``time_unit``.
+    current : Relationships, optional
+        :func:`customer_relationships` as of ``observation_end`` (e.g. the run's shared result).
+        With ``relationships`` in the same ``time_unit``, the calibration summary and the holdout
+        counts are taken from their two summaries (the same numbers as
+        :func:`helpers.clv.calibration_holdout`, without querying the transactions again).
     max_frequency : int, default 7
         Highest calibration-frequency bucket of the tables.
 
@@ -348,11 +353,38 @@ def model_check(transactions, cut, observation_end=None, *, models=("pareto_nbd"
         rel = _check_at_cut(relationships, cut, {})
         if rel.settings["time_unit"] == time_unit:
             reuse[rel.settings["model"]] = rel.lifetime
-    calibration, holdout, length = clv.calibration_holdout(transactions, cut, observation_end,
-                                                           time_unit=time_unit)
+    end = pd.Timestamp(observation_end if observation_end is not None
+                       else transactions["order_date"].max()).normalize()
+    if current is not None and relationships is not None and reuse:
+        if not isinstance(current, Relationships):
+            raise TypeError(f"current must come from customer_relationships; got "
+                            f"{type(current).__name__}")
+        at = pd.Timestamp(current.settings["observation_end"]).normalize()
+        if at != end:
+            raise ValueError(f"current is as of {at.date()}, not as of observation_end "
+                             f"({end.date()})")
+    if current is not None and reuse and current.settings["time_unit"] == time_unit:
+        calibration, holdout, length = _split_from(relationships, current, cut, end, time_unit)
+    else:
+        calibration, holdout, length = clv.calibration_holdout(transactions, cut, end,
+                                                               time_unit=time_unit)
     checks = {}
     for name in models:
         fit = reuse.get(name) or clv.LIFETIME_MODELS[name].fit(calibration, time_unit=time_unit)
         checks[name] = clv.holdout_table(calibration, holdout, fit, length,
                                          max_frequency=max_frequency)
     return calibration, holdout, length, checks
+
+
+def _split_from(at_cut, at_end, cut, end, time_unit):
+    """What :func:`helpers.clv.calibration_holdout` gives, from the summaries of two fits."""
+    cut = pd.Timestamp(cut).normalize()
+    if not cut < end:
+        raise ValueError(f"calibration_end ({cut:%Y-%m-%d}) must be before observation_end "
+                         f"({end:%Y-%m-%d}); choose an earlier split date")
+    cal = at_cut.summary.drop(columns=["repeat_profit"], errors="ignore")
+    full = at_end.summary
+    holdout = (full["frequency"].reindex(cal.index) - cal["frequency"]).astype("int64")
+    holdout.name = "holdout_purchases"
+    holdout.attrs["new_in_holdout"] = int((cal.index.get_indexer(full.index) < 0).sum())
+    return cal, holdout, (end - cut).days / DAYS_PER_UNIT[time_unit]
