@@ -9,7 +9,17 @@ bundled-sample generator (:func:`helpers.sample.generate`) at its default 5,000 
 ``--n`` customers. Prints wall time of the whole call and of the two projections alone, and checks
 that both paths give the same table.
 
-Run: ``PYTHONPATH=src python benchmarks/bench_projection.py [--n 100000]``. Not part of the tests.
+With ``--config`` (a run configuration, e.g. the generator's ``--pipeline`` output) it instead times
+the relationship work of one report run step by step, as report 03 and the shared results do it:
+the loading, ``customer_relationships`` (200 draws), ``customer_view`` (which reuses the value
+draws), the fit as of the holdout split (no draws; shared by the model check, the loyalty check and
+the earlier snapshot), ``calibration_holdout``, each lifetime fit on the calibration period,
+``model_check`` and ``holdout_validity`` reusing the fits at the split and at the end; wall and CPU time per step,
+the load average, the unique triples and pairs, and the peak resident memory.
+
+Run: ``PYTHONPATH=src python benchmarks/bench_projection.py [--n 100000]`` or
+``PYTHONPATH=src python benchmarks/bench_projection.py --config /tmp/shop1m/config.yml``. Not part of
+the tests.
 """
 
 from __future__ import annotations
@@ -123,13 +133,64 @@ def transactions_of(n, tmp):
     return load_transactions(path)
 
 
+def step(label, f):
+    """Run ``f`` and print its wall and CPU time."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = f()
+    print(f"  {label:<44} wall {time.perf_counter() - w0:8.2f} s   cpu {time.process_time() - c0:8.2f} s",
+          flush=True)
+    return out
+
+
+def flow(config, holdout_weeks=26):
+    """Time the relationship steps of one report run on a run configuration (see the module text)."""
+    import os
+    import resource
+
+    from helpers import cache, data
+    from helpers.actions import customer_view
+    from helpers.clv.base import _pairs, _triples
+    from helpers.relationship import holdout_validity, model_check
+
+    print(f"{config}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    ds = step("load the data", lambda: cache.shared(config, folder=None).get("data"))
+    tx, end = ds.transactions, ds.observation_end
+    settings = data.section_settings(ds.config, "relationship", customer_relationships,
+                                     skip=("transactions", "observation_end"), with_defaults=True)
+    split = end - pd.Timedelta(weeks=holdout_weeks)
+    rel = step("customer_relationships (200 draws)", lambda: customer_relationships(tx, end, **settings))
+    x, tx_, T = (rel.summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    ux, utx, uT, _ = _triples(x, tx_, T)
+    print(f"  {len(x):,} customers, {len(ux):,} unique (frequency, recency, T) triples, "
+          f"{len(_pairs(ux, utx)[0]):,} (frequency, recency) and {len(_pairs(ux, uT)[0]):,} "
+          f"(frequency, T) pairs, {len(np.unique(uT)):,} values of T")
+    step("customer_view", lambda: customer_view(ds, relationships=rel))
+    at = step("customer_relationships at the split (no draws)",
+              lambda: customer_relationships(tx, split, **{**settings, "n_boot": 0}))
+    cal, _, _ = step("calibration_holdout", lambda: clv.calibration_holdout(tx, split, end, time_unit="W"))
+    for name in ("pareto_nbd", "bgnbd"):
+        fit = step(f"fit {name} on the calibration period",
+                   lambda: clv.LIFETIME_MODELS[name].fit(cal, time_unit="W"))
+        print(f"    {fit.n_unique:,} likelihood rows, {fit.diagnostics['n_evaluations']} evaluations, "
+              f"confirmed: {'confirm' in fit.diagnostics}")
+    step("model_check (reusing both fits, as 03 does)",
+         lambda: model_check(tx, split, end, relationships=at, current=rel))
+    step("holdout_validity (reusing the fit at the split)",
+         lambda: holdout_validity(tx, split, end, relationships=at))
+    print(f"  peak resident memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="customers of the large data set")
     ap.add_argument("--n-boot", type=int, default=200)
     ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--config", help="time the relationship steps of a report run on this config")
     a = ap.parse_args()
     warnings.simplefilter("ignore")
+    if a.config:
+        flow(a.config)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         bench("sample (5,000 customers)", transactions_of(5000, tmp), a.n_boot)
         if not a.skip_large:

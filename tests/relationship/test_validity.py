@@ -135,3 +135,59 @@ def test_bad_input(cdnow_tx):
         holdout_validity(cdnow_tx, "1997-09-30", n_boot=10)
     with pytest.raises(ValueError, match="no purchase up to the cut"):
         holdout_validity(cdnow_tx, "1990-01-01")
+
+
+def test_reusing_a_fit_as_of_the_cut_gives_the_same_check(check, cdnow_tx):
+    from helpers.relationship import customer_relationships
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "heavy tie", UserWarning)
+        at_cut = customer_relationships(cdnow_tx, "1997-09-30", n_boot=0)
+        again = holdout_validity(cdnow_tx, "1997-09-30", "1998-06-30", relationships=at_cut)
+    pd.testing.assert_frame_equal(again.measures, check.measures)
+    pd.testing.assert_frame_equal(again.groups, check.groups)
+    with pytest.raises(ValueError, match="not as of the cut"):
+        holdout_validity(cdnow_tx, "1997-10-31", "1998-06-30", relationships=at_cut)
+    with pytest.raises(ValueError, match="give either relationships or settings"):
+        holdout_validity(cdnow_tx, "1997-09-30", relationships=at_cut, cutoff=0.4)
+    with pytest.raises(TypeError, match="must come from customer_relationships"):
+        holdout_validity(cdnow_tx, "1997-09-30", relationships=at_cut.table)
+
+
+def test_model_check_against_the_fits_by_hand_and_with_a_reused_fit(cdnow_tx):
+    from helpers import clv
+    from helpers.relationship import customer_relationships, model_check
+    cal, hold, length = clv.calibration_holdout(cdnow_tx, "1997-09-30", "1998-06-30")
+    by_hand = {name: clv.holdout_table(cal, hold, fit(cal, time_unit="W"), length)
+               for name, fit in (("pareto_nbd", clv.fit_pareto_nbd), ("bgnbd", clv.fit_bgnbd))}
+    cal2, hold2, length2, checks = model_check(cdnow_tx, "1997-09-30", "1998-06-30")
+    assert length2 == length == 39.0 and list(checks) == ["pareto_nbd", "bgnbd"]
+    pd.testing.assert_frame_equal(cal2, cal)
+    for name in by_hand:
+        pd.testing.assert_frame_equal(checks[name], by_hand[name])
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "heavy tie", UserWarning)
+        at_cut = customer_relationships(cdnow_tx, "1997-09-30", n_boot=0)
+    reused = model_check(cdnow_tx, "1997-09-30", "1998-06-30", relationships=at_cut)[3]
+    for name in by_hand:  # the Pareto/NBD fit of the relationships is the calibration fit
+        pd.testing.assert_frame_equal(reused[name], by_hand[name], rtol=1e-10)
+    with pytest.raises(ValueError, match="models must be among"):
+        model_check(cdnow_tx, "1997-09-30", models=("weibull",))
+
+
+def test_model_check_split_from_the_two_fits_equals_calibration_holdout(cdnow_tx):
+    from helpers import clv
+    from helpers.relationship import customer_relationships, model_check
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "heavy tie", UserWarning)
+        at_cut = customer_relationships(cdnow_tx, "1997-09-30", n_boot=0)
+        at_end = customer_relationships(cdnow_tx, "1998-06-30", n_boot=0)
+    cal, hold, length = clv.calibration_holdout(cdnow_tx, "1997-09-30", "1998-06-30")
+    cal2, hold2, length2, checks = model_check(cdnow_tx, "1997-09-30", "1998-06-30",
+                                               relationships=at_cut, current=at_end)
+    pd.testing.assert_frame_equal(cal2, cal)
+    pd.testing.assert_series_equal(hold2, hold)
+    assert hold2.attrs == hold.attrs and length2 == length
+    by_hand = clv.holdout_table(cal, hold, clv.fit_bgnbd(cal, time_unit="W"), length)
+    pd.testing.assert_frame_equal(checks["bgnbd"], by_hand)
+    with pytest.raises(ValueError, match="not as of observation_end"):
+        model_check(cdnow_tx, "1997-09-30", "1998-05-31", relationships=at_cut, current=at_end)

@@ -22,9 +22,12 @@ customer, indexed by ``customer_id``), in the definitions of the ``lifetimes`` p
 :func:`convert_time_unit` and :data:`DAYS_PER_UNIT`); rates such as ``alpha`` and ``beta`` scale with it.
 
 The fits are plain maximum likelihood with scipy: parameters on the log scale, L-BFGS-B with analytic
-gradients (BG/NBD, Gamma-Gamma) and tight tolerances, a Nelder-Mead run from another start to confirm,
-and standard errors from a central-difference Hessian of the log-likelihood in the log-parameters
-(turned into natural-scale standard errors by the delta method). The likelihoods are evaluated on the
+gradients (BG/NBD, Gamma-Gamma) and tight tolerances, a Nelder-Mead run from another start to confirm
+(on fewer than 20,000 unique rows, or when L-BFGS-B did not converge or stopped near a bound;
+``confirm=True``: always), and standard errors from a central-difference Hessian of the
+log-likelihood in the log-parameters (turned into natural-scale standard errors by the delta
+method). The likelihoods are evaluated on the unique
+``(frequency, recency, T)`` triples with their counts as weights, so a million customers take
 seconds (``benchmarks/bench_clv.py``). On the CDNOW sample they reproduce the published estimates
 (``tests/clv/``). Own code rather than a library: ``lifetimes`` is archived and parts of it
 break under pandas 3, ``btyd`` does not import with numpy 2, and ``pymc-marketing`` adds a large

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from helpers.clv.base import LifetimeModel, _fit_lifetime, _purchase_rate
+from helpers.clv.base import LifetimeModel, _dot, _fit_lifetime, _purchase_rate
 
 __all__ = ["BGNBD", "fit_bgnbd", "simulate_bgnbd"]
 
@@ -65,19 +65,19 @@ class _BGNBD(LifetimeModel):
         l1 = -rx * lT
         l2 = np.where(d.pos, np.log(a) - np.log(b + d.inv_b)[d.ix] - rx * ltx, -np.inf)
         lse = np.logaddexp(l1, l2)
-        ll = d.Wx @ A + d.w @ lse
+        ll = _dot(d.Wx, A) + _dot(d.w, lse)
         if not grad:
             return ll, None
         w2 = np.exp(l2 - lse)
         w1 = np.exp(l1 - lse)
         dg = special.digamma
-        g_r = d.Wx @ (dg(r + ux) - dg(r) + np.log(alpha)) - d.w @ (w1 * lT + w2 * ltx)
+        g_r = _dot(d.Wx, dg(r + ux) - dg(r) + np.log(alpha)) - _dot(d.w, w1 * lT + w2 * ltx)
         inv_T = (1 / (alpha + d.uT))[d.iT]
         inv_tx = (1 / (alpha + d.utx))[d.itx]
-        g_alpha = d.N * r / alpha - d.w @ (rx * (w1 * inv_T + w2 * inv_tx))
-        g_a = d.Wx @ (dg(a + b) - dg(a + b + ux)) + (d.w @ w2) / a
-        g_b = (d.Wx @ (dg(b + ux) - dg(a + b + ux) - dg(b) + dg(a + b))
-               - d.w @ (w2 / (b + d.inv_b[d.ix])))
+        g_alpha = d.N * r / alpha - _dot(d.w, rx * (w1 * inv_T + w2 * inv_tx))
+        g_a = _dot(d.Wx, dg(a + b) - dg(a + b + ux)) + _dot(d.w, w2) / a
+        g_b = (_dot(d.Wx, dg(b + ux) - dg(a + b + ux) - dg(b) + dg(a + b))
+               - _dot(d.w, w2 / (b + d.inv_b[d.ix])))
         return ll, np.array([g_r, g_alpha, g_a, g_b])
 
     def start(self, x, tx, T, w):
@@ -93,7 +93,7 @@ class _BGNBD(LifetimeModel):
 BGNBD = _BGNBD()
 
 
-def fit_bgnbd(summary, weights=None, *, time_unit=None, compress=True, confirm=True):
+def fit_bgnbd(summary, weights=None, *, time_unit=None, compress=True, confirm="auto"):
     """Fit the BG/NBD model (Fader, Hardie & Lee, 2005) by maximum likelihood.
 
     Input: the customer summary (one row per customer). The likelihood is evaluated on the unique
@@ -111,8 +111,10 @@ def fit_bgnbd(summary, weights=None, *, time_unit=None, compress=True, confirm=T
         Unit of ``recency`` and ``T``; recorded so that :func:`customer_value` can check it.
     compress : bool, default True
         Evaluate the likelihood on unique triples. ``False`` evaluates every row (for checking).
-    confirm : bool, default True
-        Re-run the optimisation with Nelder-Mead from another start and warn if the two disagree.
+    confirm : {"auto", True, False}, default "auto"
+        Re-run the optimisation with Nelder-Mead from another start and warn if the two disagree:
+        ``"auto"`` on fewer than 20,000 unique rows, or when L-BFGS-B did not report convergence
+        or stopped near the search bound; ``True`` always, ``False`` never.
 
     Returns
     -------

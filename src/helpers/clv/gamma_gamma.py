@@ -13,7 +13,8 @@ import warnings
 import numpy as np
 from scipy import special, stats
 
-from helpers.clv.base import SpendFit, SpendModel, _check_weights, _examples, _fit, _summary_arrays
+from helpers.clv.base import (SpendFit, SpendModel, _check_weights, _dot, _examples, _fit,
+                              _summary_arrays)
 
 __all__ = ["GAMMA_GAMMA", "fit_gamma_gamma"]
 
@@ -62,13 +63,14 @@ class _GammaGamma(SpendModel):
         A = special.gammaln(p * ux + q) - special.gammaln(p * ux) - special.gammaln(q) + q * np.log(g)
         denom = g + d.x * d.m
         L = np.log(denom)
-        ll = Wx @ A + p * d.S_xlm - d.S_lm + p * d.S_xlx - d.w @ ((p * d.x + q) * L)
+        ll = _dot(Wx, A) + p * d.S_xlm - d.S_lm + p * d.S_xlx - _dot(d.w, (p * d.x + q) * L)
         if not grad:
             return ll, None
         dg = special.digamma
-        g_p = Wx @ (ux * (dg(p * ux + q) - dg(p * ux))) + d.S_xlm + d.S_xlx - d.w @ (d.x * L)
-        g_q = Wx @ (dg(p * ux + q) - dg(q) + np.log(g)) - d.w @ L
-        g_g = d.N * q / g - d.w @ ((p * d.x + q) / denom)
+        g_p = (_dot(Wx, ux * (dg(p * ux + q) - dg(p * ux))) + d.S_xlm + d.S_xlx
+               - _dot(d.w, d.x * L))
+        g_q = _dot(Wx, dg(p * ux + q) - dg(q) + np.log(g)) - _dot(d.w, L)
+        g_g = d.N * q / g - _dot(d.w, (p * d.x + q) / denom)
         return ll, np.array([g_p, g_q, g_g])
 
     def start(self, m, w):
@@ -79,7 +81,7 @@ class _GammaGamma(SpendModel):
 GAMMA_GAMMA = _GammaGamma()
 
 
-def fit_gamma_gamma(summary, weights=None, *, max_abs_corr=0.3, confirm=True):
+def fit_gamma_gamma(summary, weights=None, *, max_abs_corr=0.3, confirm="auto"):
     """Fit the Gamma-Gamma spend model (Fader & Hardie, 2013) on the repeat customers.
 
     Uses customers with ``frequency > 0``; ``monetary_value`` must be the mean value of their repeat
@@ -95,8 +97,10 @@ def fit_gamma_gamma(summary, weights=None, *, max_abs_corr=0.3, confirm=True):
         Non-negative count of customers each row stands for.
     max_abs_corr : float, default 0.3
         Correlation above which the independence assumption is flagged (a rule of thumb).
-    confirm : bool, default True
-        Confirm with Nelder-Mead from another start; warn on disagreement.
+    confirm : {"auto", True, False}, default "auto"
+        Re-run the optimisation with Nelder-Mead from another start and warn if the two disagree:
+        ``"auto"`` on fewer than 20,000 unique rows, or when L-BFGS-B did not report convergence
+        or stopped near the search bound; ``True`` always, ``False`` never.
 
     Returns
     -------

@@ -75,7 +75,12 @@ def holdout_table(calibration_summary, holdout_purchases, result, holdout_length
     if isinstance(max_frequency, bool) or int(max_frequency) != max_frequency or max_frequency < 1:
         raise ValueError(f"max_frequency must be a whole number >= 1; got {max_frequency!r}")
     x, _, _ = _summary_arrays(calibration_summary, name="calibration_summary")
-    extra = ~holdout_purchases.index.isin(calibration_summary.index)
+    if holdout_purchases.index.equals(calibration_summary.index):  # as calibration_holdout gives them
+        extra = np.zeros(len(holdout_purchases), dtype=bool)
+    elif calibration_summary.index.is_unique:  # get_indexer: isin of Arrow strings loops in Python
+        extra = calibration_summary.index.get_indexer(holdout_purchases.index) < 0
+    else:
+        extra = ~holdout_purchases.index.isin(calibration_summary.index)
     if extra.any():
         warnings.warn(f"holdout_table: {int(extra.sum())} customer(s) in holdout_purchases are not in "
                       f"the calibration summary (e.g. {list(holdout_purchases.index[extra][:3])}); "

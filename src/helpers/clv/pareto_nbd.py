@@ -12,9 +12,12 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from helpers.clv.base import LifetimeModel, _fit_lifetime, _pairs, _purchase_rate
+from helpers.clv.base import LifetimeModel, _dot, _fit_lifetime, _pairs, _pairs_of, _purchase_rate
 
 __all__ = ["PARETO_NBD", "fit_pareto_nbd"]
+
+
+_PAIRS_FROM = 256  # from this many rows on, the 2F1 terms of P(alive) are evaluated per unique pair
 
 
 def _pareto_log_term(params, x, t):
@@ -43,6 +46,16 @@ def _pareto_log_a0(params, x, tx, T):
     (beta+t)^(r+s+x). Both are the same function (Euler's transformation); the branch keeps the
     argument of 2F1 in [0, 1).
     """
+    x0, tx0, T0 = x, tx, T
+    x, tx, T = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(tx, dtype=float),
+                                   np.asarray(T, dtype=float))
+    if x.ndim == 1 and x.size > _PAIRS_FROM:
+        # the two 2F1 terms depend on (x, tx) and (x, T): evaluate once per unique pair (customers
+        # share pairs far more often than triples), then gather
+        xk, txk, Tk = (a0 if isinstance(a0, np.ndarray) and a0.shape == x.shape and a0.dtype == float
+                       else a for a0, a in ((x0, x), (tx0, tx), (T0, T)))
+        (xa, ta, ia), (xb, tb, ib) = _pairs_of(xk, txk), _pairs_of(xk, Tk)
+        return _log_diff(_pareto_log_term(params, xa, ta)[ia], _pareto_log_term(params, xb, tb)[ib])
     return _log_diff(_pareto_log_term(params, x, tx), _pareto_log_term(params, x, T))
 
 
@@ -51,6 +64,7 @@ class _ParetoNBD(LifetimeModel):
     label = "Pareto/NBD"
     param_names = ("r", "alpha", "s", "beta")
     has_grad = False
+    phi_uses_x = False
 
     def log_odds(self, params, x, tx, T):
         """log of (dead-branch likelihood) / (alive-branch likelihood)."""
@@ -95,7 +109,7 @@ class _ParetoNBD(LifetimeModel):
         l1 = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
         log_a0 = _log_diff(_pareto_log_term(params, xa, ta)[ia], _pareto_log_term(params, xb, tb)[ib])
         l2 = np.log(s) - np.log(r + s + x) + log_a0
-        ll = d.Wx @ A + d.w @ np.logaddexp(l1, l2)
+        ll = _dot(d.Wx, A) + _dot(d.w, np.logaddexp(l1, l2))
         return ll, None
 
     def start(self, x, tx, T, w):
@@ -106,7 +120,7 @@ class _ParetoNBD(LifetimeModel):
 PARETO_NBD = _ParetoNBD()
 
 
-def fit_pareto_nbd(summary, weights=None, *, time_unit=None, compress=True, confirm=True):
+def fit_pareto_nbd(summary, weights=None, *, time_unit=None, compress=True, confirm="auto"):
     """Fit the Pareto/NBD model (Schmittlein, Morrison & Colombo, 1987) by maximum likelihood.
 
     The model Reinartz & Kumar (2000, 2003) used to measure lifetime duration. The likelihood uses
@@ -123,8 +137,10 @@ def fit_pareto_nbd(summary, weights=None, *, time_unit=None, compress=True, conf
         Unit of ``recency`` and ``T``, recorded on the result.
     compress : bool, default True
         Evaluate the likelihood on unique ``(frequency, recency, T)`` triples.
-    confirm : bool, default True
-        Confirm with Nelder-Mead from another start; warn on disagreement.
+    confirm : {"auto", True, False}, default "auto"
+        Re-run the optimisation with Nelder-Mead from another start and warn if the two disagree:
+        ``"auto"`` on fewer than 20,000 unique rows, or when L-BFGS-B did not report convergence
+        or stopped near the search bound; ``True`` always, ``False`` never.
 
     Returns
     -------

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.clv.base import (_DAYS_PER_YEAR, DAYS_PER_UNIT, LifetimeFit, SpendFit, _check_unit,
-                              _pairs, _summary_arrays, _triples)
+from helpers.clv.base import (_CONFIRM_BELOW, _DAYS_PER_YEAR, DAYS_PER_UNIT, LifetimeFit, SpendFit,
+                              _check_unit, _summary_arrays, _triples)
 
 __all__ = ["CustomerValue", "customer_value"]
 
@@ -47,6 +47,9 @@ class CustomerValue:
     customer_draws : numpy.ndarray or None
         With ``keep_customer_draws``: each customer's value under each draw (customers in the order
         of ``summary``, one column per draw, float32).
+    purchases_ahead_draws : numpy.ndarray or None
+        With ``purchases_ahead``: each customer's expected repeat purchases over that horizon under
+        each draw (customers in the order of ``summary``, one column per draw, float32).
     """
 
     table: pd.DataFrame
@@ -55,22 +58,39 @@ class CustomerValue:
     by_group: pd.DataFrame | None = None
     draws: dict | None = None
     customer_draws: np.ndarray | None = None
+    purchases_ahead_draws: np.ndarray | None = None
 
 
+class _Draws(dict):
+    """``CustomerValue.draws``: a dict of the parameter draws that also carries, within the process
+    only, the per-draw discounted purchases of the unique triples it was computed for, so that a
+    second :func:`customer_value` of the same customers with these draws (another grouping) does not
+    evaluate the lifetime model again. The carried matrix is not pickled."""
 
-def _discounted_purchases(model, params, x, tx, T, horizon, disc, pairs=None):
+    _unique = None
+
+    def __reduce__(self):
+        return (dict, (dict(self),))
+
+
+def _discounted_purchases(model, params, x, tx, T, horizon, disc, pairs=None, ahead=None):
     """Per row: sum over periods k = 1..horizon of disc^k (E[Y(k)] - E[Y(k-1)]), and E[Y(horizon)].
 
     ``model`` is a :class:`helpers.clv.base.LifetimeModel`. Phi depends on (x, T) only, so it is
-    evaluated once per unique pair (``pairs`` from ``_pairs``, computed here when not given) on the
-    grid t = 0, 1, ..., horizon.
+    evaluated once per unique pair (``pairs`` from ``model.phi_keys``, computed here when not given;
+    once per unique T when Phi does not depend on x) on the grid t = 0, 1, ..., horizon. With
+    ``ahead`` (a horizon), also E[Y(ahead)] from the same P(alive), as a third array.
     """
-    xu, Tu, inv = _pairs(x, T) if pairs is None else pairs
+    xu, Tu, inv = model.phi_keys(x, T) if pairs is None else pairs
     t = np.arange(horizon + 1, dtype=float)
     grid = model.phi(params, xu[:, None], Tu[:, None], t[None, :])
-    dsum = np.diff(grid, axis=1) @ (disc ** t[1:])
+    steps, weights = np.diff(grid, axis=1), disc ** t[1:]
+    # as _dot: no threaded BLAS on many rows, the former product on few
+    dsum = steps @ weights if len(steps) < _CONFIRM_BELOW else np.einsum("ij,j->i", steps, weights)
     K = model.scale(params, x, tx, T)
-    return K * dsum[inv], K * grid[inv, -1]
+    if ahead is None:
+        return K * dsum[inv], K * grid[inv, -1]
+    return K * dsum[inv], K * grid[inv, -1], K * model.phi(params, x, T, ahead)
 
 
 def _draws(fit, n_boot, rng, what):
@@ -86,7 +106,8 @@ def _draws(fit, n_boot, rng, what):
 
 def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W",
                    annual_discount_rate=0.10, margin_rate=None, profit_col=None, n_boot=200,
-                   ci=0.95, seed=0, chunk_size=10_000, by=None, draws=None, keep_customer_draws=False):
+                   ci=0.95, seed=0, chunk_size=10_000, by=None, draws=None, keep_customer_draws=False,
+                   purchases_ahead=None):
     """Expected discounted profit of each customer over a horizon, with a bootstrap interval.
 
     Input: the customer summary (one row per customer, ``recency`` and ``T`` in ``time_unit``, the
@@ -155,6 +176,10 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     keep_customer_draws : bool, default False
         Keep every customer's value under every draw (``CustomerValue.customer_draws``; customers x
         ``n_boot`` 4-byte numbers), e.g. to place customers in groups draw by draw.
+    purchases_ahead : float, optional
+        A horizon (> 0, in ``time_unit``): also keep each customer's expected repeat purchases over
+        it under every draw (``CustomerValue.purchases_ahead_draws``), from the same evaluation of
+        P(alive) per draw as the value.
 
     Returns
     -------
@@ -210,6 +235,9 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
         raise ValueError(f"n_boot must be a whole number >= 0; got {n_boot!r}")
     if not 0 < ci < 1:
         raise ValueError(f"ci must be in (0, 1); got {ci!r}")
+    if purchases_ahead is not None and not (np.isfinite(purchases_ahead) and purchases_ahead > 0):
+        raise ValueError(f"purchases_ahead must be a horizon > 0; got {purchases_ahead!r}")
+    carried = getattr(draws, "_unique", None)
     if draws is not None:
         draws = _check_draws(draws, lifetime_fit, spend_fit, int(n_boot))
     x, tx, T, m = _summary_arrays(summary, monetary=True)
@@ -257,14 +285,14 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     if gp[1] <= 1 and ((x == 0) | (m <= 0)).any():
         warnings.warn("customer_value: Gamma-Gamma q <= 1, so the population mean spend is infinite; "
                       "customers without repeat purchases get NaN value.", UserWarning, stacklevel=2)
-    pairs = _pairs(ux, uT)
+    pairs = model.phi_keys(ux, uT)
     dep_u, ey_u = _discounted_purchases(model, lp, ux, utx, uT, horizon, disc, pairs)
     spend = spend_model.conditional_spend(gp, x, m)
     clv = dep_u[inv] * spend * margin
     lower = np.full(n, np.nan)
     upper = np.full(n, np.nan)
     total_lo = total_hi = np.nan
-    kept = cust = None
+    kept = cust = ahead = None
     if n_boot > 0:
         if draws is None:
             rng = np.random.default_rng(seed)
@@ -272,12 +300,25 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
             gg_draws = np.exp(_draws(spend_fit, n_boot, rng, "spend"))
         else:
             lt_draws, gg_draws = draws
-        kept = {"lifetime": pd.DataFrame(lt_draws, columns=lifetime_fit.params.index),
-                "spend": pd.DataFrame(gg_draws, columns=spend_fit.params.index)}
-        with np.errstate(all="ignore"):
+        kept = _Draws({"lifetime": pd.DataFrame(lt_draws, columns=lifetime_fit.params.index),
+                       "spend": pd.DataFrame(gg_draws, columns=spend_fit.params.index)})
+        what = (model.name, horizon, disc)
+        if (purchases_ahead is None and carried is not None and carried[0] == what
+                and all(np.array_equal(a, b) for a, b in zip(carried[1], (ux, utx, uT)))):
+            dep_b = carried[2]  # the same customers, model and draws: valued already
+        else:
             dep_b = np.empty((len(ux), n_boot), dtype=np.float32)  # unique rows x draws
-            for j, th in enumerate(lt_draws):
-                dep_b[:, j] = _discounted_purchases(model, th, ux, utx, uT, horizon, disc, pairs)[0]
+            ahead_b = None if purchases_ahead is None else np.empty_like(dep_b)
+            with np.errstate(all="ignore"):
+                for j, th in enumerate(lt_draws):
+                    out = _discounted_purchases(model, th, ux, utx, uT, horizon, disc, pairs,
+                                                ahead=purchases_ahead)
+                    dep_b[:, j] = out[0]
+                    if ahead_b is not None:
+                        ahead_b[:, j] = out[2]
+            if ahead_b is not None:
+                ahead = ahead_b[inv]
+        kept._unique = (what, (ux, utx, uT), dep_b)
         q = [(1 - ci) / 2, (1 + ci) / 2]
         totals = np.zeros(n_boot)
         group_totals = np.zeros((n_groups, n_boot)) if by is not None else None
@@ -328,7 +369,7 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
         "ci": ci, "seed": seed,
     }
     return CustomerValue(table=table, total=total, settings=settings, by_group=by_group, draws=kept,
-                         customer_draws=cust)
+                         customer_draws=cust, purchases_ahead_draws=ahead)
 
 
 def _check_draws(draws, lifetime_fit, spend_fit, n_boot):

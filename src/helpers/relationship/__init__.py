@@ -28,7 +28,8 @@ Submodules (everything public is importable from ``helpers.relationship`` itself
 - :mod:`~helpers.relationship.pipeline`: :func:`customer_relationships` and its result
   :class:`Relationships`, the measures :data:`LOYALTY_MEASURES` and :data:`PROFIT_MEASURES`;
 - :mod:`~helpers.relationship.validity`: :func:`holdout_validity` (each loyalty measure checked
-  against purchasing after a cut) and its result :class:`HoldoutValidity`, :func:`auc`.
+  against purchasing after a cut) and its result :class:`HoldoutValidity`, :func:`auc`;
+  :func:`model_check` (each lifetime model's predicted against actual purchases after a cut).
 """
 
 from helpers.relationship.duration import projected_duration
@@ -38,9 +39,10 @@ from helpers.relationship.migration import migration
 from helpers.relationship.pipeline import (LOYALTY_MEASURES, PROFIT_MEASURES, Relationships,
                                            customer_relationships)
 from helpers.relationship.survey import group_nps
-from helpers.relationship.validity import VALIDITY_MEASURES, HoldoutValidity, auc, holdout_validity
+from helpers.relationship.validity import (VALIDITY_MEASURES, HoldoutValidity, auc, holdout_validity,
+                                           model_check)
 
 __all__ = ["GROUPS", "split_value", "assign_groups", "projected_duration", "group_summary", "migration",
            "group_nps", "customer_relationships", "Relationships", "LOYALTY_MEASURES",
            "PROFIT_MEASURES", "TIE_WARN_SHARE", "holdout_validity", "HoldoutValidity", "auc",
-           "VALIDITY_MEASURES", "group_probabilities", "BORDERLINE_BELOW"]
+           "VALIDITY_MEASURES", "group_probabilities", "BORDERLINE_BELOW", "model_check"]

@@ -263,8 +263,11 @@ def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=Non
     >>> group_probabilities([1.0, 9.0, 1.0], loy, profit_split=5, loyalty_split=0.5).round(2).values.tolist()
     [[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0], [0.5, 0.0, 0.5, 0.0]]
     """
-    p = np.asarray(profit, dtype=float)
-    loy = np.asarray(loyalty, dtype=float)
+    # float32 draws stay float32 here (a float64 copy of a million customers x 200 draws is 1.6 GB);
+    # each draw's column is taken as float64 below
+    p = np.asarray(profit) if np.asarray(profit).dtype == np.float32 else np.asarray(profit, dtype=float)
+    loy = (np.asarray(loyalty) if np.asarray(loyalty).dtype == np.float32
+           else np.asarray(loyalty, dtype=float))
     p2 = p[:, None] if p.ndim == 1 else p
     l2 = loy[:, None] if loy.ndim == 1 else loy
     if p2.ndim != 2 or l2.ndim != 2 or len(p2) != len(l2):
@@ -275,14 +278,36 @@ def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=Non
         raise ValueError(f"profit and loyalty must have the same number of draws (or one); got "
                          f"{p2.shape[1]} and {l2.shape[1]}")
     counts = np.zeros((len(p2), len(GROUPS)))
+    fixed = {}  # the split of an axis that is the same in every draw, over all customers
+    block = {}  # a block of draws, one contiguous row per draw (columns of a C-ordered matrix are slow)
+
+    def column(m, name, j):
+        if m.shape[1] == 1:
+            return m[:, 0].astype(float)
+        b0 = j - j % 16
+        if block.get(name, (None,))[0] != b0:
+            block[name] = (b0, np.ascontiguousarray(m[:, b0:b0 + 16].T))
+        return block[name][1][j - b0].astype(float)
+
     for j in range(k):
-        pj = p2[:, min(j, p2.shape[1] - 1)]
-        lj = l2[:, min(j, l2.shape[1] - 1)]
+        pj = column(p2, "profit", j)
+        lj = column(l2, "loyalty", j)
         ok = np.isfinite(pj) & np.isfinite(lj)
         if not ok.any():
             continue
-        ps = split_value(pd.Series(pj[ok]), profit_split, "profit")
-        ls = split_value(pd.Series(lj[ok]), loyalty_split, "loyalty")
+        every = bool(ok.all())
+        if every and p2.shape[1] == 1:
+            if "profit" not in fixed:
+                fixed["profit"] = split_value(pd.Series(pj), profit_split, "profit")
+            ps = fixed["profit"]
+        else:
+            ps = split_value(pd.Series(pj[ok]), profit_split, "profit")
+        if every and l2.shape[1] == 1:
+            if "loyalty" not in fixed:
+                fixed["loyalty"] = split_value(pd.Series(lj), loyalty_split, "loyalty")
+            ls = fixed["loyalty"]
+        else:
+            ls = split_value(pd.Series(lj[ok]), loyalty_split, "loyalty")
         code = 2 * (lj[ok] >= ls) + (pj[ok] >= ps)  # GROUPS order: short/long x low/high
         counts[np.flatnonzero(ok), code] += 1
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -237,20 +237,25 @@ def customer_relationships(transactions, observation_end=None, *, model="pareto_
     splits = table.attrs["splits"]
     table.attrs = {}
     # the interval of each group's value comes from the same draws as the customers' intervals
+    # purchases_ahead per draw comes from the same evaluation of P(alive) per draw as the value
     value = clv.customer_value(summary, lifetime, spend, n_boot=n_boot, by=table["group"],
-                               keep_customer_draws=n_boot > 0 and profitability == "clv", **value_kw)
+                               keep_customer_draws=n_boot > 0 and profitability == "clv",
+                               purchases_ahead=horizon if loyalty == "purchases_ahead" else None,
+                               **value_kw)
     vt = value.table.reindex(table.index)
     table.insert(table.columns.get_loc("clv") + 1, "clv_lower", vt["clv_lower"])
     table.insert(table.columns.get_loc("clv") + 2, "clv_upper", vt["clv_upper"])
     # how sure each group is: the share of the same parameter draws that place the customer there
     probs = pd.DataFrame(np.nan, index=table.index, columns=GROUPS)
     if n_boot > 0:
-        lt_draws = value.draws["lifetime"].to_numpy()
-        loy_draws = np.empty((len(table), n_boot), dtype=np.float32)
-        with np.errstate(all="ignore"):
-            for j, th in enumerate(lt_draws):
-                loy_draws[:, j] = _loyalty_of(loyalty, spec, th, summary, ux, utx, uT, inv, horizon,
-                                              cutoff, duration_horizon)
+        loy_draws = value.purchases_ahead_draws
+        if loy_draws is None:
+            lt_draws = value.draws["lifetime"].to_numpy()
+            loy_draws = np.empty((len(table), n_boot), dtype=np.float32)
+            with np.errstate(all="ignore"):
+                for j, th in enumerate(lt_draws):
+                    loy_draws[:, j] = _loyalty_of(loyalty, spec, th, summary, ux, utx, uT, inv,
+                                                  horizon, cutoff, duration_horizon)
         prof = (value.customer_draws if profitability == "clv"
                 else table[profitability].to_numpy(dtype=float))
         probs = group_probabilities(prof, loy_draws, profit_split=profit_split,

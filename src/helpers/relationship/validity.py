@@ -16,11 +16,12 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from helpers import clv
 from helpers.clv.base import DAYS_PER_UNIT
 from helpers.relationship.groups import GROUPS
-from helpers.relationship.pipeline import customer_relationships
+from helpers.relationship.pipeline import Relationships, customer_relationships
 
-__all__ = ["VALIDITY_MEASURES", "HoldoutValidity", "holdout_validity", "auc"]
+__all__ = ["VALIDITY_MEASURES", "HoldoutValidity", "holdout_validity", "model_check", "auc"]
 
 #: Loyalty measures :func:`holdout_validity` checks (name -> meaning).
 VALIDITY_MEASURES = {
@@ -112,7 +113,7 @@ def auc(score, event):
 
 
 def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(VALIDITY_MEASURES),
-                     alpha=0.05, **settings):
+                     alpha=0.05, relationships=None, **settings):
     """Check each loyalty measure against what customers did after a cut.
 
     Fits :func:`customer_relationships` (``n_boot=0``; other ``settings`` passed on, defaults
@@ -143,6 +144,9 @@ def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(
         Measures to check.
     alpha : float, default 0.05
         1 - confidence of the Wilson intervals.
+    relationships : Relationships, optional
+        :func:`customer_relationships` of these transactions as of ``cut`` (any ``n_boot``), e.g.
+        the run's shared result, used instead of fitting again; ``settings`` must then be empty.
     **settings
         Passed to :func:`customer_relationships` (e.g. ``model``, ``loyalty``, ``cutoff``,
         ``duration_horizon``, ``time_unit``); ``n_boot`` is always 0.
@@ -154,8 +158,9 @@ def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(
     Raises
     ------
     ValueError
-        On an unknown measure, ``n_boot`` in ``settings``, a cut not before ``observation_end`` or
-        no purchase up to the cut; and whatever :func:`customer_relationships` rejects.
+        On an unknown measure, ``n_boot`` in ``settings``, a cut not before ``observation_end``,
+        no purchase up to the cut, or ``relationships`` not as of the cut (or given with
+        ``settings``); and whatever :func:`customer_relationships` rejects.
 
     Examples
     --------
@@ -187,7 +192,10 @@ def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(
     before = transactions[dates <= cut]
     if before.empty:
         raise ValueError(f"no purchase up to the cut ({cut.date()})")
-    rel = customer_relationships(before, observation_end=cut, n_boot=0, **settings)
+    if relationships is None:
+        rel = customer_relationships(before, observation_end=cut, n_boot=0, **settings)
+    else:
+        rel = _check_at_cut(relationships, cut, settings)
     unit = rel.settings["time_unit"]
     horizon = rel.settings["duration_horizon"]
     holdout_days = (end - cut).days
@@ -254,3 +262,129 @@ def holdout_validity(transactions, cut, observation_end=None, *, measures=tuple(
                            profit=profit,
                            settings={"cut": cut, "observation_end": end, "holdout_days": holdout_days,
                                      "holdout": holdout, "time_unit": unit})
+
+
+def _check_at_cut(relationships, cut, settings):
+    """``relationships`` when it is a :class:`Relationships` as of ``cut`` and no settings compete."""
+    if not isinstance(relationships, Relationships):
+        raise TypeError(f"relationships must come from customer_relationships; got "
+                        f"{type(relationships).__name__}")
+    if settings:
+        raise ValueError(f"give either relationships or settings ({sorted(settings)}), not both: the "
+                         f"settings of a given fit are its own")
+    at = pd.Timestamp(relationships.settings["observation_end"]).normalize()
+    if at != pd.Timestamp(cut).normalize():
+        raise ValueError(f"relationships are as of {at.date()}, not as of the cut "
+                         f"({pd.Timestamp(cut).date()}); fit them with observation_end=cut")
+    return relationships
+
+
+def model_check(transactions, cut, observation_end=None, *, models=("pareto_nbd", "bgnbd"),
+                time_unit="W", relationships=None, current=None, max_frequency=7):
+    """Each lifetime model fitted up to ``cut`` against the purchases after it (FHL 2005, Figure 5).
+
+    :func:`helpers.clv.calibration_holdout` splits the transactions at ``cut``; each model of
+    ``models`` is fitted on the calibration summary and :func:`helpers.clv.holdout_table` compares
+    its expected purchases over the holdout with the actual ones. A model already fitted on the same
+    calibration period (``relationships``: :func:`customer_relationships` as of ``cut`` in
+    ``time_unit``, e.g. the run's shared result) is reused instead of being fitted again: its
+    summary up to the cut is the calibration summary, so the fit is the same.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Canonical transactions.
+    cut : date-like
+        Last day of the calibration period.
+    observation_end : date-like, optional
+        Last day of the holdout; default the last ``order_date``.
+    models : sequence of str, default ("pareto_nbd", "bgnbd")
+        Names of :data:`helpers.clv.LIFETIME_MODELS`.
+    time_unit : {"D", "W", "M", "Q", "Y"}, default "W"
+        Time unit of the fits and of the holdout length.
+    relationships : Relationships, optional
+        Fitted as of ``cut``; its lifetime model is reused when it is one of ``models`` and was
+        fitted in ``time_unit``.
+    current : Relationships, optional
+        :func:`customer_relationships` as of ``observation_end`` (e.g. the run's shared result).
+        With ``relationships`` in the same ``time_unit``, the calibration summary and the holdout
+        counts are taken from their two summaries (the same numbers as
+        :func:`helpers.clv.calibration_holdout`, without querying the transactions again).
+    max_frequency : int, default 7
+        Highest calibration-frequency bucket of the tables.
+
+    Returns
+    -------
+    calibration : pandas.DataFrame
+        The calibration summary (``recency``, ``T`` in ``time_unit``).
+    holdout : pandas.Series
+        Purchases in the holdout per calibration customer (``attrs["new_in_holdout"]``: customers
+        first seen in the holdout, left out).
+    holdout_length : float
+        Length of the holdout in ``time_unit``.
+    checks : dict
+        Model name -> :func:`helpers.clv.holdout_table`, in the order of ``models``.
+
+    Raises
+    ------
+    ValueError
+        On an unknown model, ``relationships`` not as of ``cut``, or as
+        :func:`helpers.clv.calibration_holdout`.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> rng = np.random.default_rng(1)
+    >>> days = rng.integers(0, 700, 400)
+    >>> tx = pd.DataFrame({"customer_id": [f"c{i % 60}" for i in range(400)],
+    ...                    "order_date": pd.Timestamp("2023-01-01") + pd.to_timedelta(days, "D"),
+    ...                    "amount": rng.gamma(4, 10, 400)})
+    >>> with warnings.catch_warnings():  # 60 customers: the fits are flat and say so
+    ...     warnings.simplefilter("ignore")
+    ...     cal, hold, length, checks = model_check(tx, "2024-03-31")
+    >>> list(checks), bool(len(cal) == checks["bgnbd"].loc["Total", "customers"])
+    (['pareto_nbd', 'bgnbd'], True)
+    """
+    unknown = [m for m in models if m not in clv.LIFETIME_MODELS]
+    if unknown or not models:
+        raise ValueError(f"models must be among {sorted(clv.LIFETIME_MODELS)}, not {list(models)!r}")
+    reuse = {}
+    if relationships is not None:
+        rel = _check_at_cut(relationships, cut, {})
+        if rel.settings["time_unit"] == time_unit:
+            reuse[rel.settings["model"]] = rel.lifetime
+    end = pd.Timestamp(observation_end if observation_end is not None
+                       else transactions["order_date"].max()).normalize()
+    if current is not None and relationships is not None and reuse:
+        if not isinstance(current, Relationships):
+            raise TypeError(f"current must come from customer_relationships; got "
+                            f"{type(current).__name__}")
+        at = pd.Timestamp(current.settings["observation_end"]).normalize()
+        if at != end:
+            raise ValueError(f"current is as of {at.date()}, not as of observation_end "
+                             f"({end.date()})")
+    if current is not None and reuse and current.settings["time_unit"] == time_unit:
+        calibration, holdout, length = _split_from(relationships, current, cut, end, time_unit)
+    else:
+        calibration, holdout, length = clv.calibration_holdout(transactions, cut, end,
+                                                               time_unit=time_unit)
+    checks = {}
+    for name in models:
+        fit = reuse.get(name) or clv.LIFETIME_MODELS[name].fit(calibration, time_unit=time_unit)
+        checks[name] = clv.holdout_table(calibration, holdout, fit, length,
+                                         max_frequency=max_frequency)
+    return calibration, holdout, length, checks
+
+
+def _split_from(at_cut, at_end, cut, end, time_unit):
+    """What :func:`helpers.clv.calibration_holdout` gives, from the summaries of two fits."""
+    cut = pd.Timestamp(cut).normalize()
+    if not cut < end:
+        raise ValueError(f"calibration_end ({cut:%Y-%m-%d}) must be before observation_end "
+                         f"({end:%Y-%m-%d}); choose an earlier split date")
+    cal = at_cut.summary.drop(columns=["repeat_profit"], errors="ignore")
+    full = at_end.summary
+    holdout = (full["frequency"].reindex(cal.index) - cal["frequency"]).astype("int64")
+    holdout.name = "holdout_purchases"
+    holdout.attrs["new_in_holdout"] = int((cal.index.get_indexer(full.index) < 0).sum())
+    return cal, holdout, (end - cut).days / DAYS_PER_UNIT[time_unit]
