@@ -8,7 +8,7 @@ import pandas as pd
 
 from helpers import frameworks
 from helpers.lifecycle._transactions import _day_ts, _end_day, _prepare
-from helpers.lifecycle.ladder import loyalty_ladder
+from helpers.lifecycle.ladder import _ladder_from_stages, _validated_ladder
 from helpers.lifecycle.rfm import rfm_scores, rfm_segments, rfm_summary
 from helpers.lifecycle.stages import STAGES, lifecycle_stage  # noqa: F401 (examples)
 
@@ -84,11 +84,15 @@ def customer_lifecycle(transactions, observation_end=None, customers=None, surve
     tx = _prepare(transactions)
     as_of_day = _end_day(tx, observation_end)
     as_of_ts = _day_ts(as_of_day)
-    stages = lifecycle_stage(transactions, as_of_ts, customers=customers, thresholds=thresholds,
+    if isinstance(promoter_min, bool) or not isinstance(promoter_min, (int, np.integer, float)):
+        raise TypeError(f"promoter_min must be a number, got {promoter_min!r}")
+    ladder_table = _validated_ladder(ladder_rules)
+    # one preparation and one stage table serve the stages and the ladder
+    stages = lifecycle_stage(tx, as_of_ts, customers=customers, thresholds=thresholds,
                              rules=stage_rules)
     th = stages.attrs["thresholds"]
-    ladder = loyalty_ladder(transactions, as_of_ts, customers=customers, survey=survey, thresholds=th,
-                            rules=ladder_rules, promoter_min=promoter_min)
+    ladder = _ladder_from_stages(stages, as_of_day, ladder_table, customers, survey, "referrals",
+                                 promoter_min)
     summary = rfm_summary(transactions, observation_end=as_of_ts)
     segments = rfm_segments(rfm_scores(summary), rules=rfm_rules)
     out = stages.drop(columns=["revenue"]).join(ladder[["rung", "promoter", "referrals"]])
