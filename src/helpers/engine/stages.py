@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.engine.summary import _check, _end_day, connect
+from helpers.engine.summary import _STATE, _check, _end_day, connect
 
 # Purchase days (a day with a row of amount >= 0) up to the last date, each with the gap since the
 # customer's previous purchase day; then, per customer and date, the first and last purchase day,
@@ -124,7 +124,8 @@ def finish_snapshots(out, n_days):
 def stage_snapshots(source, dates, lapse_window):
     """Each customer's purchase history as of several dates, by one query of the engine.
 
-    The measures the lifecycle stage rules need (:data:`helpers.lifecycle.STAGE_MEASURES`) come
+    Runs on the engine chosen with :func:`helpers.engine.use` (DuckDB by default). The measures
+    the lifecycle stage rules need (:data:`helpers.lifecycle.STAGE_MEASURES`) come
     from them: days since the first and the last purchase day and since the last return after a
     gap longer than ``lapse_window``. A purchase is a row with ``amount >= 0``; several on one day
     are one purchase day.
@@ -161,6 +162,11 @@ def stage_snapshots(source, dates, lapse_window):
     con = connect(source)
     try:
         _check(con)
+        if _STATE["engine"] == "pyspark":  # validated by DuckDB, computed by Spark
+            from helpers.engine.spark import spark_stage_snapshots
+
+            con.close()
+            return spark_stage_snapshots(source, dates, lapse_window)
         out = con.execute(snapshot_sql(days, lapse_window)).df()
     finally:
         con.close()
