@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.engine.stages import stage_snapshots
-from helpers.lifecycle._transactions import _NO_DAY, _day_ts, _prepare, _to_day, _warn
+from helpers.lifecycle._transactions import _NO_DAY, _day_ts, _positions, _prepare, _to_day, _warn
 from helpers.lifecycle.stages import _known_customers, _stage_categories, assign_stages
 from helpers.lifecycle.thresholds import _check_overrides, _needs_data, _thresholds
 
@@ -139,28 +139,3 @@ def _snapshot_stages(universe, first_row, m, day, th, customers, rules, note_ref
         code[pos] = prospect
     return code, cats
 
-
-def _positions(values, universe):
-    """Position of each of ``values`` in ``universe`` (unique), -1 where absent.
-
-    Text ids are looked up by Arrow's hash join (``pyarrow.compute.index_in``); pandas'
-    ``get_indexer`` first converts Arrow-backed text to Python objects, several times slower.
-
-    Examples
-    --------
-    >>> _positions(pd.Index(["b", "x", "a"]), pd.Index(["a", "b"])).tolist()
-    [1, -1, 0]
-    """
-    kinds = {pd.api.types.infer_dtype(values, skipna=True),
-             pd.api.types.infer_dtype(universe, skipna=True)}
-    if kinds <= {"string", "empty"}:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        def arrow(index):  # Arrow-backed text passes without a copy
-            return pc.cast(pa.array(index.array if hasattr(index.array, "__arrow_array__")
-                                    else index.to_numpy(dtype=object)), pa.large_string())
-
-        pos = pc.index_in(arrow(values), value_set=arrow(universe)).fill_null(-1)
-        return pos.to_numpy().astype(np.int64)
-    return universe.get_indexer(values)
