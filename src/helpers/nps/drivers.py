@@ -267,8 +267,9 @@ def drivers(df, features, *, transactions=None, behaviour=("tenure_days", "order
     each linked respondent's behaviour up to the answer (:func:`behaviour_at_response`) is joined
     and the ``behaviour`` columns are added to the features.
 
-    - ``model="ordinal"``: ``statsmodels`` ``OrderedModel`` (logit link, proportional odds). An odds
-      ratio above 1 means higher classes become more likely.
+    - ``model="ordinal"``: ``statsmodels`` ``OrderedModel`` (logit link, proportional odds), given
+      the logit's exact score and Hessian and fitted by Newton's method to the exact maximum (BFGS
+      if Newton fails). An odds ratio above 1 means higher classes become more likely.
     - ``model="multinomial"``: ``statsmodels`` ``MNLogit`` of the class against detractors; one row
       per term and outcome (``passive``, ``promoter``).
 
