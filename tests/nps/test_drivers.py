@@ -225,3 +225,31 @@ def test_behaviour_at_response_equals_a_loop_over_answers(with_order_id):
         want = [tenure, orders, mine["amount"].sum(), mine["profit"].fillna(0).sum()]
         assert got.loc[i, ["tenure_days", "orders", "spend", "profit"]].tolist() == \
             pytest.approx(want, abs=1e-9)
+
+
+def test_drivers_on_the_sample_reach_statsmodels_maximum_with_tight_convergence(sample_linked):
+    # statsmodels' OrderedModel (numerical derivatives), BFGS run to a gradient of 1e-10: the
+    # exact maximum; drivers' Newton fit with exact derivatives must agree with it
+    import importlib
+
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    drv_mod = importlib.import_module("helpers.nps.drivers")
+    survey, tx = sample_linked
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        got = sample_drivers(survey, tx).set_index("term")
+        data = nps.behaviour_at_response(survey, tx)
+    feats = ["region", "plan", "tenure_days", "orders", "profit"]
+    data = data.dropna(subset=["score", *feats])
+    x, _ = drv_mod._design(data[feats], feats, dict.fromkeys(feats, "log2"))
+    cls = np.digitize(data["score"].astype(int), [7, 9])
+    with warnings.catch_warnings():  # BFGS reports "precision loss" this close to the maximum
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        want = OrderedModel(pd.Series(pd.Categorical(cls, ordered=True)),
+                            x.reset_index(drop=True), distr="logit").fit(
+            method="bfgs", disp=False, maxiter=5000, gtol=1e-10)
+    for term in x.columns:
+        assert got.loc[term, "coef"] == pytest.approx(want.params[term], abs=1e-6)
+        assert got.loc[term, "p_value"] == pytest.approx(want.pvalues[term], abs=1e-5)
