@@ -80,3 +80,18 @@ def test_engine_pyspark_runs_rfm_summary_on_spark(spark, sample):
     finally:
         engine.use(before)
     pd.testing.assert_frame_equal(got, want, rtol=1e-9)
+
+
+def test_stage_snapshots_on_spark_equal_duckdb(spark, sample, master):
+    from helpers.engine.spark import spark_stage_snapshots
+    from helpers.engine.stages import stage_snapshots
+
+    for tx, dates, lapse in ((sample.transactions, ["2022-06-30", "2023-06-30"], 120),
+                             (master, ["1997-06-30", "1998-06-30"], 90)):
+        want = stage_snapshots(tx, dates, lapse)
+        got = spark_stage_snapshots(tx, dates, lapse, spark=spark)
+        assert got[0].tolist() == want[0].tolist()
+        np.testing.assert_array_equal(got[1], want[1])
+        for g, w in zip(got[2], want[2]):
+            for k in w:
+                np.testing.assert_array_equal(g[k], w[k])

@@ -187,3 +187,69 @@ def test_drivers_pass_on_deprecation_notices_and_gather_fit_warnings(monkeypatch
     with pytest.warns(DeprecationWarning, match="an old argument"), \
             pytest.warns(UserWarning, match=r"did not converge cleanly \(overflow in exp\)"):
         nps.drivers(df, ["x"])
+
+
+@pytest.mark.parametrize("with_order_id", [True, False])
+def test_behaviour_at_response_equals_a_loop_over_answers(with_order_id):
+    rng = np.random.default_rng(5)
+    n_tx, n_sv = 600, 150
+    tx = pd.DataFrame({
+        "customer_id": rng.choice([f"c{i}" for i in range(40)], n_tx),
+        "order_id": [f"o{i}" for i in rng.integers(0, 250, n_tx)],
+        "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 200, n_tx),
+                                                                   unit="D"),
+        "amount": rng.normal(30, 20, n_tx).round(2),
+        "profit": np.where(rng.random(n_tx) < 0.05, np.nan, rng.normal(5, 3, n_tx))})
+    if not with_order_id:
+        tx = tx.drop(columns="order_id")
+    survey = pd.DataFrame({
+        "customer_id": pd.array(rng.choice([f"c{i}" for i in range(45)] + [None], n_sv),
+                                dtype="string"),
+        "response_date": pd.Timestamp("2023-12-20") + pd.to_timedelta(
+            rng.integers(0, 230, n_sv), unit="D") + pd.Timedelta(hours=13),
+        "score": rng.integers(0, 11, n_sv)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # ids c40..c44 never buy
+        got = nps.behaviour_at_response(survey, tx)
+    for i, row in survey.iterrows():
+        if pd.isna(row["customer_id"]):
+            assert got.loc[i, ["tenure_days", "orders", "spend", "profit"]].isna().all()
+            continue
+        day = row["response_date"].normalize()
+        mine = tx[(tx["customer_id"] == row["customer_id"]) & (tx["order_date"] <= day)]
+        if with_order_id:
+            orders = mine["order_id"].nunique()  # an order counts once it has appeared
+        else:
+            orders = mine["order_date"].nunique()
+        tenure = (day - mine["order_date"].min()).days if len(mine) else 0
+        want = [tenure, orders, mine["amount"].sum(), mine["profit"].fillna(0).sum()]
+        assert got.loc[i, ["tenure_days", "orders", "spend", "profit"]].tolist() == \
+            pytest.approx(want, abs=1e-9)
+
+
+def test_drivers_on_the_sample_reach_statsmodels_maximum_with_tight_convergence(sample_linked):
+    # statsmodels' OrderedModel (numerical derivatives), BFGS run to a gradient of 1e-10: the
+    # exact maximum; drivers' Newton fit with exact derivatives must agree with it
+    import importlib
+
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    drv_mod = importlib.import_module("helpers.nps.drivers")
+    survey, tx = sample_linked
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        got = sample_drivers(survey, tx).set_index("term")
+        data = nps.behaviour_at_response(survey, tx)
+    feats = ["region", "plan", "tenure_days", "orders", "profit"]
+    data = data.dropna(subset=["score", *feats])
+    x, _ = drv_mod._design(data[feats], feats, dict.fromkeys(feats, "log2"))
+    cls = np.digitize(data["score"].astype(int), [7, 9])
+    with warnings.catch_warnings():  # BFGS reports "precision loss" this close to the maximum
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        want = OrderedModel(pd.Series(pd.Categorical(cls, ordered=True)),
+                            x.reset_index(drop=True), distr="logit").fit(
+            method="bfgs", disp=False, maxiter=5000, gtol=1e-10)
+    for term in x.columns:
+        assert got.loc[term, "coef"] == pytest.approx(want.params[term], abs=1e-6)
+        assert got.loc[term, "p_value"] == pytest.approx(want.pvalues[term], abs=1e-5)

@@ -10,6 +10,10 @@ summary
 cohorts
     :func:`cohort_counts`: customers per (first purchase period, periods since) for
     ``lifecycle.cohort_retention``.
+stages
+    :func:`stage_snapshots`: each customer's purchase history (first and last purchase day,
+    purchase days, last return after a lapse) as of several dates, for
+    ``lifecycle.stage_transitions``.
 spark
     The same queries on Spark SQL (optional extra ``spark``).
 
@@ -18,6 +22,7 @@ defined as a DuckDB macro); the lifecycle and clv functions call them.
 """
 
 from helpers.engine.cohorts import cohort_counts, cohort_sql
+from helpers.engine.stages import snapshot_sql, stage_snapshots
 from helpers.engine.summary import (
     ENGINES,
     connect,
@@ -29,4 +34,4 @@ from helpers.engine.summary import (
 )
 
 __all__ = ["ENGINES", "customer_summary", "cohort_counts", "cohort_sql", "connect", "finish",
-           "read_table", "summary_sql", "use"]
+           "read_table", "snapshot_sql", "stage_snapshots", "summary_sql", "use"]

@@ -23,7 +23,7 @@ from helpers.engine.summary import (
     summary_sql,
 )
 
-__all__ = ["spark_session", "spark_customer_summary", "spark_cohort_counts"]
+__all__ = ["spark_session", "spark_customer_summary", "spark_cohort_counts", "spark_stage_snapshots"]
 
 
 def spark_session(master="local[2]", app_name="crm-notebooks"):
@@ -159,3 +159,32 @@ def spark_cohort_counts(source, freq="M", observation_end=None, spark=None):
         rows = spark.sql(cohort_sql(end, freq)).collect()
     first, k, n = (np.array([r[i] for r in rows], dtype=np.int64) for i in range(3))
     return first, k, n, int(period_of_day(end, freq))
+
+
+def spark_stage_snapshots(source, dates, lapse_window, spark=None):
+    """:func:`helpers.engine.stages.stage_snapshots` computed by Spark SQL from the same query text.
+
+    Parameters
+    ----------
+    source, dates, lapse_window
+        As :func:`helpers.engine.stages.stage_snapshots`.
+    spark : pyspark.sql.SparkSession, optional
+        Default: :func:`spark_session`.
+
+    Returns
+    -------
+    tuple
+        ``(ids, first_row, measures)`` as :func:`helpers.engine.stages.finish_snapshots`.
+
+    Examples
+    --------
+    >>> spark_stage_snapshots("tx.parquet", ["2024-03-31", "2024-06-30"], 90)  # doctest: +SKIP
+    """
+    from helpers.engine.stages import finish_snapshots, snapshot_sql
+
+    spark = spark or spark_session()
+    days = [_end_day(d) for d in dates]
+    with tempfile.TemporaryDirectory() as tmp:
+        _register(spark, source, tmp)
+        out = spark.sql(snapshot_sql(days, lapse_window)).toPandas()
+    return finish_snapshots(out, len(days))

@@ -18,7 +18,8 @@ stages
 ladder
     :func:`loyalty_ladder` (rules in :data:`helpers.frameworks.LOYALTY_LADDER`).
 transitions
-    :func:`stage_transitions`: stages on two dates cross-tabulated (:class:`Transitions`).
+    :func:`stage_transitions`: stages on two dates cross-tabulated (:class:`Transitions`); both
+    snapshots come from one query of the engine (:func:`helpers.engine.stage_snapshots`).
 cohorts
     :func:`cohort_retention`: acquisition-cohort retention (:class:`Cohorts`).
 survival

@@ -110,8 +110,14 @@ def loyalty_ladder(transactions, observation_end, customers=None, survey=None,
     ladder = _validated_ladder(rules)
     stages = lifecycle_stage(transactions, observation_end, customers=customers,
                              thresholds=thresholds)
+    return _ladder_from_stages(stages, _to_day(observation_end, "observation_end"), ladder,
+                               customers, survey, referrals_col, promoter_min)
+
+
+def _ladder_from_stages(stages, as_of_day, ladder, customers, survey, referrals_col,
+                        promoter_min):
+    """The ladder of :func:`loyalty_ladder` from the stage table of the same date."""
     th = stages.attrs["thresholds"]
-    as_of_day = _to_day(observation_end, "observation_end")
     n = stages["n_purchase_days"].to_numpy()
     since_last = stages["days_since_last"].fillna(np.iinfo(np.int32).max).to_numpy()
     active = since_last <= th["active_window"]

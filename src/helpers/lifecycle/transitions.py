@@ -7,9 +7,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from helpers.lifecycle._transactions import _prepare, _to_day
-from helpers.lifecycle.stages import _stage_table
-from helpers.lifecycle.thresholds import _resolve_thresholds
+from helpers.engine.stages import stage_snapshots
+from helpers.lifecycle._transactions import _NO_DAY, _day_ts, _positions, _prepare, _to_day, _warn
+from helpers.lifecycle.stages import _known_customers, _stage_categories, assign_stages
+from helpers.lifecycle.thresholds import _check_overrides, _needs_data, _thresholds
 
 #: Row label in :func:`stage_transitions` for customers not known yet on the earlier date.
 NOT_YET_KNOWN = "not yet known"
@@ -68,20 +69,31 @@ def stage_transitions(transactions, from_date, to_date, customers=None, threshol
     >>> int(t.counts.loc["new", "reactivated"]), int(t.counts.loc["not yet known", "new"])
     (1, 1)
     """
-    tx = _prepare(transactions)
     d0, d1 = _to_day(from_date, "from_date"), _to_day(to_date, "to_date")
     if not d0 < d1:
         raise ValueError(f"from_date ({from_date}) must be before to_date ({to_date})")
-    th = _resolve_thresholds(tx, d1, thresholds)
+    overrides = _check_overrides(thresholds)
+    th = _thresholds(_prepare(transactions) if _needs_data(overrides) else None, d1, overrides)
+    # both snapshots from one query of the engine; the stage rules are applied here
+    ids, first_row, (m0, m1) = stage_snapshots(transactions, [_day_ts(d0), _day_ts(d1)],
+                                               th["lapse_window"])
+    # every customer once: those with rows, then those known only from `customers`
+    universe = ids
+    if customers is not None:
+        listed = _known_customers(customers, d1)
+        universe = ids.append(listed[_positions(listed, ids) < 0])
     # the refund-only note is given once, for the later snapshot
-    a = _stage_table(tx, d0, th, customers, rules, note_refund_only=False)
-    b = _stage_table(tx, d1, th, customers, rules)
-    stages = list(b["stage"].cat.categories)
-    stages += [s for s in a["stage"].cat.categories if s not in stages]
+    code_a, cats_a = _snapshot_stages(universe, first_row, m0, d0, th, customers, rules,
+                                      note_refund_only=False)
+    code_b, cats_b = _snapshot_stages(universe, first_row, m1, d1, th, customers, rules)
+    stages = list(cats_b) + [s for s in cats_a if s not in cats_b]
     rows = [NOT_YET_KNOWN, *stages]
     k = len(stages)
-    before = pd.Categorical(a["stage"].reindex(b.index), categories=stages).codes.astype(np.int64)
-    after = pd.Categorical(b["stage"], categories=stages).codes.astype(np.int64)
+    known = code_b >= 0  # every customer known on to_date, once
+    after = code_b[known]
+    before = code_a[known]
+    remap = np.array([stages.index(s) for s in cats_a] + [-1], dtype=np.int64)
+    before = remap[np.where(before >= 0, before, len(cats_a))]
     cells = np.bincount((before + 1) * k + after, minlength=len(rows) * k)
     counts = pd.DataFrame(cells.reshape(len(rows), k), index=rows, columns=stages)
     counts.index.name, counts.columns.name = "stage_from", "stage_to"
@@ -90,3 +102,40 @@ def stage_transitions(transactions, from_date, to_date, customers=None, threshol
     counts.attrs = shares.attrs = {"from_date": str(from_date), "to_date": str(to_date),
                                    "thresholds": th}
     return Transitions(counts, shares)
+
+
+def _snapshot_stages(universe, first_row, m, day, th, customers, rules, note_refund_only=True):
+    """Stage codes (into the returned categories; -1 = not known) on ``day`` for ``universe``.
+
+    ``universe`` holds the engine's customers (with rows, in its order) and then those known only
+    from ``customers``. The stages are those of ``lifecycle_stage`` on that day: buyers by the
+    stage rules; customers with only refund rows and customers known from ``customers`` without
+    a purchase are prospects.
+    """
+    buyer = m["n_days"] > 0
+    last_return = np.where(m["last_return"] >= 0, m["last_return"], _NO_DAY)
+    stage = assign_stages(
+        {"days_since_first": day - m["first"][buyer],
+         "days_since_return": day - last_return[buyer],
+         "days_since_last": day - m["last"][buyer]},
+        th, rules,
+    )
+    cats = _stage_categories(rules, stage)
+    code = np.full(len(universe), -1, dtype=np.int64)
+    code[np.flatnonzero(buyer)] = pd.Categorical(stage, categories=cats).codes
+    prospect = cats.index("prospect")
+    refund_only = np.flatnonzero(~buyer & (first_row <= day))  # rows up to the day, no purchase
+    if len(refund_only) and note_refund_only:
+        _warn(
+            f"{len(refund_only)} customer(s) have only refund rows up to {_day_ts(day):%Y-%m-%d}; "
+            "they are counted as prospects (known, no purchase)"
+        )
+    code[refund_only] = prospect
+    known = _known_customers(customers, day)
+    if known is not None:
+        pos = _positions(known, universe)
+        pos = pos[pos >= 0]
+        pos = pos[code[pos] < 0]  # known, no purchase (and no rows) by the day
+        code[pos] = prospect
+    return code, cats
+

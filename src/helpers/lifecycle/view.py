@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from helpers import frameworks
-from helpers.lifecycle._transactions import _day_ts, _end_day, _prepare
-from helpers.lifecycle.ladder import loyalty_ladder
+from helpers.lifecycle._transactions import _day_ts, _end_day, _positions, _prepare
+from helpers.lifecycle.ladder import _ladder_from_stages, _validated_ladder
 from helpers.lifecycle.rfm import rfm_scores, rfm_segments, rfm_summary
 from helpers.lifecycle.stages import STAGES, lifecycle_stage  # noqa: F401 (examples)
 
@@ -84,26 +84,37 @@ def customer_lifecycle(transactions, observation_end=None, customers=None, surve
     tx = _prepare(transactions)
     as_of_day = _end_day(tx, observation_end)
     as_of_ts = _day_ts(as_of_day)
-    stages = lifecycle_stage(transactions, as_of_ts, customers=customers, thresholds=thresholds,
+    if isinstance(promoter_min, bool) or not isinstance(promoter_min, (int, np.integer, float)):
+        raise TypeError(f"promoter_min must be a number, got {promoter_min!r}")
+    ladder_table = _validated_ladder(ladder_rules)
+    # one preparation and one stage table serve the stages and the ladder
+    stages = lifecycle_stage(tx, as_of_ts, customers=customers, thresholds=thresholds,
                              rules=stage_rules)
     th = stages.attrs["thresholds"]
-    ladder = loyalty_ladder(transactions, as_of_ts, customers=customers, survey=survey, thresholds=th,
-                            rules=ladder_rules, promoter_min=promoter_min)
+    ladder = _ladder_from_stages(stages, as_of_day, ladder_table, customers, survey, "referrals",
+                                 promoter_min)
     summary = rfm_summary(transactions, observation_end=as_of_ts)
     segments = rfm_segments(rfm_scores(summary), rules=rfm_rules)
     out = stages.drop(columns=["revenue"]).join(ladder[["rung", "promoter", "referrals"]])
     out = out.rename(columns={"rung": "ladder_step"})
-    out = out.join(segments[["R", "F", "M", "RFM", "segment"]].rename(columns={"segment": "rfm_segment"}))
+    # joins by position: the ids are looked up once per table (text ids by Arrow's hash join)
+    seg = segments[["R", "F", "M", "RFM", "segment"]].rename(columns={"segment": "rfm_segment"})
+    seg["n_orders"] = summary["n_orders"].reindex(seg.index) \
+        if not seg.index.equals(summary.index) else summary["n_orders"]
+    seg = seg.reset_index(drop=True).reindex(_positions(out.index, segments.index))
+    seg.index = out.index
+    out = pd.concat([out, seg], axis=1)
     for col in ("R", "F", "M"):
         out[col] = out[col].astype("Int64")
-    out = out.join(summary[["n_orders"]])
     out["n_orders"] = out["n_orders"].fillna(0).astype("int64")
+    at = _positions(out.index, tx.ids)  # each customer's code, -1 for those without rows
 
     # sums of all rows up to observation_end (refund-only customers are prospects with a negative sum);
     # profit is NaN throughout without a profit column
     def per_customer(weights, mask):
         sums = np.bincount(tx.c[mask], weights=weights[mask], minlength=tx.n_customers)
-        return pd.Series(sums, index=tx.ids).reindex(out.index).fillna(0.0).to_numpy()
+        got = np.where(at >= 0, sums[np.maximum(at, 0)], 0.0)
+        return np.where(np.isnan(got), 0.0, got)
 
     m = tx.day <= as_of_day
     out["revenue"] = per_customer(tx.amount, m)
