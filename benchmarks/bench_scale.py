@@ -237,7 +237,7 @@ def part_reports(sizes, formats, data, results):
             line[fmt] = {k: v for k, v in r.items() if k not in ("stdout", "stderr")}
         rows_out.append(line)
     results["reports"] = rows_out
-    print(f"\n{'data':>26s}  {'CSV: wall, cpu, peak tree RSS (load)':>44s}  "
+    print(f"\n{'data':>38s}  {'CSV: wall, cpu, peak tree RSS (load)':>44s}  "
           f"{'Parquet: wall, cpu, peak tree RSS (load)':>44s}  target")
     for line in rows_out:
         size = line["size"]
@@ -252,7 +252,7 @@ def part_reports(sizes, formats, data, results):
             met = max(walls) < target and (key != 1_000_000 or max(peaks) < MEMORY_TARGET_MB)
             verdict = f"< {target:.0f} s" + (", 4 GB" if key == 1_000_000 else "") + \
                 (": met" if met else ": NOT met")
-        print(f"{label + ', ' + format(line['rows'], ',') + ' rows':>26s}  "
+        print(f"{label + ', ' + format(line['rows'], ',') + ' rows':>38s}  "
               f"{_fmt_run(line.get('csv')):>44s}  {_fmt_run(line.get('parquet')):>44s}  {verdict}")
 
 
