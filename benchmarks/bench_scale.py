@@ -175,7 +175,7 @@ def _failed(label, r):
 
 # --- data ----------------------------------------------------------------------------------
 
-def pipeline_data(n_customers, data):
+def _pipeline_data(n_customers, data):
     """The sample generator's data for ``n_customers`` as CSV and Parquet (made once); configs."""
     folder = Path(data) / f"pipeline-{n_customers}"
     configs = {"csv": folder / "config.yml", "parquet": folder / "config-parquet.yml"}
@@ -189,7 +189,7 @@ def pipeline_data(n_customers, data):
     return configs
 
 
-def transaction_data(rows, data):
+def _transaction_data(rows, data):
     """``generate.py``'s canonical transactions of ``rows`` rows as CSV and Parquet (made once)."""
     folder = Path(data) / f"tx-{rows}"
     csv, parquet = folder / "transactions.csv", folder / "transactions.parquet"
@@ -216,7 +216,7 @@ def _rows(config):
 
 # --- parts ---------------------------------------------------------------------------------
 
-def part_reports(sizes, formats, data, results):
+def _part_reports(sizes, formats, data, results):
     """``python -m helpers.report --no-pdf`` on each size and format, fresh output folders."""
     print("\n== (a) python -m helpers.report --no-pdf, every notebook, nothing reused", flush=True)
     rows_out = []
@@ -224,7 +224,7 @@ def part_reports(sizes, formats, data, results):
         if size == "sample":
             cases = {"csv": SAMPLE_CONFIG}
         else:
-            configs = pipeline_data(int(size), data)
+            configs = _pipeline_data(int(size), data)
             cases = {fmt: configs[fmt] for fmt in formats}
         line = {"size": size, "rows": _rows(cases.get("csv") or cases["parquet"])}
         for fmt, config in cases.items():
@@ -261,7 +261,7 @@ SUMMARY_STEPS = (("parquet", "engine, Parquet file"), ("csv", "engine, CSV file"
                  ("pandas", "pandas groupby (load apart)"))
 
 
-def lifetimes_child(parquet):
+def _lifetimes_child(parquet):
     """lifetimes' summary of the Parquet file (run by the lifetimes environment's Python)."""
     import resource
 
@@ -282,11 +282,11 @@ def lifetimes_child(parquet):
                       "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def part_summary(rows, data, lifetimes_python, results):
+def _part_summary(rows, data, lifetimes_python, results):
     """The per-customer summary: engine vs hand-written SQL vs lifetimes / pandas groupby."""
     print(f"\n== (b) per-customer summary, {rows:,} rows, {rows // 10:,} customer ids, "
           f"observation end {END}", flush=True)
-    csv, parquet = transaction_data(rows, data)
+    csv, parquet = _transaction_data(rows, data)
     out = {}
     for step, label in SUMMARY_STEPS:
         r = run_measured(_python(HERE / "bench_engine.py", "--child", step, csv, parquet),
@@ -344,7 +344,7 @@ def part_summary(rows, data, lifetimes_python, results):
               f"{'met' if ratio >= 7 else 'NOT met'})")
 
 
-def big_child(parquet):
+def _big_child(parquet):
     """The engine's summary of a Parquet file; prints time, customers and totals as JSON."""
     import resource
     import warnings
@@ -361,7 +361,7 @@ def big_child(parquet):
                       "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def part_big(rows, folder, keep, results, memory_limit="2GB"):
+def _part_big(rows, folder, keep, results, memory_limit="2GB"):
     """Write ``rows`` rows of Parquet in chunks, then summarise them with the engine."""
     print(f"\n== (c) {rows:,} rows of Parquet: the engine's per-customer summary (DuckDB memory "
           f"limit {memory_limit or 'DuckDB default'}, spilling to disk past it)", flush=True)
@@ -396,7 +396,7 @@ def part_big(rows, folder, keep, results, memory_limit="2GB"):
             shutil.rmtree(folder)
 
 
-def spark_child(parquet):
+def _spark_child(parquet):
     """DuckDB's and Spark's summary of one file, timed and compared in full; prints JSON."""
     import warnings
 
@@ -438,7 +438,7 @@ def spark_child(parquet):
                       "max_abs_diff": worst}))
 
 
-def part_spark(rows, data, results):
+def _part_spark(rows, data, results):
     """The summary through pyspark local[2] and DuckDB on the same Parquet file, compared."""
     import importlib.util
 
@@ -446,7 +446,7 @@ def part_spark(rows, data, results):
     if importlib.util.find_spec("pyspark") is None:
         print("pyspark is not installed (make test-spark installs it): no Spark measurement")
         return
-    _, parquet = transaction_data(rows, data)
+    _, parquet = _transaction_data(rows, data)
     r = run_measured(_python(Path(__file__).resolve(), "--spark-child", parquet), env=_env())
     if r["rc"]:
         _failed("spark", r)
@@ -503,11 +503,11 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     if args.lifetimes_child:
-        return lifetimes_child(args.lifetimes_child)
+        return _lifetimes_child(args.lifetimes_child)
     if args.big_child:
-        return big_child(args.big_child)
+        return _big_child(args.big_child)
     if args.spark_child:
-        return spark_child(args.spark_child)
+        return _spark_child(args.spark_child)
     Path(args.data).mkdir(parents=True, exist_ok=True)
     results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "cores": os.cpu_count()}
@@ -515,13 +515,13 @@ def main(argv=None):
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     try:
         if "reports" in args.parts:
-            part_reports(args.sizes, args.formats, args.data, results)
+            _part_reports(args.sizes, args.formats, args.data, results)
         if "summary" in args.parts:
-            part_summary(args.summary_rows, args.data, args.lifetimes_python, results)
+            _part_summary(args.summary_rows, args.data, args.lifetimes_python, results)
         if "big" in args.parts:
-            part_big(args.big_rows, args.big_dir, args.keep, results, args.big_memory_limit)
+            _part_big(args.big_rows, args.big_dir, args.keep, results, args.big_memory_limit)
         if "spark" in args.parts:
-            part_spark(args.spark_rows, args.data, results)
+            _part_spark(args.spark_rows, args.data, results)
     finally:
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=1, default=str),
