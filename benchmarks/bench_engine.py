@@ -113,7 +113,7 @@ def child(step, csv, parquet):
             t0 = time.perf_counter()
             frame = _load(parquet)
             load = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if step == "parquet":
             out = customer_summary(parquet, observation_end=END)
         elif step == "csv":
@@ -132,13 +132,13 @@ def child(step, csv, parquet):
             spark = spark_session("local[2]")
             out = spark_customer_summary(parquet, observation_end=END, spark=spark)
             spark.stop()
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if step == "spark":  # the JVM is a child process
         peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         peak = max(peak, peak_children)
     print(json.dumps({
-        "load": load, "time": elapsed, "peak": peak, "customers": len(out),
+        "load": load, "time": elapsed, "cpu": cpu, "peak": peak, "customers": len(out),
         "frequency": int(out["frequency"].sum()), "T": float(out["T"].sum()),
         "monetary": float(out["monetary_value"].sum()), "revenue": float(out["revenue"].sum()),
     }))

@@ -3,6 +3,8 @@ DuckDB SQL query, from a DataFrame or straight from a Parquet or CSV file."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -74,6 +76,11 @@ _NEVER = 2**62  # ordering key of refund-only periods: after every purchase peri
 
 #: Engines of :func:`use` (the run configuration's ``engine:``).
 ENGINES = ("duckdb", "pyspark")
+MEMORY_ENV_VAR = "HELPERS_DUCKDB_MEMORY_LIMIT"
+"""Environment variable: DuckDB's memory limit for the engine's in-memory connections (e.g.
+``2GB``; default DuckDB's own, 80% of the machine's memory). Past it, DuckDB spills to a folder
+under the temporary directory, so a file larger than memory is summarised within the limit
+(plus the pandas result)."""
 _STATE = {"engine": "duckdb"}
 
 
@@ -244,11 +251,22 @@ def _reader(path):
     )
 
 
+def _memory_config():
+    """DuckDB settings from :data:`MEMORY_ENV_VAR` ({} when it is not set)."""
+    limit = os.environ.get(MEMORY_ENV_VAR, "").strip()
+    if not limit:
+        return {}
+    return {"memory_limit": limit,
+            "temp_directory": str(Path(tempfile.gettempdir()) / "helpers-duckdb-spill")}
+
+
 def connect(source):
     """An in-memory DuckDB connection with the transactions visible as the view ``tx_input``.
 
     Also defines the macro ``unix_date(d)`` (days since 1970-01-01, Spark SQL's built-in) so that
-    the engine's portable queries run unchanged.
+    the engine's portable queries run unchanged. When the environment variable
+    :data:`MEMORY_ENV_VAR` is set (e.g. ``HELPERS_DUCKDB_MEMORY_LIMIT=2GB``), DuckDB keeps its
+    memory under that limit and spills larger work to disk.
 
     Parameters
     ----------
@@ -290,11 +308,11 @@ def connect(source):
         dates = frame.get("order_date")
         if dates is not None and getattr(getattr(dates, "dt", None), "tz", None) is not None:
             frame = frame.assign(order_date=dates.dt.tz_localize(None))  # local wall time
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(":memory:", config=_memory_config())
         con.register("tx_input", frame)
     elif isinstance(source, (str, Path)):
         reader = _reader(source)
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(":memory:", config=_memory_config())
         con.execute(f"CREATE VIEW tx_input AS SELECT * FROM {reader}")
     else:
         raise TypeError(
