@@ -177,7 +177,8 @@ def group_summary(df, *, group="group", profit="profit", value=None, interval=No
     group, profit : str
         Column names.
     value : str, optional
-        A predicted-value column (e.g. ``clv``) to total as "value at stake".
+        A predicted-value column (e.g. ``clv``) to total per group (the predicted profit of
+        each group).
     interval : pandas.DataFrame, optional
         The interval of each group's value: columns ``lower`` and ``upper`` indexed by group, e.g.
         ``CustomerValue.by_group`` of :func:`helpers.clv.customer_value` called with

@@ -159,7 +159,7 @@ def customer_relationships(transactions, observation_end=None, *, model="pareto_
         ``clv_lower``, ``clv_upper``, ``purchases_ahead``, ``remaining_life`` (over
         ``loyalty_horizon``; NaN under the BG/NBD), ``profit_level``, ``duration_level``, ``group``,
         ``group_probability`` and ``borderline`` (NaN / NA when ``n_boot`` is 0).
-        ``groups``: :func:`group_summary` with the value at stake per group and its interval, and
+        ``groups``: :func:`group_summary` with the predicted profit per group and its interval, and
         the number of ``borderline`` customers. ``group_probabilities``: each customer's
         probability of each group. ``settings`` adds ``loyalty_horizon``, ``data_span``,
         ``extrapolation`` and ``at_bound`` (share of customers at a projection bound).
