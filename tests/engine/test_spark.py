@@ -95,3 +95,13 @@ def test_stage_snapshots_on_spark_equal_duckdb(spark, sample, master):
         for g, w in zip(got[2], want[2]):
             for k in w:
                 np.testing.assert_array_equal(g[k], w[k])
+
+
+def test_order_facts_on_spark_equal_duckdb(spark, sample, master):
+    from helpers.engine.orders import order_facts
+    from helpers.engine.spark import spark_order_facts
+
+    for tx in (sample.transactions, master):
+        want = order_facts(tx)
+        got = spark_order_facts(tx, spark=spark)
+        pd.testing.assert_frame_equal(got, want, rtol=1e-9)

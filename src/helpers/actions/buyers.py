@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.actions.rules import match_rules
+from helpers.engine.orders import order_facts
 from helpers.frameworks import BUYER_TYPE_RULES
 
 __all__ = ["buyer_types"]
@@ -53,16 +54,9 @@ def buyer_types(transactions, *, rules=None, customer_id="customer_id", order="o
     ['price buyer', 'value buyer']
     """
     rules = rules if rules is not None else BUYER_TYPE_RULES
-    tx = transactions
-    okey = tx[order] if order in tx.columns else tx["order_date"].dt.strftime("%Y-%m-%d")
-    disc = tx[discount].fillna(0) if discount in tx.columns else pd.Series(0.0, index=tx.index)
-    per_order = pd.DataFrame({"customer_id": tx[customer_id].to_numpy(), "order": okey.to_numpy(),
-                              "amount": tx[amount].to_numpy(), "discounted": (disc > 0).to_numpy()})
-    orders = per_order.groupby(["customer_id", "order"], sort=False).agg(
-        amount=("amount", "sum"), discounted=("discounted", "any"))
-    g = orders.groupby(level="customer_id")
-    facts = pd.DataFrame({"n_orders": g.size(), "revenue_per_order": g["amount"].mean(),
-                          "discount_share": g["discounted"].mean()}).sort_index()
+    cols = {customer_id: "customer_id", order: "order_id", amount: "amount", discount: "discount"}
+    tx = transactions[[c for c in ["order_date", *cols] if c in transactions.columns]]
+    facts = order_facts(tx.rename(columns=cols))  # one engine query (DuckDB by default)
     facts["spend_pct"] = facts["revenue_per_order"].rank(pct=True, method="average")
     table = [{"id": r["buyer_type"] + f"#{r['precedence']}", "priority": r["precedence"], "when": r["when"],
               "buyer_type": r["buyer_type"], "reason": r["reason"]} for r in rules]

@@ -31,6 +31,7 @@ from helpers import nps as _nps
 from helpers import relationship as _relationship
 from helpers.actions.strategy import DEFAULT_WINBACK_MIN_VALUE, winback_threshold
 from helpers.frameworks import BUYER_TYPES
+from helpers.frames import isin
 from helpers.nps import latest_answers
 
 __all__ = ["FACT_COLUMNS", "FACT_TYPES", "DEFAULT_VALUE_SPLIT", "DEFAULT_FRESHNESS_DAYS", "VALUE_LEVELS",
@@ -455,17 +456,15 @@ def _join_facts(lifecycle=None, relationships=None, buyers=None, survey=None, cu
     out = _typed(out)
 
     # where each customer is known from
-    in_tx = pd.Index([], dtype=object)
+    in_tx = np.zeros(len(out), dtype=bool)
     for key in ("relationships", "buyers"):
         if key in parts:
-            in_tx = in_tx.union(parts[key].index)
-    if "lifecycle" in parts:
-        in_tx = in_tx.union(parts["lifecycle"].index[parts["lifecycle"]["n_orders"] > 0]
-                            if "n_orders" in parts["lifecycle"] else pd.Index([]))
-    listed = parts["customers"].index if "customers" in parts else pd.Index([], dtype=object)
-    out["in_customers"] = out.index.isin(listed)
-    out["in_transactions"] = out.index.isin(in_tx)
-    out["in_survey"] = out.index.isin(parts["survey"].index) if "survey" in parts else False
+            in_tx |= isin(out.index, parts[key].index)
+    if "lifecycle" in parts and "n_orders" in parts["lifecycle"]:
+        in_tx |= isin(out.index, parts["lifecycle"].index[parts["lifecycle"]["n_orders"] > 0])
+    out["in_customers"] = isin(out.index, parts["customers"].index) if "customers" in parts else False
+    out["in_transactions"] = in_tx
+    out["in_survey"] = isin(out.index, parts["survey"].index) if "survey" in parts else False
 
     out["value_level"], split = _value_levels(out["clv"], value_split)
     winback = winback_threshold(out, winback_min_value)

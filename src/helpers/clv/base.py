@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from helpers.frames import isin
 from helpers.stats import z_value
 
 __all__ = ["DAYS_PER_UNIT", "Model", "LifetimeModel", "SpendModel", "LifetimeFit", "SpendFit",
@@ -547,7 +548,7 @@ def _check_weights(weights, summary):
     if weights is None:
         return np.ones(n)
     if isinstance(weights, pd.Series) and not weights.index.equals(summary.index):
-        if not summary.index.isin(weights.index).all():
+        if not isin(summary.index, weights.index).all():
             raise ValueError("weights is a Series whose index does not cover the summary's "
                              "customers; pass one weight per summary row")
         weights = weights.reindex(summary.index)

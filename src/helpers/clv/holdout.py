@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.clv.base import DAYS_PER_UNIT, LifetimeFit, _check_unit, _summary_arrays, convert_time_unit
+from helpers.frames import isin
 
 __all__ = ["calibration_holdout", "holdout_table"]
 
@@ -77,10 +78,8 @@ def holdout_table(calibration_summary, holdout_purchases, result, holdout_length
     x, _, _ = _summary_arrays(calibration_summary, name="calibration_summary")
     if holdout_purchases.index.equals(calibration_summary.index):  # as calibration_holdout gives them
         extra = np.zeros(len(holdout_purchases), dtype=bool)
-    elif calibration_summary.index.is_unique:  # get_indexer: isin of Arrow strings loops in Python
-        extra = calibration_summary.index.get_indexer(holdout_purchases.index) < 0
     else:
-        extra = ~holdout_purchases.index.isin(calibration_summary.index)
+        extra = ~isin(holdout_purchases.index, calibration_summary.index)
     if extra.any():
         warnings.warn(f"holdout_table: {int(extra.sum())} customer(s) in holdout_purchases are not in "
                       f"the calibration summary (e.g. {list(holdout_purchases.index[extra][:3])}); "
@@ -176,6 +175,6 @@ def calibration_holdout(transactions, calibration_end, observation_end=None, *, 
     full = rfm_summary(transactions, observation_end=end)
     holdout = (full["frequency"].reindex(cal.index) - cal["frequency"]).astype("int64")
     holdout.name = "holdout_purchases"
-    holdout.attrs["new_in_holdout"] = int((~full.index.isin(cal.index)).sum())
+    holdout.attrs["new_in_holdout"] = int((~isin(full.index, cal.index)).sum())
     length = (end - cal_end).days / DAYS_PER_UNIT[time_unit]
     return convert_time_unit(cal, "D", time_unit), holdout, length

@@ -16,6 +16,7 @@ import pandas as pd
 
 from helpers.clv.base import (_CONFIRM_BELOW, _DAYS_PER_YEAR, DAYS_PER_UNIT, LifetimeFit, SpendFit,
                               _check_unit, _summary_arrays, _triples)
+from helpers.frames import isin
 
 __all__ = ["CustomerValue", "customer_value"]
 
@@ -244,7 +245,7 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
     n = len(x)
     if by is not None:
         if isinstance(by, pd.Series) and not by.index.equals(summary.index):
-            if not summary.index.isin(by.index).all():
+            if not isin(summary.index, by.index).all():
                 raise ValueError("by is a Series whose index does not cover the summary's customers; "
                                  "pass one label per summary row")
             by = by.reindex(summary.index)

@@ -14,6 +14,9 @@ stages
     :func:`stage_snapshots`: each customer's purchase history (first and last purchase day,
     purchase days, last return after a lapse) as of several dates, for
     ``lifecycle.stage_transitions``.
+orders
+    :func:`order_facts`: orders, mean order value and share of discounted orders per customer, for
+    ``actions.buyer_types``.
 spark
     The same queries on Spark SQL (optional extra ``spark``).
 
@@ -22,6 +25,7 @@ defined as a DuckDB macro); the lifecycle and clv functions call them.
 """
 
 from helpers.engine.cohorts import cohort_counts, cohort_sql
+from helpers.engine.orders import order_facts, order_facts_sql
 from helpers.engine.stages import snapshot_sql, stage_snapshots
 from helpers.engine.summary import (
     ENGINES,
@@ -34,4 +38,5 @@ from helpers.engine.summary import (
 )
 
 __all__ = ["ENGINES", "customer_summary", "cohort_counts", "cohort_sql", "connect", "finish",
+           "order_facts", "order_facts_sql",
            "read_table", "snapshot_sql", "stage_snapshots", "summary_sql", "use"]

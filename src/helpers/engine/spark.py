@@ -18,6 +18,7 @@ from helpers.engine.summary import (
     FREQS,
     _PARQUET,
     _end_day,
+    _id_dtype,
     connect,
     finish,
     summary_sql,
@@ -125,12 +126,7 @@ def spark_customer_summary(source, observation_end=None, freq="D", spark=None):
         end = _last_day(spark) if observation_end is None else _end_day(observation_end)
         sql = summary_sql(end, freq, "profit" in columns, "order_id" in columns)
         out = spark.sql(sql).toPandas()
-    id_dtype = None
-    if isinstance(source, pd.DataFrame):
-        id_dtype = source["customer_id"].dtype
-        if isinstance(id_dtype, pd.CategoricalDtype):
-            id_dtype = id_dtype.categories.dtype
-    return finish(out, observation_end, id_dtype)
+    return finish(out, observation_end, _id_dtype(source))
 
 
 def spark_cohort_counts(source, freq="M", observation_end=None, spark=None):
@@ -188,3 +184,31 @@ def spark_stage_snapshots(source, dates, lapse_window, spark=None):
         _register(spark, source, tmp)
         out = spark.sql(snapshot_sql(days, lapse_window)).toPandas()
     return finish_snapshots(out, len(days))
+
+
+def spark_order_facts(source, spark=None):
+    """:func:`helpers.engine.orders.order_facts` computed by Spark SQL from the same query text.
+
+    Parameters
+    ----------
+    source
+        As :func:`helpers.engine.orders.order_facts`.
+    spark : pyspark.sql.SparkSession, optional
+        Default: :func:`spark_session`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`helpers.engine.orders.order_facts`.
+
+    Examples
+    --------
+    >>> spark_order_facts("tx.parquet")  # doctest: +SKIP
+    """
+    from helpers.engine.orders import finish_order_facts, order_facts_sql
+
+    spark = spark or spark_session()
+    with tempfile.TemporaryDirectory() as tmp:
+        columns = _register(spark, source, tmp)
+        out = spark.sql(order_facts_sql("order_id" in columns, "discount" in columns)).toPandas()
+    return finish_order_facts(out, _id_dtype(source))

@@ -437,12 +437,15 @@ def customer_summary(source, observation_end=None, freq="D"):
         out = con.execute(sql).df()
     finally:
         con.close()
-    id_dtype = None
-    if isinstance(source, pd.DataFrame):
-        id_dtype = source["customer_id"].dtype
-        if isinstance(id_dtype, pd.CategoricalDtype):
-            id_dtype = id_dtype.categories.dtype
-    return finish(out, observation_end, id_dtype)
+    return finish(out, observation_end, _id_dtype(source))
+
+
+def _id_dtype(source):
+    """The dtype of a DataFrame source's ids (a categorical's categories), else None."""
+    if not isinstance(source, pd.DataFrame):
+        return None
+    dtype = source["customer_id"].dtype
+    return dtype.categories.dtype if isinstance(dtype, pd.CategoricalDtype) else dtype
 
 
 def _days_to_datetime(days):

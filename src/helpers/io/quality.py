@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from helpers.frames import isin
+
 if TYPE_CHECKING:
     from helpers.io.schema import Dataset
 
@@ -187,7 +189,7 @@ def input_overview(ds: Dataset) -> pd.DataFrame:
         {"input": "customers", "rows": len(cu), "customers": cu["customer_id"].nunique(),
          "first": cu["signup_date"].min() if "signup_date" in cu else pd.NaT,
          "last": cu["signup_date"].max() if "signup_date" in cu else pd.NaT,
-         "notes": f"{(~cu['customer_id'].isin(set(tx['customer_id']))).sum():,} never bought "
+         "notes": f"{(~isin(cu['customer_id'], tx['customer_id'])).sum():,} never bought "
                   f"(prospects); attributes: {', '.join(c for c in cu.columns if c != 'customer_id')}"},
     ]
     out = pd.DataFrame(rows).set_index("input")

@@ -16,6 +16,7 @@ import math
 
 import pandas as pd
 
+from helpers.frames import isin
 from helpers.narrative.text import bullets, escape, join_words, p_value, pct
 
 __all__ = ["data_line", "lapse_groups", "compute_notes", "phase_evidence", "rfm_grid_table",
@@ -197,7 +198,7 @@ def phase_evidence(view, transactions, survey) -> dict[str, str]:
     """
     buyers = _buyers(view)
     if "customer_id" in survey.columns:
-        n_linked = int((survey["customer_id"].notna() & survey["customer_id"].isin(view.index)).sum())
+        n_linked = int(isin(survey["customer_id"], view.index).sum())
     else:
         n_linked = 0
     return {

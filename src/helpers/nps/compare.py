@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from helpers.frames import isin
 from helpers.nps.classes import (_check_choice, _codes, _examples, _prepare, _score_values,
                                  latest_answers)
 from helpers.nps.intervals import _ADJ_ADD, _ADJ_N, DEFAULT_CI_METHOD, _shares
@@ -285,7 +286,7 @@ def compare_periods(df, observation_end=None, *, months=12, score="score", date=
         else:
             # the panel is the respondents of both windows: the others are left out by design,
             # so compare() is given the pairs only (and has nothing to warn about unmatched ids)
-            a, b = a[a[customer_id].isin(both)], b[b[customer_id].isin(both)]
+            a, b = a[isin(a[customer_id], both)], b[isin(b[customer_id], both)]
             rows["same respondents"] = compare(a, b, customer_id=customer_id, score=score,
                                                alpha=alpha)
     out = pd.DataFrame(rows).T

@@ -24,7 +24,9 @@ and the code, so a later run on the same inputs reuses them and a changed input 
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -526,15 +528,22 @@ def run_all(config=SAMPLE_CONFIG, out_dir=REPORTS_DIR, *, notebooks=None, jobs=N
             raise
         # the cache lives in the final folder, so a later run on the same inputs reuses it
         cache_dir = (out_dir / ".cache" if cache is True else cache) if cache else None
-        ordered = _run_into(ds, work, notebooks, jobs, pdf, parameters, cache_dir, loaded=(ds, caught))
+        loaded = [ds, caught]  # handed over: the data are released once the shared results are built
+        del ds
+        ordered = _run_into(loaded, work, notebooks, jobs, pdf, parameters, cache_dir)
         publish(work, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return ordered
 
 
-def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters, cache=None, loaded=None):
-    """Run the chosen notebooks on checked inputs into ``out_dir`` (see :func:`run_all`)."""
+def _run_into(loaded, out_dir, notebooks, jobs, pdf, parameters, cache=None):
+    """Run the chosen notebooks on checked inputs into ``out_dir`` (see :func:`run_all`).
+
+    ``loaded`` is the list ``[dataset, warnings]`` of :func:`check_inputs`; it is emptied once the
+    shared results are built, so that the notebooks' kernels do not run beside a second copy of
+    the data."""
+    ds = loaded[0]
     cfg = ds.config
     config = cfg["config_path"]
     lacking = data_limits(ds)
@@ -561,13 +570,17 @@ def _run_into(ds, out_dir, notebooks, jobs, pdf, parameters, cache=None, loaded=
     for nb in notebooks:
         if nb.name.endswith("customer_actions.ipynb"):
             parameters.setdefault(nb.name, {})["export_path"] = str(export)
-    cache_dir = start_cache(cfg, cache, notebooks, loaded=loaded) if cache and notebooks else None
+    cache_dir = start_cache(cfg, cache, notebooks, loaded=tuple(loaded)) if cache and notebooks else None
+    del ds
+    loaded.clear()
+    gc.collect()
     if jobs == 1:
         for nb in _progress(notebooks, len(notebooks), "reports"):
             results[nb.name] = run_notebook(nb, config, out_dir, pdf=pdf,
                                             parameters=parameters.get(nb.name), cache_dir=cache_dir)
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # spawned, not forked: a worker starts without a copy of this process's memory
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(run_notebook, nb, config, out_dir, pdf=pdf,
                                    parameters=parameters.get(nb.name), cache_dir=cache_dir): nb
                        for nb in notebooks}

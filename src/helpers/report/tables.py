@@ -28,6 +28,8 @@ MISSING = "no answer"
 #: repeated. A shorter table is kept whole; one whose wrapped rows make it taller than a page after
 #: all is found and let break by :func:`helpers.report.render.html_to_pdf`.
 LONG_TABLE = 53
+#: Longest one-word heading of a numeric column kept on one line in print (longer ones may break).
+SHORT_HEADING = 12
 #: Columns that hold p-values (shown as "< 0.001" or three decimals).
 P_COLUMNS = ("p_value", "p_adj", "change_p_adj", "p")
 
@@ -265,6 +267,12 @@ def reader_table(df, *, labels=None, percent=(), money=(), currency="", decimals
     styles = [{"selector": f"td.col{j}, th.col_heading.col{j}",
                "props": [("text-align", "right" if j in numeric_pos else "left")]}
               for j in range(len(new_names))]
+    # the one-word heading (up to SHORT_HEADING characters) of a column of numbers stays whole in
+    # print: "priority" above one-digit numbers would otherwise break after every letter
+    styles += [{"selector": f"th.col_heading.col{j}",
+                "props": [("white-space", "nowrap"), ("overflow-wrap", "normal")]}
+               for j, name in enumerate(new_names)
+               if j in numeric_pos and len(str(name).split()) == 1 and len(str(name)) <= SHORT_HEADING]
     styles += [{"selector": "td, th", "props": [("vertical-align", "top")]},
                {"selector": "caption", "props": [("caption-side", "top"), ("text-align", "left")]}]
     styler = styler.set_table_styles(styles)
