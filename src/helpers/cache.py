@@ -584,7 +584,7 @@ def notebook_needs(notebook) -> list[str]:
     return [n for n in BUILDERS if n in found]
 
 
-def prepare(config, folder, names=tuple(BUILDERS), *, loaded=None) -> dict:
+def prepare(config, folder, names=tuple(BUILDERS), *, loaded=None, on_ready=None) -> dict:
     """Start a run's cache: hash the input files once, build (or reuse) the named results with the
     config's settings, and record what was done in ``folder/run.json``. Results not used for
     :data:`KEEP_DAYS` days are removed first.
@@ -603,6 +603,11 @@ def prepare(config, folder, names=tuple(BUILDERS), *, loaded=None) -> dict:
         ``(dataset, warnings)``: the inputs already loaded with this config (the report command
         checks them before anything else) and the warnings that load raised; stored as the
         ``"data"`` result (when it is not cached yet) instead of loading the files a second time.
+    on_ready : callable, optional
+        Called with each name once that result is built, reused or failed (in the order of
+        :data:`BUILDERS`), so that the notebooks that need only the results done so far can start
+        while the others are built. ``folder/run.json`` is written before the first result and
+        after each one.
 
     Returns
     -------
@@ -629,6 +634,13 @@ def prepare(config, folder, names=tuple(BUILDERS), *, loaded=None) -> dict:
         return done
     record = input_digests(results._files(True))  # hashed afresh once per run
     (folder / INPUTS_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+    def settle(name):  # the record so far, then tell the caller
+        (folder / RUN_FILE).write_text(json.dumps(done, indent=1), encoding="utf-8")
+        if on_ready is not None:
+            on_ready(name)
+
+    (folder / RUN_FILE).write_text(json.dumps(done, indent=1), encoding="utf-8")
     results._digests = {p: d["sha256"] for p, d in record.items()}
     if loaded is not None and "data" in set(names):
         key = results.key("data")
@@ -648,9 +660,11 @@ def prepare(config, folder, names=tuple(BUILDERS), *, loaded=None) -> dict:
             status = dict(results.log).get(name, "built")
         except Exception as exc:  # noqa: BLE001 - the notebook reports it in place
             done["results"][name] = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+            settle(name)
             continue
         done["results"][name] = {"status": status, "key": results.key(name),
                                  "seconds": round(time.perf_counter() - start, 2)}
+        settle(name)
     (folder / RUN_FILE).write_text(json.dumps(done, indent=1), encoding="utf-8")
     return done
 

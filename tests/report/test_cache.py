@@ -311,3 +311,24 @@ def test_prepare_stores_the_loaded_inputs_instead_of_loading_again(tmp_path):
     with pytest.warns(UserWarning, match="from the check"):  # its warnings are issued again
         again = cache.shared(SAMPLE_CONFIG, folder=tmp_path / "c").get("data")
     assert len(again.transactions) == 10
+
+
+def test_prepare_announces_each_result_once_recorded(small, tmp_path):
+    folder, seen = tmp_path / "c", []
+
+    def on_ready(name):  # the record on disk already holds the result announced
+        seen.append((name, sorted(cache.run_status(folder)["results"])))
+
+    rec = cache.prepare(small, folder, names=["lifecycle", "data"], on_ready=on_ready)
+    assert seen == [("data", ["data"]), ("lifecycle", ["data", "lifecycle"])]
+    assert sorted(rec["results"]) == ["data", "lifecycle"]
+
+
+def test_each_notebook_waits_only_for_what_it_needs():
+    names = set(cache.BUILDERS)
+    waits = {nb.name: pipeline._waits_for(nb, names) for nb in pipeline.list_notebooks()}
+    assert waits["02_lifecycle.ipynb"] == {"data", "lifecycle"}
+    assert waits["01_nps.ipynb"] == {"data"}
+    assert waits["00_start_here.ipynb"] == set()
+    # the data check reports what the run built, so it starts once everything is done
+    assert waits["00_data_check.ipynb"] == names

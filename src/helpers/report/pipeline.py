@@ -34,7 +34,7 @@ import tempfile
 import time
 import traceback
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -570,27 +570,23 @@ def _run_into(loaded, out_dir, notebooks, jobs, pdf, parameters, cache=None):
     for nb in notebooks:
         if nb.name.endswith("customer_actions.ipynb"):
             parameters.setdefault(nb.name, {})["export_path"] = str(export)
-    cache_dir = start_cache(cfg, cache, notebooks, loaded=tuple(loaded)) if cache and notebooks else None
-    del ds
-    loaded.clear()
-    gc.collect()
-    if jobs == 1:
-        for nb in _progress(notebooks, len(notebooks), "reports"):
-            results[nb.name] = run_notebook(nb, config, out_dir, pdf=pdf,
-                                            parameters=parameters.get(nb.name), cache_dir=cache_dir)
+    cache_dir = resolve(cache) if cache and notebooks else None
+    if jobs == 1 or cache_dir is None:
+        if cache_dir is not None:
+            start_cache(cfg, cache_dir, notebooks, loaded=tuple(loaded))
+        del ds
+        loaded.clear()
+        gc.collect()
+        if jobs == 1:
+            for nb in _progress(notebooks, len(notebooks), "reports"):
+                results[nb.name] = run_notebook(nb, config, out_dir, pdf=pdf,
+                                                parameters=parameters.get(nb.name), cache_dir=cache_dir)
+        else:
+            results.update(_run_pool(notebooks, config, out_dir, pdf, parameters, jobs, None, None))
     else:
-        # spawned, not forked: a worker starts without a copy of this process's memory
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(run_notebook, nb, config, out_dir, pdf=pdf,
-                                   parameters=parameters.get(nb.name), cache_dir=cache_dir): nb
-                       for nb in notebooks}
-            for fut in _progress(as_completed(futures), len(futures), "reports"):
-                nb = futures[fut]
-                try:
-                    results[nb.name] = fut.result()
-                except Exception as exc:  # a worker crashed outright
-                    results[nb.name] = ReportResult(nb.name, error="".join(
-                        traceback.format_exception_only(type(exc), exc)).strip())
+        del ds
+        results.update(_run_pool(notebooks, config, out_dir, pdf, parameters, jobs, cfg, loaded,
+                                 cache_dir))
     ordered = [results[nb.name] for nb in chosen]
     _export_actions(cfg, out_dir, ordered)
     write_index(ordered, out_dir, config=cfg)
@@ -598,7 +594,74 @@ def _run_into(loaded, out_dir, notebooks, jobs, pdf, parameters, cache=None):
     return ordered
 
 
-def start_cache(config, folder, notebooks, *, loaded=None) -> Path:
+def _waits_for(notebook, names):
+    """The shared results a notebook waits for: those it asks for, or all of ``names`` when it
+    reports what the run built (``results.status()``, the data check)."""
+    if any("results.status(" in c.source for c in _read(notebook).cells if c.cell_type == "code"):
+        return set(names)
+    return set(_cache.notebook_needs(notebook)) & set(names)
+
+
+def _run_pool(notebooks, config, out_dir, pdf, parameters, jobs, cfg, loaded, cache_dir=None):
+    """Run notebooks ``jobs`` at a time in spawned worker processes (a worker starts without a
+    copy of this process's memory); return ``{name: ReportResult}``.
+
+    With ``cache_dir`` the shared results are built here, in a thread, while the notebooks run:
+    each notebook starts as soon as the results it needs are done (:func:`_waits_for`), so the
+    early reports do not wait for the late models. ``loaded`` (``[dataset, warnings]``) is emptied
+    once the results are built.
+    """
+    import threading
+    from concurrent.futures import FIRST_COMPLETED
+    from concurrent.futures import wait as wait_any
+
+    names = {n for nb in notebooks for n in _cache.notebook_needs(nb)}
+    ready, finished, failure = set(), threading.Event(), []
+    if cache_dir is not None:
+        def build():
+            try:
+                start_cache(cfg, cache_dir, notebooks, loaded=tuple(loaded), on_ready=ready.add)
+            except Exception as exc:  # noqa: BLE001 - each notebook then builds and reports it
+                failure.append(exc)
+            finally:
+                loaded.clear()
+                gc.collect()
+                finished.set()
+
+        threading.Thread(target=build, name="shared-results", daemon=True).start()
+    else:
+        finished.set()
+    waits = {nb: _waits_for(nb, names) for nb in notebooks}
+    pending, futures, out = list(notebooks), {}, {}
+    bar = _progress(None, len(notebooks), "reports")
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        while pending or futures:
+            done_all = finished.is_set()
+            for nb in [nb for nb in pending if done_all or waits[nb] <= ready]:
+                pending.remove(nb)
+                futures[pool.submit(run_notebook, nb, config, out_dir, pdf=pdf,
+                                    parameters=parameters.get(nb.name), cache_dir=cache_dir)] = nb
+            if not futures:
+                finished.wait(0.2)
+                continue
+            done, _ = wait_any(list(futures), timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in done:
+                nb = futures.pop(fut)
+                try:
+                    out[nb.name] = fut.result()
+                except Exception as exc:  # a worker crashed outright
+                    out[nb.name] = ReportResult(nb.name, error="".join(
+                        traceback.format_exception_only(type(exc), exc)).strip())
+                if hasattr(bar, "update"):
+                    bar.update(1)
+    if hasattr(bar, "close"):
+        bar.close()
+    finished.wait()
+    return out
+
+
+def start_cache(config, folder, notebooks, *, loaded=None, on_ready=None) -> Path:
     """Build, once, the shared results the notebooks ask for into the run's cache folder.
 
     The names come from each notebook's ``results.get("name", ...)`` calls
@@ -614,6 +677,8 @@ def start_cache(config, folder, notebooks, *, loaded=None) -> Path:
     notebooks : list of Path
     loaded : tuple, optional
         ``(dataset, warnings)`` of the inputs already loaded (:func:`helpers.cache.prepare`).
+    on_ready : callable, optional
+        Called with each result's name once it is done (:func:`helpers.cache.prepare`).
 
     Returns
     -------
@@ -627,7 +692,8 @@ def start_cache(config, folder, notebooks, *, loaded=None) -> Path:
     """
     folder = resolve(folder)
     names = {name for nb in notebooks for name in _cache.notebook_needs(nb)}
-    _cache.prepare(config, folder, names=[n for n in _cache.BUILDERS if n in names], loaded=loaded)
+    _cache.prepare(config, folder, names=[n for n in _cache.BUILDERS if n in names], loaded=loaded,
+                   on_ready=on_ready)
     return folder
 
 
