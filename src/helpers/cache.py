@@ -254,7 +254,8 @@ def _build_view(results):
     from helpers.actions import customer_view
 
     return customer_view(results.get("data", _replay=False),
-                         relationships=results.get("relationships", _replay=False))
+                         relationships=results.get("relationships", _replay=False),
+                         lifecycle=results.get("lifecycle"))  # its warnings: the view's too
 
 
 #: name: (builder, settings normaliser or None, whether the playbook is an input).

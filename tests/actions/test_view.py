@@ -213,3 +213,27 @@ def test_predicted_profit_by_action_uses_the_interval_of_each_sum(sample_view):
     assert set(stake["interval"]) <= {"bootstrap of the sum", "no predicted value"}
     plain = actions.predicted_profit_by_action(v, by="relationship_group")
     assert (plain["interval"] == "sum of customer bounds").all()
+
+
+def test_view_from_a_given_lifecycle_equals_the_view_that_computes_it(sample_view):
+    """The run's shared lifecycle result (the cache hands it over) gives the same view."""
+    import warnings
+
+    from helpers import cache
+
+    ds, want = sample_view
+    r = cache.shared(folder=None)
+    r._memory.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lc = r.get("lifecycle")
+        given = actions.customer_view(ds, lifecycle=lc, relationships=r.get("relationships"))
+    pd.testing.assert_frame_equal(given, want)
+    # and it is the one used: a changed segment shows in the view
+    changed = lc.copy()
+    first = changed.index[0]
+    changed.loc[first, "rfm_segment"] = "Hibernating" if want.loc[first, "rfm_segment"] != "Hibernating" else "Champions"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        other = actions.customer_view(ds, lifecycle=changed, relationships=r.get("relationships"))
+    assert other.loc[first, "rfm_segment"] == changed.loc[first, "rfm_segment"]

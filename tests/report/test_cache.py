@@ -132,7 +132,7 @@ def test_view_from_the_cache_equals_the_view_built_directly_and_fits_once(small,
         view = r.get("view")
         direct = actions.customer_view(load_all(small))
     pd.testing.assert_frame_equal(view, direct)
-    assert [name for name, how in r.log if how == "built"] == ["data", "relationships", "view"]
+    assert [name for name, how in r.log if how == "built"] == ["data", "relationships", "lifecycle", "view"]
 
 
 def test_warnings_of_a_build_are_issued_again_on_every_get(small, tmp_path):

@@ -55,7 +55,7 @@ def _known_customers(customers, survey):
     return pd.concat([customers, add], ignore_index=True)
 
 
-def customer_view(config=None, *, playbook=None, relationships=None) -> pd.DataFrame:
+def customer_view(config=None, *, playbook=None, relationships=None, lifecycle=None) -> pd.DataFrame:
     """The per-customer action table of a run configuration: every fact, the action and why.
 
     Loads the inputs (:func:`helpers.io.load_all`) and joins, as of the observation end,
@@ -80,6 +80,11 @@ def customer_view(config=None, *, playbook=None, relationships=None) -> pd.DataF
         The result of :func:`helpers.relationship.customer_relationships` on these data with the
         config's ``relationship`` settings, already fitted (e.g. the run's shared result,
         :mod:`helpers.cache`); default: fitted here.
+    lifecycle : pandas.DataFrame, optional
+        The result of :func:`helpers.lifecycle.customer_lifecycle` on these data with the config's
+        ``lifecycle`` settings (e.g. the run's shared result). Used when every customer a survey
+        answer links is in the customer list; otherwise the stages are computed here with those
+        customers added (they are prospects).
 
     Returns
     -------
@@ -120,8 +125,11 @@ def customer_view(config=None, *, playbook=None, relationships=None) -> pd.DataF
     lc_kw = section_settings(cfg, "lifecycle", _lifecycle.customer_lifecycle,
                              skip=(*data_args, "customers", "survey"))
     lc_kw.setdefault("promoter_min", promoter_min)
-    lc = _lifecycle.customer_lifecycle(ds.transactions, observation_end,
-                                       _known_customers(ds.customers, ds.survey), ds.survey, **lc_kw)
+    known = _known_customers(ds.customers, ds.survey)
+    if lifecycle is not None and known is ds.customers:
+        lc = lifecycle
+    else:
+        lc = _lifecycle.customer_lifecycle(ds.transactions, observation_end, known, ds.survey, **lc_kw)
     rel = relationships if relationships is not None else _relationship.customer_relationships(
         ds.transactions, observation_end,
         **section_settings(cfg, "relationship", _relationship.customer_relationships, skip=data_args))
