@@ -135,3 +135,22 @@ def test_weighted_sum_without_blas_equals_the_exact_sum(n):
     assert _dot(a, b) == pytest.approx(exact, rel=1e-12)
     if n < 20_000:
         assert _dot(a, b) == a @ b  # small data: the former product, to the last bit
+
+
+def test_group_sums_without_customer_intervals_are_the_same():
+    from helpers.clv import customer_value, fit_bgnbd, fit_gamma_gamma, simulate_bgnbd
+
+    s = simulate_bgnbd(2000, r=0.5, alpha=5, a=0.8, b=2.5, T=40, spend=(6, 4, 15), seed=5)
+    bg, gg = fit_bgnbd(s), fit_gamma_gamma(s)
+    by = pd.Series(np.random.default_rng(1).choice(["x", "y", "z"], len(s)), index=s.index)
+    full = customer_value(s, bg, gg, margin_rate=0.3, n_boot=40, by=by, chunk_size=300)
+    fast = customer_value(s, bg, gg, margin_rate=0.3, n_boot=40, by=by, chunk_size=300,
+                          draws=full.draws, customer_intervals=False)
+    pd.testing.assert_frame_equal(fast.by_group, full.by_group, rtol=1e-9)
+    assert fast.table["clv_lower"].isna().all() and full.table["clv_lower"].notna().all()
+    # each group's interval: quantiles of the per-draw group sums, summed customer by customer here
+    cust = customer_value(s, bg, gg, margin_rate=0.3, n_boot=40, draws=full.draws,
+                          keep_customer_draws=True).customer_draws
+    sums = pd.DataFrame(cust, index=s.index.sort_values()).groupby(by.sort_index().to_numpy()).sum()
+    lo = np.quantile(sums.to_numpy(), 0.025, axis=1)
+    np.testing.assert_allclose(full.by_group["lower"].to_numpy(), lo, rtol=1e-5)

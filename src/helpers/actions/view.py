@@ -173,7 +173,7 @@ def _value_by_rule(rel, rule):
                                time_unit=s["time_unit"], annual_discount_rate=s["annual_discount_rate"],
                                profit_col="repeat_profit", n_boot=s["n_boot"], seed=s.get("seed", 0),
                                by=rule.reindex(rel.summary.index),
-                               draws=rel.value.draws).by_group.to_dict("index")
+                               draws=rel.value.draws, customer_intervals=False).by_group.to_dict("index")
 
 
 def _short(action: str) -> str:
