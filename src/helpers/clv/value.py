@@ -338,11 +338,14 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
             if cust is not None:
                 cust[sl] = vb
             totals += vb.sum(axis=0)
-            if group_totals is not None:  # one matrix product: groups x customers times draws
+            if group_totals is not None:  # customers sorted by group, each group's rows summed
                 gc = gcodes[sl]
-                member = np.zeros((n_groups, len(gc)), dtype=vb.dtype)
-                member[gc[gc >= 0], np.flatnonzero(gc >= 0)] = 1
-                group_totals += member @ vb
+                rows = np.flatnonzero(gc >= 0)
+                rows = rows[np.argsort(gc[rows], kind="stable")]
+                if len(rows):
+                    g = gc[rows]
+                    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+                    group_totals[g[starts]] += np.add.reduceat(vb[rows], starts, axis=0)
         total_lo, total_hi = np.quantile(totals, q)
     table = pd.DataFrame({
         "p_alive": model.p_alive(lp, ux, utx, uT)[inv],
