@@ -290,6 +290,13 @@ def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=Non
             block[name] = (b0, np.ascontiguousarray(m[:, b0:b0 + 16].T))
         return block[name][1][j - b0].astype(float)
 
+    def split(values, ok, every, m, rule, name):
+        if every and m.shape[1] == 1:  # the same axis over all customers: split it once
+            if name not in fixed:
+                fixed[name] = split_value(pd.Series(values), rule, name)
+            return fixed[name]
+        return split_value(pd.Series(values[ok]), rule, name)
+
     for j in range(k):
         pj = column(p2, "profit", j)
         lj = column(l2, "loyalty", j)
@@ -297,18 +304,8 @@ def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=Non
         if not ok.any():
             continue
         every = bool(ok.all())
-        if every and p2.shape[1] == 1:
-            if "profit" not in fixed:
-                fixed["profit"] = split_value(pd.Series(pj), profit_split, "profit")
-            ps = fixed["profit"]
-        else:
-            ps = split_value(pd.Series(pj[ok]), profit_split, "profit")
-        if every and l2.shape[1] == 1:
-            if "loyalty" not in fixed:
-                fixed["loyalty"] = split_value(pd.Series(lj), loyalty_split, "loyalty")
-            ls = fixed["loyalty"]
-        else:
-            ls = split_value(pd.Series(lj[ok]), loyalty_split, "loyalty")
+        ps = split(pj, ok, every, p2, profit_split, "profit")
+        ls = split(lj, ok, every, l2, loyalty_split, "loyalty")
         code = 2 * (lj[ok] >= ls) + (pj[ok] >= ps)  # GROUPS order: short/long x low/high
         counts[np.flatnonzero(ok), code] += 1
     with np.errstate(invalid="ignore", divide="ignore"):
