@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -29,13 +28,11 @@ from helpers.config import section_settings  # noqa: E402
 from helpers.io import load_all  # noqa: E402
 from helpers.paths import SAMPLE_DIR  # noqa: E402
 
+from _timing import timed  # noqa: E402
+
 
 def clock(name, fn):
-    t0, c0 = time.perf_counter(), time.process_time()
-    out = fn()
-    print(f"{name:28s} wall {time.perf_counter() - t0:7.2f} s   cpu {time.process_time() - c0:7.2f} s",
-          flush=True)
-    return out
+    return timed(name, fn, width=28)
 
 
 def main(config):

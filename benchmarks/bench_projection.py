@@ -37,6 +37,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from _timing import timed  # noqa: E402
+
 from helpers import clv, sample  # noqa: E402
 from helpers.clv.base import LifetimeFit, _check_time, _summary_arrays  # noqa: E402
 from helpers.io.load import load_transactions  # noqa: E402
@@ -135,11 +137,7 @@ def transactions_of(n, tmp):
 
 def step(label, f):
     """Run ``f`` and print its wall and CPU time."""
-    w0, c0 = time.perf_counter(), time.process_time()
-    out = f()
-    print(f"  {label:<44} wall {time.perf_counter() - w0:8.2f} s   cpu {time.process_time() - c0:8.2f} s",
-          flush=True)
-    return out
+    return timed(label, f, width=44, indent="  ")
 
 
 def flow(config, holdout_weeks=26):
