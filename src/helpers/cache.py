@@ -61,6 +61,7 @@ import tempfile
 import time
 import uuid
 import warnings
+from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -68,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 import helpers
+from helpers.engine.memo import reuse
 from helpers.paths import resolve
 
 __all__ = ["ENV_VAR", "RUN_ENV_VAR", "BUILDERS", "LABELS", "SharedResults", "shared", "file_digest",
@@ -303,6 +305,7 @@ class SharedResults:
         self._memory: dict[str, dict] = {}
         self._digests: dict = {}
         self._record: dict | None = None
+        self._engine_memo = OrderedDict()  # engine results shared by the builds (helpers.engine.reuse)
 
     # -- keys -------------------------------------------------------------------------------------
     def _files(self, playbook: bool) -> list[Path]:
@@ -451,7 +454,8 @@ class SharedResults:
             start = time.perf_counter()
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                value = builder(self, **args)
+                with reuse(self._engine_memo):  # e.g. one summary for lifecycle and model
+                    value = builder(self, **args)
             entry = {"value": value, "warnings": [(w.category, str(w.message)) for w in caught],
                      "seconds": round(time.perf_counter() - start, 2), "key": key}
             self.log.append((name, "built"))

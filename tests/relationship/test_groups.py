@@ -129,6 +129,27 @@ def test_group_probabilities_median_moves_with_the_draw():
     assert got.idxmax(axis=1).tolist() == ["Strangers", "Butterflies", "Barnacles", "True Friends"]
 
 
+def test_group_probabilities_count_each_draw_with_its_own_medians_and_missing_values():
+    """Against a plain loop: per draw, drop the customers missing a value, split both axes at that
+    draw's medians (upper side on the line) and count the group."""
+    from helpers.relationship import group_probabilities
+    rng = np.random.default_rng(5)
+    n, k = 300, 40
+    profit = rng.gamma(2, 3, (n, k))
+    loyalty = rng.gamma(1, 1, (n, k)).astype(np.float32)
+    profit[rng.random((n, k)) < 0.05] = np.nan
+    loyalty[rng.random((n, k)) < 0.05] = np.nan
+    want = np.zeros((n, 4))
+    for j in range(k):
+        p, lo = profit[:, j], loyalty[:, j].astype(float)
+        ok = np.isfinite(p) & np.isfinite(lo)
+        ps, ls = np.median(p[ok]), np.median(lo[ok])
+        for i in np.flatnonzero(ok):
+            want[i, 2 * (lo[i] >= ls) + (p[i] >= ps)] += 1
+    want /= want.sum(axis=1, keepdims=True)
+    np.testing.assert_array_equal(group_probabilities(profit, loyalty).to_numpy(), want)
+
+
 def test_group_probabilities_bad_shapes():
     from helpers.relationship import group_probabilities
     with pytest.raises(ValueError, match="one row per customer"):

@@ -49,6 +49,9 @@ def test_customer_relationships_columns_and_one_row_per_buyer(run):
     assert (t["n_orders"] == buys.groupby("customer_id")["order_id"].nunique().reindex(t.index)).all()
     np.testing.assert_allclose(t["profit_per_order"], t["profit"] / t["n_orders"])
     assert t["group"].notna().all() and list(t["group"].cat.categories) == GROUPS
+    # the per-customer draws placed the customers in groups and are not kept (memory)
+    assert rel.value.purchases_ahead_draws is None and rel.value.customer_draws is None
+    assert rel.value.draws is not None and rel.group_probabilities.notna().all().all()
     assert ((t["clv_lower"] <= t["clv_upper"]) & (t["lifetime"] >= t["recency"])).all()
     s = rel.settings
     assert s["splits"]["profit"] == t["profit_per_order"].median()

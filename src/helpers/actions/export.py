@@ -80,9 +80,25 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         s = out[col]
-        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+        if (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s)
+                or pd.api.types.is_bool_dtype(s)):
             continue
-        out[col] = s.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+        if isinstance(s.dtype, pd.CategoricalDtype):  # the labels, once each
+            labels = s.cat.categories
+            fixed = neutralise_formulas(pd.DataFrame({col: labels.astype(object)}))[col]
+            if not fixed.equals(pd.Series(labels.astype(object))) and fixed.is_unique:
+                out[col] = s.cat.rename_categories(fixed.to_numpy())
+                continue
+            if fixed.is_unique:
+                continue
+            s = out[col] = s.astype("object")
+        if isinstance(s.dtype, pd.StringDtype):  # text only: one vectorised test per column
+            hit = s.str.startswith(FORMULA_PREFIXES).fillna(False).to_numpy(dtype=bool)
+        else:  # mixed cells (object): only the str ones can be formulas
+            hit = np.fromiter((isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in s),
+                              dtype=bool, count=len(s))
+        if hit.any():
+            out.loc[hit, col] = "'" + s[hit]
     return out
 
 

@@ -17,6 +17,9 @@ stages
 orders
     :func:`order_facts`: orders, mean order value and share of discounted orders per customer, for
     ``actions.buyer_types``.
+memo
+    :func:`reuse`: a block inside which a query asked again on the same input is answered from
+    the first result (a run's shared results use one for all their builds).
 spark
     The same queries on Spark SQL (optional extra ``spark``).
 
@@ -26,6 +29,7 @@ defined as a DuckDB macro); the lifecycle and clv functions call them.
 
 from helpers.engine.cohorts import cohort_counts, cohort_sql
 from helpers.engine.orders import order_facts, order_facts_sql
+from helpers.engine.memo import reuse
 from helpers.engine.stages import snapshot_sql, stage_snapshots
 from helpers.engine.summary import (
     ENGINES,
@@ -39,4 +43,4 @@ from helpers.engine.summary import (
 
 __all__ = ["ENGINES", "customer_summary", "cohort_counts", "cohort_sql", "connect", "finish",
            "order_facts", "order_facts_sql",
-           "read_table", "snapshot_sql", "stage_snapshots", "summary_sql", "use"]
+           "read_table", "reuse", "snapshot_sql", "stage_snapshots", "summary_sql", "use"]

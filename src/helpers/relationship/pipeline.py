@@ -8,6 +8,7 @@ measures it offers on each axis are :data:`LOYALTY_MEASURES` and :data:`PROFIT_M
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import warnings
@@ -58,7 +59,10 @@ class Relationships:
     spend : helpers.clv.SpendFit
         The fitted Gamma-Gamma spend model.
     value : helpers.clv.CustomerValue
-        Predicted value per customer and in total, with bootstrap intervals.
+        Predicted value per customer and in total, with bootstrap intervals, and the parameter
+        draws (``value.draws``). The per-customer draws that place customers in groups draw by
+        draw (``customer_draws``, ``purchases_ahead_draws``; customers x draws numbers) are not
+        kept: their use is ``group_probabilities``.
     summary : pandas.DataFrame
         The customer summary the models were fitted on (``recency`` and ``T`` in ``time_unit``).
     settings : dict
@@ -260,6 +264,8 @@ def customer_relationships(transactions, observation_end=None, *, model="pareto_
                 else table[profitability].to_numpy(dtype=float))
         probs = group_probabilities(prof, loy_draws, profit_split=profit_split,
                                     loyalty_split=loyalty_split, index=table.index)
+    # used: not kept (a million customers x 200 draws is 800 MB in every process that reads it)
+    value = dataclasses.replace(value, customer_draws=None, purchases_ahead_draws=None)
     codes = table["group"].cat.codes.to_numpy()
     gp = np.where(codes >= 0, probs.to_numpy()[np.arange(len(table)), np.maximum(codes, 0)], np.nan)
     table["group_probability"] = gp

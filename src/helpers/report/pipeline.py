@@ -638,7 +638,10 @@ def _run_pool(notebooks, config, out_dir, pdf, parameters, jobs, cfg, loaded, ca
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         while pending or futures:
             done_all = finished.is_set()
-            for nb in [nb for nb in pending if done_all or waits[nb] <= ready]:
+            # a report on the whole run (it waits for every result) goes after the others that are
+            # ready: it is short, and the long reports should not queue behind it
+            for nb in sorted([nb for nb in pending if done_all or waits[nb] <= ready],
+                             key=lambda nb: bool(names) and waits[nb] == names):
                 pending.remove(nb)
                 futures[pool.submit(run_notebook, nb, config, out_dir, pdf=pdf,
                                     parameters=parameters.get(nb.name), cache_dir=cache_dir)] = nb
