@@ -22,6 +22,8 @@ transitions
     snapshots come from one query of the engine (:func:`helpers.engine.stage_snapshots`).
 cohorts
     :func:`cohort_retention`: acquisition-cohort retention (:class:`Cohorts`).
+_transactions
+    :func:`prepare_transactions`: the checks and numpy columns the functions share, done once.
 survival
     :func:`lapse_survival`: time to the first lapse, Kaplan-Meier and log-rank (:class:`Survival`).
 view
@@ -49,6 +51,7 @@ customer ids
     used as is (fast); strings are factorised, which dominates the run time on very large tables.
 """
 
+from helpers.lifecycle._transactions import prepare_transactions
 from helpers.lifecycle.cohorts import COHORT_FREQS, Cohorts, cohort_retention
 from helpers.lifecycle.ladder import loyalty_ladder
 from helpers.lifecycle.rfm import (
@@ -97,6 +100,7 @@ __all__ = [
     "lapse_survival",
     "lifecycle_stage",
     "loyalty_ladder",
+    "prepare_transactions",
     "purchase_gaps",
     "rfm_scores",
     "rfm_segment_grid",

@@ -153,6 +153,44 @@ def _prepare(transactions):
     )
 
 
+def prepare_transactions(transactions):
+    """Check the transactions once and keep them as numpy columns for several lifecycle calls.
+
+    :func:`~helpers.lifecycle.purchase_gaps`, :func:`~helpers.lifecycle.stage_thresholds`,
+    :func:`~helpers.lifecycle.lapse_survival` and :func:`~helpers.lifecycle.lifecycle_stage` take
+    the result in place of ``transactions``: the ids are coded, the dates turned into
+    day numbers and the purchase days found once instead of once per call (on ten million rows
+    about 2.5 s per call). The result is a snapshot: build it again after changing the table.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Canonical transactions (``customer_id``, ``order_date``, ``amount``).
+
+    Returns
+    -------
+    object
+        The prepared table (its ``frame`` attribute is ``transactions``; ``n_customers`` the
+        number of distinct customers).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As the lifecycle functions do for malformed transactions (a missing column or value,
+        dates that cannot be read, a non-numeric amount).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"],
+    ...     "order_date": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-02-01"]),
+    ...     "amount": [10.0, 5.0, 8.0]})
+    >>> prepared = prepare_transactions(tx)
+    >>> prepared.n_customers, prepared.frame is tx
+    (2, True)
+    """
+    return _prepare(transactions)
+
+
 def _end_day(tx, observation_end, name="observation_end"):
     return int(tx.day.max()) if observation_end is None else _to_day(observation_end, name)
 
