@@ -150,6 +150,19 @@ def test_group_probabilities_count_each_draw_with_its_own_medians_and_missing_va
     np.testing.assert_array_equal(group_probabilities(profit, loyalty).to_numpy(), want)
 
 
+def test_group_probabilities_on_shared_rows_equal_the_rows_spread_out():
+    from helpers.relationship import group_probabilities
+    rng = np.random.default_rng(8)
+    unique = rng.gamma(1, 1, (50, 30)).astype(np.float32)
+    rows = rng.integers(0, 50, 400)
+    profit = rng.gamma(2, 3, 400)
+    want = group_probabilities(profit, unique[rows])
+    got = group_probabilities(profit, unique, loyalty_rows=rows)
+    pd.testing.assert_frame_equal(got, want)
+    with pytest.raises(ValueError, match="loyalty_rows"):
+        group_probabilities(profit, unique, loyalty_rows=rows + 50)
+
+
 def test_group_probabilities_bad_shapes():
     from helpers.relationship import group_probabilities
     with pytest.raises(ValueError, match="one row per customer"):

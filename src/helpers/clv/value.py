@@ -50,7 +50,10 @@ class CustomerValue:
         of ``summary``, one column per draw, float32).
     purchases_ahead_draws : numpy.ndarray or None
         With ``purchases_ahead``: each customer's expected repeat purchases over that horizon under
-        each draw (customers in the order of ``summary``, one column per draw, float32).
+        each draw (customers in the order of ``summary``, one column per draw, float32). Held as
+        one row per distinct (frequency, recency, T) history (``purchases_ahead_unique``) and the
+        row of each customer (``purchases_ahead_rows``); this attribute spreads them out to the
+        customers when read (a million customers x 200 draws is 800 MB).
     """
 
     table: pd.DataFrame
@@ -59,7 +62,14 @@ class CustomerValue:
     by_group: pd.DataFrame | None = None
     draws: dict | None = None
     customer_draws: np.ndarray | None = None
-    purchases_ahead_draws: np.ndarray | None = None
+    purchases_ahead_unique: np.ndarray | None = None
+    purchases_ahead_rows: np.ndarray | None = None
+
+    @property
+    def purchases_ahead_draws(self):
+        if self.purchases_ahead_unique is None:
+            return None
+        return self.purchases_ahead_unique[self.purchases_ahead_rows]
 
 
 class _Draws(dict):
@@ -321,8 +331,7 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
                     dep_b[:, j] = out[0]
                     if ahead_b is not None:
                         ahead_b[:, j] = out[2]
-            if ahead_b is not None:
-                ahead = ahead_b[inv]
+            ahead = ahead_b
         kept._unique = (what, (ux, utx, uT), dep_b)
         q = [(1 - ci) / 2, (1 + ci) / 2]
         totals = np.zeros(n_boot)
@@ -379,7 +388,8 @@ def customer_value(summary, lifetime_fit, spend_fit, *, horizon=52, time_unit="W
         "ci": ci, "seed": seed,
     }
     return CustomerValue(table=table, total=total, settings=settings, by_group=by_group, draws=kept,
-                         customer_draws=cust, purchases_ahead_draws=ahead)
+                         customer_draws=cust, purchases_ahead_unique=ahead,
+                         purchases_ahead_rows=None if ahead is None else inv)
 
 
 def _check_draws(draws, lifetime_fit, spend_fit, n_boot):

@@ -331,7 +331,8 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
     pandas.DataFrame
         Columns ``customer_id`` (string), ``order_date`` (datetime64), ``amount``, ``profit``
         (floats), then ``order_id``, ``margin``, ``discount`` when present, then other columns as
-        text; sorted by order_date, customer_id; index = line number in the file.
+        text (held as a categorical of its text when it has few distinct values:
+        :data:`CATEGORICAL_MAX`); sorted by order_date, customer_id; index = line number in the file.
 
     Raises
     ------
@@ -380,6 +381,8 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
         log.add(name, "discount: negative values read as positive discounts", "fixed", int(neg.sum()),
                 df.loc[neg])
     _keep_attributes(df, out, name, log)
+    _compact_attributes(out, [c for c in out.columns if c not in SCHEMAS[name]["required"]
+                              + SCHEMAS[name]["optional"] + ["profit"]])
     refunds = out["amount"] < 0
     log.add(name, "refunds or returns (negative amount): kept, netted into revenue", "info",
             int(refunds.sum()), df.loc[refunds])
@@ -397,6 +400,23 @@ def load_transactions(path, columns=None, *, read=None, margin_rate=0.30, observ
                     examples=df if df.index.equals(out.index) else df.loc[out.index])
     del df  # the text table is no longer needed: free it before the sort copies the result
     return _sort_by_date_and_id(out)
+
+
+#: An attribute of the transactions with at most this many distinct values is held as a pandas
+#: categorical (one small integer per row instead of a string): on ten million order lines a
+#: "channel" or "category" column takes about 10 MB instead of 150 MB in every process.
+CATEGORICAL_MAX = 2**15
+
+
+def _compact_attributes(out, columns):
+    """Hold text attribute columns with few distinct values as categoricals of their text, in place
+    (values and missing cells unchanged, categories sorted; ``.astype("string")`` gives the text
+    column back)."""
+    for col in columns:
+        s = out[col]
+        if isinstance(s.dtype, pd.StringDtype) and s.nunique() <= min(CATEGORICAL_MAX,
+                                                                       max(len(s) // 2, 1)):
+            out[col] = s.astype("category")
 
 
 def _sort_by_date_and_id(out):

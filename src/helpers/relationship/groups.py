@@ -228,7 +228,8 @@ def group_summary(df, *, group="group", profit="profit", value=None, interval=No
 
 
 
-def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=None, index=None):
+def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=None, index=None,
+                        loyalty_rows=None):
     """Probability of each relationship group per customer: the share of draws placing her there.
 
     Each column of ``profit`` and ``loyalty`` is one draw of the model parameters (e.g. the
@@ -246,6 +247,10 @@ def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=Non
         The split rule of each axis (see :func:`split_value`).
     index : pandas.Index, optional
         Index of the result.
+    loyalty_rows : array-like of int, optional
+        The row of ``loyalty`` of each customer, when ``loyalty`` holds one row per distinct
+        history shared by several customers (e.g. ``CustomerValue.purchases_ahead_rows``): the
+        draws are then not copied out to every customer.
 
     Returns
     -------
@@ -271,7 +276,14 @@ def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=Non
            else np.asarray(loyalty, dtype=float))
     p2 = p[:, None] if p.ndim == 1 else p
     l2 = loy[:, None] if loy.ndim == 1 else loy
-    if p2.ndim != 2 or l2.ndim != 2 or len(p2) != len(l2):
+    rows = None
+    if loyalty_rows is not None:
+        rows = np.asarray(loyalty_rows)
+        if rows.ndim != 1 or not np.issubdtype(rows.dtype, np.integer) or (
+                len(rows) and (rows.min() < 0 or rows.max() >= len(l2))):
+            raise ValueError(f"loyalty_rows must give a row of loyalty (0 to {len(l2) - 1}) per "
+                             f"customer")
+    if p2.ndim != 2 or l2.ndim != 2 or len(p2) != (len(l2) if rows is None else len(rows)):
         raise ValueError(f"profit and loyalty must have one row per customer; got shapes {p.shape} and "
                          f"{loy.shape}")
     k = max(p2.shape[1], l2.shape[1])
@@ -288,13 +300,15 @@ def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=Non
     fixed = {}  # the split of an axis that is the same in every draw, over all customers
     block = {}  # a block of draws, one contiguous row per draw (columns of a C-ordered matrix are slow)
 
-    def column(m, name, j):
+    def column(m, name, j, rows=None):
         if m.shape[1] == 1:
-            return m[:, 0].astype(float)
-        b0 = j - j % 16
-        if block.get(name, (None,))[0] != b0:
-            block[name] = (b0, np.ascontiguousarray(m[:, b0:b0 + 16].T))
-        return block[name][1][j - b0].astype(float)
+            values = m[:, 0]
+        else:
+            b0 = j - j % 16
+            if block.get(name, (None,))[0] != b0:
+                block[name] = (b0, np.ascontiguousarray(m[:, b0:b0 + 16].T))
+            values = block[name][1][j - b0]
+        return (values if rows is None else values[rows]).astype(float)
 
     def split(values, ok, every, m, rule, name):
         if every and m.shape[1] == 1:  # the same axis over all customers: split it once
@@ -308,7 +322,7 @@ def group_probabilities(profit, loyalty, *, profit_split=None, loyalty_split=Non
 
     for j in range(k):
         pj = column(p2, "profit", j)
-        lj = column(l2, "loyalty", j)
+        lj = column(l2, "loyalty", j, rows)
         ok = np.isfinite(pj) & np.isfinite(lj)
         if not ok.any():
             continue

@@ -252,7 +252,7 @@ def customer_relationships(transactions, observation_end=None, *, model="pareto_
     # how sure each group is: the share of the same parameter draws that place the customer there
     probs = pd.DataFrame(np.nan, index=table.index, columns=GROUPS)
     if n_boot > 0:
-        loy_draws = value.purchases_ahead_draws
+        loy_draws, loy_rows = value.purchases_ahead_unique, value.purchases_ahead_rows
         if loy_draws is None:
             lt_draws = value.draws["lifetime"].to_numpy()
             loy_draws = np.empty((len(table), n_boot), dtype=np.float32)
@@ -263,9 +263,11 @@ def customer_relationships(transactions, observation_end=None, *, model="pareto_
         prof = (value.customer_draws if profitability == "clv"
                 else table[profitability].to_numpy(dtype=float))
         probs = group_probabilities(prof, loy_draws, profit_split=profit_split,
-                                    loyalty_split=loyalty_split, index=table.index)
+                                    loyalty_split=loyalty_split, index=table.index,
+                                    loyalty_rows=loy_rows)
     # used: not kept (a million customers x 200 draws is 800 MB in every process that reads it)
-    value = dataclasses.replace(value, customer_draws=None, purchases_ahead_draws=None)
+    value = dataclasses.replace(value, customer_draws=None, purchases_ahead_unique=None,
+                                purchases_ahead_rows=None)
     codes = table["group"].cat.codes.to_numpy()
     gp = np.where(codes >= 0, probs.to_numpy()[np.arange(len(table)), np.maximum(codes, 0)], np.nan)
     table["group_probability"] = gp

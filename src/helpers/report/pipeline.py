@@ -576,7 +576,7 @@ def _run_into(loaded, out_dir, notebooks, jobs, pdf, parameters, cache=None):
             start_cache(cfg, cache_dir, notebooks, loaded=tuple(loaded))
         del ds
         loaded.clear()
-        gc.collect()
+        _release_memory()
         if jobs == 1:
             for nb in _progress(notebooks, len(notebooks), "reports"):
                 results[nb.name] = run_notebook(nb, config, out_dir, pdf=pdf,
@@ -592,6 +592,17 @@ def _run_into(loaded, out_dir, notebooks, jobs, pdf, parameters, cache=None):
     write_index(ordered, out_dir, config=cfg)
     (out_dir / "run.json").write_text(json.dumps([asdict(r) for r in ordered], indent=1), encoding="utf-8")
     return ordered
+
+
+def _release_memory():
+    """Collect garbage and hand freed heap pages back to the system (glibc's ``malloc_trim``), so
+    that the report command's memory drops once the data are released, not only its heap's use."""
+    gc.collect()
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: freed memory is reused by the process
+        pass
 
 
 def _waits_for(notebook, names):
@@ -625,7 +636,7 @@ def _run_pool(notebooks, config, out_dir, pdf, parameters, jobs, cfg, loaded, ca
                 failure.append(exc)
             finally:
                 loaded.clear()
-                gc.collect()
+                _release_memory()
                 finished.set()
 
         threading.Thread(target=build, name="shared-results", daemon=True).start()
