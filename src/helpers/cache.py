@@ -32,6 +32,10 @@ Where the cache lives:
 - an input that is not a file or folder (a database table) cannot be hashed, so such a run uses no
   cache folder at all.
 
+The loaded data's transactions are kept in a file of their own beside the data result
+(:data:`TRANSACTIONS_SUFFIX`) and read when a notebook first uses them, so a report that reads
+only the customer view does not hold the transactions in memory.
+
 The folder holds pickles, which run code when read: keep it where only you write (it is inside
 the output folder), as for any file of a run.
 
@@ -50,6 +54,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import json
@@ -83,6 +88,8 @@ RUN_ENV_VAR = "HELPERS_CACHE_RUN"
 INPUTS_FILE = "inputs.json"
 #: File in the cache folder recording what the current run built and reused (:func:`prepare`).
 RUN_FILE = "run.json"
+#: Suffix of the file holding the loaded data's transactions beside the data result's pickle.
+TRANSACTIONS_SUFFIX = ".transactions.pkl"
 #: Days a cached result not used since is kept; :func:`prepare` removes older ones.
 KEEP_DAYS = 14
 
@@ -445,6 +452,8 @@ class SharedResults:
             try:
                 with open(self._path(name, key), "rb") as fh:
                     entry = pickle.load(fh)
+                if not self._complete(entry):
+                    raise EOFError("a file of the result is missing")
                 self.log.append((name, "reused"))
                 os.utime(self._path(name, key))  # in use: not pruned
             except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
@@ -460,12 +469,37 @@ class SharedResults:
                      "seconds": round(time.perf_counter() - start, 2), "key": key}
             self.log.append((name, "built"))
             if self.folder is not None:
-                self._write(self._path(name, key), entry)
+                self._save(name, key, entry)
         self._memory[key] = entry
         if _replay:
             for category, message in entry["warnings"]:
                 warnings.warn(message, category, stacklevel=2)
         return entry["value"]
+
+    def _save(self, name, key, entry):
+        """Write a result's entry; the loaded data's transactions go into a file of their own
+        (read by a notebook only when it uses them, :class:`helpers.io.schema.Deferred`)."""
+        from helpers.io.schema import Dataset, Deferred
+
+        value = entry["value"]
+        if name == "data" and isinstance(value, Dataset) and not isinstance(
+                value.__dict__.get("transactions"), Deferred):
+            side = self._path(name, key).with_suffix(TRANSACTIONS_SUFFIX)
+            self._write(side, value.transactions)
+            entry = {**entry, "value": dataclasses.replace(value, transactions=Deferred(side))}
+        self._write(self._path(name, key), entry)
+
+    @staticmethod
+    def _complete(entry) -> bool:
+        """Whether a read entry's files are all there (touching the ones it refers to)."""
+        tx = getattr(entry.get("value"), "__dict__", {}).get("transactions")
+        path = getattr(tx, "path", None)
+        if path is None:
+            return True
+        if not Path(path).exists():
+            return False
+        os.utime(path)
+        return True
 
     def _write(self, path, entry):
         """Write atomically: a notebook running beside never reads half a file."""
@@ -653,7 +687,7 @@ def prepare(config, folder, names=tuple(BUILDERS), *, loaded=None, on_ready=None
             dataset, caught = loaded
             entry = {"value": dataset, "warnings": [(w.category, str(w.message)) for w in caught],
                      "seconds": 0.0, "key": key}
-            results._write(results._path("data", key), entry)
+            results._save("data", key, entry)
             results._memory[key] = entry
             results.log.append(("data", "built"))
     for name in [n for n in BUILDERS if n in set(names)]:

@@ -166,6 +166,25 @@ def test_a_damaged_cache_file_is_built_again(small, tmp_path):
         assert pickle.load(fh)["key"] == r.key("data")
 
 
+def test_the_transactions_are_read_from_their_own_file_only_when_used(small, tmp_path):
+    from helpers.io.schema import Deferred
+
+    built = cache.shared(small, tmp_path / "c").get("data")
+    assert isinstance(built.__dict__["transactions"], pd.DataFrame)  # the builder's own: in memory
+    r = cache.shared(small, tmp_path / "c")
+    ds = r.get("data")
+    held = ds.__dict__["transactions"]
+    assert isinstance(held, Deferred) and Path(held.path).parent == tmp_path / "c"
+    assert len(ds.survey) and isinstance(ds.__dict__["transactions"], Deferred)  # not read yet
+    pd.testing.assert_frame_equal(ds.transactions, built.transactions)  # read on first use
+    assert isinstance(ds.__dict__["transactions"], pd.DataFrame)
+    # a missing transactions file makes the result incomplete: built again, not served half
+    Path(held.path).unlink()
+    again = cache.shared(small, tmp_path / "c")
+    pd.testing.assert_frame_equal(again.get("data").transactions, built.transactions)
+    assert again.log == [("data", "built")] and Path(held.path).exists()
+
+
 def test_digest_is_sha256_of_the_bytes_and_the_stat_record_is_trusted_only_while_unchanged(tmp_path):
     p = tmp_path / "t.csv"
     p.write_bytes(b"customer_id,amount\nC1,10\n")
@@ -260,7 +279,9 @@ def test_pipeline_builds_what_the_chosen_notebooks_need_once(small, tmp_path):
     folder = pipeline.start_cache(small, tmp_path / ".cache", nbs)
     rec = cache.run_status(folder)["results"]
     assert {k: v["status"] for k, v in rec.items()} == {"data": "built", "lifecycle": "built"}
-    assert sorted(p.name.split("-")[0] for p in folder.glob("*.pkl")) == ["data", "lifecycle"]
+    assert sorted(p.name.split("-")[0] for p in folder.glob("*.pkl")
+                  if not p.name.endswith(cache.TRANSACTIONS_SUFFIX)) == ["data", "lifecycle"]
+    assert len(list(folder.glob("data-*" + cache.TRANSACTIONS_SUFFIX))) == 1
 
 
 def test_an_input_that_is_not_a_file_turns_the_folder_off(small, tmp_path):

@@ -70,6 +70,41 @@ SCHEMAS = {
 }
 
 
+class Deferred:
+    """A table kept in a pickle file of its own, read when first used.
+
+    The run cache stores the loaded transactions this way (:class:`Dataset`), so that a report
+    that never looks at them (the customer actions read the customer view) does not read ten
+    million rows into memory.
+
+    Parameters
+    ----------
+    path : str or Path
+        The pickle file holding the table.
+
+    Examples
+    --------
+    >>> import pickle, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.pkl"
+    >>> _ = p.write_bytes(pickle.dumps(pd.DataFrame({"a": [1]})))
+    >>> Deferred(p).load()["a"].tolist()
+    [1]
+    """
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def load(self):
+        """Read the table (the file is trusted: it is written by the run's own cache)."""
+        import pickle
+
+        with open(self.path, "rb") as fh:
+            return pickle.load(fh)
+
+    def __repr__(self):
+        return f"Deferred({self.path!r})"
+
+
 @dataclass
 class Dataset:
     """The three loaded inputs, the configuration and the data-quality log of one run.
@@ -83,6 +118,9 @@ class Dataset:
     log : QualityLog
     observation_end : pandas.Timestamp
         The "as of" date of the analysis.
+
+    ``transactions`` may be held as a :class:`Deferred` file (the run cache does so): it is read
+    the first time it is used.
     """
 
     transactions: pd.DataFrame
@@ -91,6 +129,13 @@ class Dataset:
     config: dict
     log: QualityLog
     observation_end: pd.Timestamp
+
+    def __getattribute__(self, name):
+        value = object.__getattribute__(self, name)
+        if name == "transactions" and isinstance(value, Deferred):  # kept apart: read it now
+            value = value.load()
+            object.__setattr__(self, "transactions", value)
+        return value
 
 
 def _norm(name: str) -> str:
