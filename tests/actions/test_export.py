@@ -186,3 +186,24 @@ def test_export_quotes_line_breaks_inside_cells(tmp_path):
     with open(actions.export_actions(v, tmp_path / "a.csv"), newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     assert [[r[1], r[3]] for r in rows[1:]] == [["C1", "a\rb"], ["C2", "c\nd"]]
+
+
+def test_write_csv_gives_the_bytes_of_pandas_to_csv(tmp_path):
+    """Quoting, line breaks in cells, empty and missing text, number forms, booleans, nullable
+    integers and categories: the same file as pandas' own writer."""
+    from helpers.actions.export import write_csv
+    f = pd.DataFrame({
+        "t": pd.array(["a,b", 'say "hi"', "line\nbreak", "cr\rhere", "", None, " lead", "é ü",
+                       "'=x", "tab\tx"], dtype="string"),
+        "o": pd.Series(["x", None, "", "y,z", 'q"', "a", "b", "c", "d", "e"], dtype=object),
+        "f": [1e-05, 1.2345678901234568e20, np.inf, np.nan, -0.0, 0.1 + 0.2, 1 / 3, 50.0, 1e16,
+              2.5e-7],
+        "i": pd.array([1, None, 3, 4, 5, 6, 7, 8, 9, 10], dtype="Int64"),
+        "n": np.arange(10),
+        "b": [True, False] * 5,
+        "nb": pd.array([True, None, False] + [True] * 7, dtype="boolean"),
+        "c": pd.Categorical(["a", None, "b", "a", "b", "a", "b", "a", "b", "a"]),
+    })
+    f.to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\r\n")
+    write_csv(f, tmp_path / "duckdb.csv")
+    assert (tmp_path / "duckdb.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
