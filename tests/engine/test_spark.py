@@ -105,3 +105,12 @@ def test_order_facts_on_spark_equal_duckdb(spark, sample, master):
         want = order_facts(tx)
         got = spark_order_facts(tx, spark=spark)
         pd.testing.assert_frame_equal(got, want, rtol=1e-9)
+
+
+def test_monthly_activity_on_spark_equals_duckdb(spark, sample, master):
+    from helpers.engine.monthly import monthly_activity
+    from helpers.engine.spark import spark_monthly_activity
+
+    for tx in (sample.transactions, master):
+        pd.testing.assert_frame_equal(spark_monthly_activity(tx, spark=spark), monthly_activity(tx),
+                                      rtol=1e-9)

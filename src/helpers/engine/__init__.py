@@ -14,6 +14,8 @@ stages
     :func:`stage_snapshots`: each customer's purchase history (first and last purchase day,
     purchase days, last return after a lapse) as of several dates, for
     ``lifecycle.stage_transitions``.
+monthly
+    :func:`monthly_activity`: revenue, buying customers and rows per calendar month.
 orders
     :func:`order_facts`: orders, mean order value and share of discounted orders per customer, for
     ``actions.buyer_types``.
@@ -28,6 +30,7 @@ defined as a DuckDB macro); the lifecycle and clv functions call them.
 """
 
 from helpers.engine.cohorts import cohort_counts, cohort_sql
+from helpers.engine.monthly import monthly_activity, monthly_activity_sql
 from helpers.engine.orders import order_facts, order_facts_sql
 from helpers.engine.memo import reuse
 from helpers.engine.stages import snapshot_sql, stage_snapshots
@@ -42,5 +45,5 @@ from helpers.engine.summary import (
 )
 
 __all__ = ["ENGINES", "customer_summary", "cohort_counts", "cohort_sql", "connect", "finish",
-           "order_facts", "order_facts_sql",
+           "monthly_activity", "monthly_activity_sql", "order_facts", "order_facts_sql",
            "read_table", "reuse", "snapshot_sql", "stage_snapshots", "summary_sql", "use"]

@@ -24,7 +24,8 @@ from helpers.engine.summary import (
     summary_sql,
 )
 
-__all__ = ["spark_session", "spark_customer_summary", "spark_cohort_counts", "spark_stage_snapshots"]
+__all__ = ["spark_session", "spark_customer_summary", "spark_cohort_counts", "spark_stage_snapshots",
+           "spark_order_facts", "spark_monthly_activity"]
 
 
 def spark_session(master="local[2]", app_name="crm-notebooks"):
@@ -212,3 +213,31 @@ def spark_order_facts(source, spark=None):
         columns = _register(spark, source, tmp)
         out = spark.sql(order_facts_sql("order_id" in columns, "discount" in columns)).toPandas()
     return finish_order_facts(out, _id_dtype(source))
+
+
+def spark_monthly_activity(source, spark=None):
+    """:func:`helpers.engine.monthly.monthly_activity` computed by Spark SQL from the same query text.
+
+    Parameters
+    ----------
+    source
+        As :func:`helpers.engine.monthly.monthly_activity`.
+    spark : pyspark.sql.SparkSession, optional
+        Default: :func:`spark_session`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`helpers.engine.monthly.monthly_activity`.
+
+    Examples
+    --------
+    >>> spark_monthly_activity("tx.parquet")  # doctest: +SKIP
+    """
+    from helpers.engine.monthly import finish_monthly_activity, monthly_activity_sql
+
+    spark = spark or spark_session()
+    with tempfile.TemporaryDirectory() as tmp:
+        _register(spark, source, tmp)
+        out = spark.sql(monthly_activity_sql()).toPandas()
+    return finish_monthly_activity(out)

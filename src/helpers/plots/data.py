@@ -38,9 +38,11 @@ def plot_monthly_activity(data, *, date="order_date", value="amount", customer_i
     >>> len(plot_monthly_activity(tx, ax=ax).patches)
     2
     """
+    from helpers.engine import monthly_activity
+
     ax = get_ax(ax)
-    month = data[date].dt.to_period("M")
-    g = data.groupby(month).agg(revenue=(value, "sum"), customers=(customer_id, "nunique"))
+    names = {customer_id: "customer_id", date: "order_date", value: "amount"}
+    g = monthly_activity(data[list(names)].rename(columns=names))  # summed by the engine
     x = range(len(g))
     ax.bar(x, g["revenue"], color=ACCENT, alpha=0.75, width=0.85, label="revenue")
     ax.set_ylabel(f"revenue per month{f' ({currency})' if currency else ''}")

@@ -595,9 +595,13 @@ def _run_into(loaded, out_dir, notebooks, jobs, pdf, parameters, cache=None):
 
 
 def _release_memory():
-    """Collect garbage and hand freed heap pages back to the system (glibc's ``malloc_trim``), so
-    that the report command's memory drops once the data are released, not only its heap's use."""
+    """Collect garbage and hand freed memory back to the system (Arrow's pool, glibc's
+    ``malloc_trim``), so that the report command's memory drops once the data are released, not
+    only its heap's use."""
     gc.collect()
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()  # Arrow's own allocator keeps freed blocks
     try:
         import ctypes
         ctypes.CDLL("libc.so.6").malloc_trim(0)
