@@ -387,8 +387,14 @@ def _typed(out: pd.DataFrame) -> pd.DataFrame:
             if not present:
                 out[col] = _categorical([None] * n, cats)
             elif not isinstance(out[col].dtype, pd.CategoricalDtype):
-                extra = sorted(set(out[col].dropna().astype(str)) - set(cats))
-                out[col] = _categorical(out[col].astype("object"), list(cats) + extra)
+                # the distinct labels first: a million customers share a handful of them
+                codes, labels = pd.factorize(out[col], use_na_sentinel=True)
+                text = [str(v) for v in labels]
+                extra = sorted(set(text) - set(cats))
+                order = {c: i for i, c in enumerate(list(cats) + extra)}
+                remap = np.array([order[t] for t in text] + [-1], dtype=np.int64)
+                out[col] = pd.Categorical.from_codes(remap[codes], categories=list(cats) + extra,
+                                                     ordered=True)
         elif kind == "money":
             out[col] = out[col].fillna(0.0) if present else 0.0
         elif kind == "count":

@@ -116,10 +116,16 @@ def apply_playbook(facts: pd.DataFrame, rules) -> pd.DataFrame:
     cols = np.array(m.columns)
     first = cols[m.to_numpy().argmax(axis=1)]
     out = pd.DataFrame({"rule": first}, index=facts.index)
+    won, which = np.unique(first, return_inverse=True)  # a few rules win: look each up once
+    which = which.ravel().tolist()
     for f in ("action", "priority", "owner", "reason"):
-        out[f] = [by_id[r][f] for r in first]
-    arr = m.to_numpy()
-    out["matched"] = [";".join(cols[row]) for row in arr]
+        values = [by_id[r][f] for r in won]
+        out[f] = [values[i] for i in which]
+    # the matched rules of each customer as text, once per distinct pattern of matches
+    patterns, inverse = np.unique(np.packbits(m.to_numpy(), axis=1), axis=0, return_inverse=True)
+    bits = np.unpackbits(patterns, axis=1, count=len(cols)).astype(bool)
+    names = [";".join(cols[row]) for row in bits]
+    out["matched"] = [names[i] for i in inverse.ravel().tolist()]
     return out
 
 
