@@ -253,3 +253,54 @@ def test_drivers_on_the_sample_reach_statsmodels_maximum_with_tight_convergence(
     for term in x.columns:
         assert got.loc[term, "coef"] == pytest.approx(want.params[term], abs=1e-6)
         assert got.loc[term, "p_value"] == pytest.approx(want.pvalues[term], abs=1e-5)
+
+
+def test_behaviour_at_response_on_the_sample_equals_pandas(sample):
+    # the bundled sample with refunds, plus missing profits, missing order ids, unknown ids,
+    # answers before the first purchase and unlinked answers; expected values from a merge of
+    # answers and rows, grouped per answer
+    tx = sample.transactions.copy()
+    assert (tx["amount"] < 0).any()  # refunds, often on a later day than their order
+    rng = np.random.default_rng(3)
+    tx.loc[rng.random(len(tx)) < 0.05, "profit"] = np.nan
+    tx.loc[rng.random(len(tx)) < 0.02, "order_id"] = pd.NA
+    survey = sample.survey.copy()
+    linked = survey.index[survey["customer_id"].notna()]
+    survey.loc[linked[:3], "customer_id"] = ["nobody-1", "nobody-2", "nobody-1"]
+    survey.loc[linked[3:8], "response_date"] = pd.Timestamp("2001-02-03 14:00")  # before buying
+    with pytest.warns(UserWarning, match="^3 linked respondents"):
+        got = nps.behaviour_at_response(survey, tx)
+    assert got.drop(columns=["tenure_days", "orders", "spend", "profit"]).equals(survey)
+
+    answers = survey.loc[survey["customer_id"].notna(), ["customer_id", "response_date"]]
+    answers = answers.assign(day=answers["response_date"].dt.normalize()).rename_axis("row")
+    rows = tx.assign(day_of_row=tx["order_date"].dt.normalize(),
+                     order=tx["order_id"].astype(object).fillna("<no id>"))
+    pairs = answers.reset_index().merge(rows, on="customer_id")
+    pairs = pairs[pairs["day_of_row"] <= pairs["day"]]
+    per = pairs.groupby("row").agg(spend=("amount", "sum"), profit=("profit", "sum"),
+                                   orders=("order", "nunique"), first=("day_of_row", "min"),
+                                   day=("day", "first"))
+    per["tenure_days"] = (per["day"] - per["first"]).dt.days
+    want = pd.DataFrame(0.0, index=answers.index, columns=["tenure_days", "orders", "spend",
+                                                           "profit"])
+    want.loc[per.index] = per[want.columns].to_numpy(dtype=float)
+    want = want.reindex(survey.index)  # unlinked answers: NaN
+    assert survey["customer_id"].isna().sum() > 0 and (want["orders"] == 0).sum() == 8
+    for col in want.columns:
+        np.testing.assert_allclose(got[col].to_numpy(), want[col].to_numpy(), rtol=0, atol=1e-8,
+                                   err_msg=col)
+
+
+def test_behaviour_at_response_compares_ids_of_other_dtypes_as_text():
+    tx = pd.DataFrame({"customer_id": [1, 1, 2], "order_date": pd.to_datetime(
+        ["2024-01-01", "2024-01-03", "2024-01-02"]), "amount": [5.0, 7.0, 2.0]})
+    survey = pd.DataFrame({"customer_id": pd.array(["1", "2", "1.0"], dtype="string"),
+                           "response_date": pd.to_datetime(["2024-01-05"] * 3)})
+    want = [[4.0, 2.0, 12.0], [3.0, 1.0, 2.0], [0.0, 0.0, 0.0]]  # "1.0" is not "1"
+    cols = ["tenure_days", "orders", "spend"]
+    for ids in (tx["customer_id"], tx["customer_id"].astype("Int64"),
+                tx["customer_id"].astype(str).astype("category")):
+        with pytest.warns(UserWarning, match="^1 linked respondents"):
+            got = nps.behaviour_at_response(survey, tx.assign(customer_id=ids))
+        assert got[cols].values.tolist() == want

@@ -26,14 +26,18 @@ def behaviour_at_response(survey, transactions, *, customer_id="customer_id",
     """Each linked respondent's purchase behaviour as of the day of the answer.
 
     Uses only purchases on or before the response date, so the behaviour can explain the answer
-    rather than follow from it. Vectorised on integer codes: daily totals per customer, cumulated,
-    then a binary search of each answer's (customer, day) among them.
+    rather than follow from it. One DuckDB query (:data:`BEHAVIOUR_SQL`): daily totals per
+    customer, cumulated in day order, then each answer matched to its customer's last purchase
+    day on or before the answer (an ASOF join).
 
     Input: ``survey`` with ``customer_id`` and ``response_date``; ``transactions`` with
     ``customer_id``, ``order_date``, ``amount`` and optionally ``order_id`` and ``profit``.
     Output: ``survey`` (same rows and order) plus ``tenure_days`` (days since the first purchase),
     ``orders`` (distinct order ids, or distinct purchase days without ``order_id``), ``spend`` (net
-    amount, refunds subtracted) and ``profit`` (if the transactions have it).
+    amount, refunds subtracted) and ``profit`` (if the transactions have it). An order counts from
+    the first day it appears; rows without an order id are one order per customer. Missing
+    amounts and profits count as 0; money is summed as exact decimals (18 places), so the result
+    does not depend on the order of the rows. Ids of different dtypes are compared as text.
 
     Parameters
     ----------
@@ -77,77 +81,154 @@ def behaviour_at_response(survey, transactions, *, customer_id="customer_id",
             raise ValueError(f"column {col!r} must hold datetimes; load the data with helpers.data "
                              "or parse it with pandas.to_datetime")
     tx = transactions
-    tx_ids, sv_ids = tx[customer_id], survey[customer_id]
-    if tx_ids.dtype != sv_ids.dtype:  # e.g. integer ids on one side: compare as text
-        tx_ids, sv_ids = tx_ids.astype(str), sv_ids.astype("string")
-    # integer codes of the customers in the transactions; answers map onto them (-1: unknown)
-    c, uniq = pd.factorize(tx_ids, use_na_sentinel=False)
-    uniq = pd.Index(uniq)
-    day = _day_numbers(tx["order_date"])
-    lo = int(day.min()) if len(day) else 0
-    span = (int(day.max()) - lo + 1) if len(day) else 1
-    key = c.astype(np.int64) * span + (day - lo)
-    order = np.argsort(key, kind="stable")
-    key_sorted = key[order]
-    new = np.ones(len(key_sorted), dtype=bool)
-    new[1:] = key_sorted[1:] != key_sorted[:-1]
-    starts = np.flatnonzero(new)  # first row of each (customer, day)
-    daily_key = key_sorted[starts]
-    daily_cust = daily_key // span
-    has_profit = "profit" in tx.columns
-    sums = ["spend"] + (["profit"] if has_profit else [])
-    values = {"spend": tx["amount"].to_numpy(dtype=float, na_value=np.nan)}
-    if has_profit:
-        values["profit"] = tx["profit"].to_numpy(dtype=float, na_value=np.nan)
-    daily = {}
-    for name, v in values.items():  # missing values count as 0, as in a pandas sum
-        daily[name] = np.add.reduceat(np.nan_to_num(v[order]), starts) if len(starts) \
-            else np.zeros(0)
-    if "order_id" in tx.columns:
-        # each order counts once, on the first day it appears (a missing order id is one order)
-        oid, _ = pd.factorize(tx["order_id"], use_na_sentinel=False)
-        pair = c.astype(np.int64)[order] * (int(oid.max(initial=0)) + 1) + oid[order]
-        _, first_rows = np.unique(pair, return_index=True)  # earliest day: rows sorted by day
-        group_of_row = np.cumsum(new) - 1
-        daily["orders"] = np.bincount(group_of_row[first_rows],
-                                      minlength=len(starts)).astype(float)
-    else:
-        daily["orders"] = np.ones(len(starts))  # one purchase per customer and day
-    cols = ["tenure_days", "orders", *sums]
-    cum = pd.DataFrame(daily).groupby(daily_cust, sort=False).cumsum()
-    first_of_cust = np.ones(len(daily_cust), dtype=bool)
-    first_of_cust[1:] = daily_cust[1:] != daily_cust[:-1]
-    first_day = (daily_key % span)[first_of_cust]  # per customer code (codes are in order)
-    cust_first = np.full(len(uniq), -1, dtype=np.int64)
-    cust_first[daily_cust[first_of_cust]] = first_day
-
+    has_profit, has_order = "profit" in tx.columns, "order_id" in tx.columns
+    cols = ["tenure_days", "orders", "spend"] + (["profit"] if has_profit else [])
     res = np.full((len(survey), len(cols)), np.nan)
-    sv_day = survey[date]
+    sv_ids, sv_day = survey[customer_id], survey[date]
     linked = (sv_ids.notna() & sv_day.notna()).to_numpy()
     rows = np.flatnonzero(linked)
-    code = uniq.get_indexer(pd.Index(sv_ids.to_numpy()[rows]).astype(uniq.dtype)) \
-        if len(rows) else np.zeros(0, dtype=np.int64)
-    unknown = code < 0
-    if unknown.any():
-        warnings.warn(f"{int(unknown.sum())} linked respondents' {customer_id} never appears in "
-                      "the transactions; their behaviour is set to no purchases", UserWarning,
-                      stacklevel=2)
-    d = _day_numbers(sv_day.iloc[rows]) - lo
-    out_vals = np.zeros((len(rows), len(cols)))
-    ok = ~unknown & (d >= 0)  # before the first transaction of all: no purchase yet
-    q = code[ok] * span + np.minimum(d[ok], span - 1)
-    at = np.searchsorted(daily_key, q, side="right") - 1
-    hit = (at >= 0) & (daily_cust[np.maximum(at, 0)] == code[ok])
-    sel = np.flatnonzero(ok)[hit]
-    at = at[hit]
-    out_vals[sel, 0] = d[sel] - cust_first[code[sel]]
-    for j, name in enumerate(cols[1:], start=1):
-        out_vals[sel, j] = cum[name].to_numpy()[at]
-    res[rows] = out_vals
+    if len(rows):
+        tx_ids = tx[customer_id]
+        cast = False
+        if tx_ids.dtype != sv_ids.dtype or isinstance(tx_ids.dtype, pd.CategoricalDtype):
+            # compared as text: DuckDB writes integers, text and their categories as str() does
+            # (in the query); other ids are written by pandas
+            sv_ids = sv_ids.astype("string")
+            cast = _casts_as_str(tx_ids.dtype)
+            if not cast:
+                tx_ids = tx_ids.astype(str)
+        frame = pd.DataFrame({"customer_id": tx_ids, "order_date": tx["order_date"],
+                              "amount": tx["amount"]}, copy=False)
+        if has_profit:
+            frame["profit"] = tx["profit"]
+        if has_order:
+            frame["order_id"] = tx["order_id"]
+        answers = pd.DataFrame({"i": rows, "cid": sv_ids.iloc[rows].reset_index(drop=True),
+                                "d": _day_numbers(sv_day.iloc[rows])})
+        got = _behaviour_query(frame, answers, cast=cast, has_profit=has_profit,
+                               has_order=has_order)
+        unknown = int((~got["known"].to_numpy(dtype=bool)).sum())
+        if unknown:
+            warnings.warn(f"{unknown} linked respondents' {customer_id} never appears in "
+                          "the transactions; their behaviour is set to no purchases", UserWarning,
+                          stacklevel=2)
+        at = got["i"].to_numpy(dtype=np.int64)
+        for j, name in enumerate(cols):
+            res[at, j] = got[name].to_numpy(dtype=float)
     out = survey.copy()
     for j, name in enumerate(cols):
         out[name] = res[:, j]
     return out
+
+
+#: The query of :func:`behaviour_at_response` (DuckDB SQL): ``tx_input`` holds the transactions
+#: (``customer_id``, ``order_date``, ``amount``, optionally ``profit`` and ``order_id``),
+#: ``answers`` the linked answers (``i`` row position, ``cid`` customer id, ``d`` answer day in
+#: days since 1970-01-01). One row per answer: ``i``, ``known`` (the id has transactions),
+#: ``tenure_days``, ``orders``, ``spend`` and ``profit`` as of the answer day. Only the rows of
+#: customers who answered are aggregated.
+BEHAVIOUR_SQL = """
+WITH rows_in AS NOT MATERIALIZED (
+    SELECT {cid} AS customer_id,
+           unix_date(CAST(order_date AS DATE)) AS dn,
+           CAST(amount AS DOUBLE) AS a{profit_col}{order_col}
+    FROM tx_input
+    WHERE order_date IS NOT NULL AND {cid} IN (SELECT cid FROM answers)
+),
+daily AS (
+    SELECT customer_id, dn, sum({money_a}) AS a{profit_sum}{day_orders}
+    FROM rows_in
+    GROUP BY customer_id, dn
+){orders_cte},
+cum AS (
+    SELECT d.customer_id, d.dn,
+           sum({orders}) OVER w AS orders,
+           sum(d.a) OVER w AS spend{profit_cum}
+    FROM daily d{orders_join}
+    WINDOW w AS (PARTITION BY d.customer_id ORDER BY d.dn
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+customers AS (
+    SELECT customer_id, min(dn) AS first_dn FROM daily GROUP BY customer_id
+)
+SELECT s.i,
+       k.customer_id IS NOT NULL AS known,
+       CAST(CASE WHEN c.dn IS NULL THEN 0 ELSE s.d - k.first_dn END AS DOUBLE) AS tenure_days,
+       CAST(coalesce(c.orders, 0) AS DOUBLE) AS orders,
+       CAST(coalesce(c.spend, 0) AS DOUBLE) AS spend{profit_out}
+FROM answers s
+LEFT JOIN customers k ON s.cid = k.customer_id
+ASOF LEFT JOIN cum c ON s.cid = c.customer_id AND s.d >= c.dn
+"""
+
+# each order counts once, on the first day it appears (the rows without an order id: one order)
+_ORDERS_CTE = """,
+firsts AS (
+    SELECT customer_id, dn, count(*) AS n
+    FROM (SELECT customer_id, min(dn) AS dn FROM rows_in GROUP BY customer_id, o) f
+    GROUP BY customer_id, dn
+)"""
+
+
+def _money(col):
+    """A money column as an exact decimal, missing values (NULL or NaN) as 0."""
+    return f"CAST(CASE WHEN {col} IS NULL OR isnan({col}) THEN 0 ELSE {col} END AS DECIMAL(38, 18))"
+
+
+def behaviour_sql(cast=False, has_profit=False, has_order=False):
+    """The query of :func:`behaviour_at_response` over ``tx_input`` and ``answers`` (DuckDB SQL).
+
+    Parameters
+    ----------
+    cast : bool
+        Compare the ids as text (``CAST(customer_id AS VARCHAR)``).
+    has_profit, has_order : bool
+        Whether ``tx_input`` has a ``profit`` / ``order_id`` column.
+
+    Returns
+    -------
+    str
+        The query.
+
+    Examples
+    --------
+    >>> "ASOF LEFT JOIN" in behaviour_sql() and "firsts" not in behaviour_sql()
+    True
+    """
+    return BEHAVIOUR_SQL.format(
+        cid="CAST(customer_id AS VARCHAR)" if cast else "customer_id",
+        money_a=_money("a"),
+        profit_col=",\n           CAST(profit AS DOUBLE) AS pr" if has_profit else "",
+        order_col=",\n           order_id AS o" if has_order else "",
+        profit_sum=f", sum({_money('pr')}) AS pr" if has_profit else "",
+        day_orders="" if has_order else ", 1 AS n",
+        orders_cte=_ORDERS_CTE if has_order else "",
+        orders="coalesce(f.n, 0)" if has_order else "d.n",
+        orders_join=(" LEFT JOIN firsts f ON d.customer_id = f.customer_id AND d.dn = f.dn"
+                     if has_order else ""),
+        profit_cum=",\n           sum(d.pr) OVER w AS profit" if has_profit else "",
+        profit_out=(",\n       CAST(coalesce(c.profit, 0) AS DOUBLE) AS profit"
+                    if has_profit else ""))
+
+
+def _behaviour_query(frame, answers, *, cast, has_profit, has_order):
+    """Run :func:`behaviour_sql` on DuckDB: ``frame`` as ``tx_input``, ``answers`` beside it."""
+    from helpers.engine.summary import connect
+
+    con = connect(frame)
+    try:
+        con.register("answers", answers)
+        return con.execute(behaviour_sql(cast, has_profit, has_order)).df()
+    finally:
+        con.close()
+
+
+def _casts_as_str(dtype):
+    """Whether DuckDB's text of these ids is Python's ``str`` (integers, text, their categories)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        dtype = dtype.categories.dtype
+    return (pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)) \
+        or isinstance(dtype, pd.StringDtype)
 
 
 def _day_numbers(dates):
