@@ -28,14 +28,18 @@ reports: $(STAMP) ## run every notebook on CONFIG (default: the sample) into OUT
 	$(PY) -m helpers.report --config $(CONFIG) --out $(OUT)
 
 test: $(STAMP) ## run all tests: units, notebooks (nbval) and the end-to-end pipeline
-	$(PY) -m pytest -n 2 --dist loadscope -m "not spark"
+	$(PY) -m pytest -n 2 --dist loadscope -m "not spark and not warehouse"
 
 test-fast: $(STAMP) ## unit tests and docstring examples only (no notebooks, no pipeline): the edit-test loop
-	$(PY) -m pytest -n 2 --dist loadscope -m "not slow and not spark" tests src/helpers
+	$(PY) -m pytest -n 2 --dist loadscope -m "not slow and not spark and not warehouse" tests src/helpers
 
 test-spark: $(STAMP) ## install the spark extra (pyspark; needs Java 17) and run the engine tests on Spark local[2]
 	$(UV) pip install --python $(PY) --quiet -r requirements-spark.lock
 	$(PY) -m pytest -p no:cacheprovider -m spark tests/engine
+
+test-warehouse: $(STAMP) ## install the warehouse extra (ibis) and run the engine tests through Ibis on SQLite
+	$(UV) pip install --python $(PY) --quiet -r requirements-warehouse.lock
+	$(PY) -m pytest -p no:cacheprovider -m warehouse tests/engine
 
 notebooks: $(STAMP) ## re-execute notebooks/ in place on the sample data (refreshes stored outputs)
 	$(PY) -m helpers.report --refresh
@@ -52,4 +56,4 @@ bench: $(STAMP) ## run the speed and memory benchmarks
 clean: ## remove generated reports (keeps reports/README.md)
 	find $(OUT) -mindepth 1 ! -name README.md -exec rm -rf {} +
 
-.PHONY: help install reports test test-fast test-spark notebooks sample lab bench clean
+.PHONY: help install reports test test-fast test-spark test-warehouse notebooks sample lab bench clean

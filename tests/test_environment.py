@@ -9,7 +9,7 @@ from helpers.paths import PROJ_ROOT
 
 
 #: Extras outside the default environment, each pinned in its own lock file instead.
-SEPARATE_EXTRAS = {"spark": "requirements-spark.lock"}
+SEPARATE_EXTRAS = {"spark": "requirements-spark.lock", "warehouse": "requirements-warehouse.lock"}
 
 
 def _lock_pins(name):
@@ -54,3 +54,13 @@ def test_separate_extras_are_locked():
     for name, lock in SEPARATE_EXTRAS.items():
         pins = {p.lower() for p in meta["optional-dependencies"][name]}
         assert not pins - _lock_pins(lock), f"{lock} lacks {sorted(pins - _lock_pins(lock))}"
+
+
+def test_separate_locks_change_no_default_pin():
+    def versions(name):
+        return {pin.split("==")[0].split("[")[0]: pin.split("==")[1] for pin in _lock_pins(name)}
+
+    default = versions("requirements.lock")
+    for lock in SEPARATE_EXTRAS.values():
+        changed = {k: v for k, v in versions(lock).items() if k in default and default[k] != v}
+        assert not changed, f"{lock} changes pins of requirements.lock: {changed}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import difflib
 import inspect
+import os
 
 import pandas as pd
 import yaml
@@ -288,7 +289,9 @@ def _check(cfg: dict, path, lines=None) -> None:
                           line=lines.get(("engine",)))
     engine.use(cfg["engine"])
     for key, value in list(cfg["inputs"].items()):
-        if isinstance(value, dict):  # a table of a DuckDB database file
+        if isinstance(value, dict) and "connection" in value:  # a table of any Ibis backend
+            cfg["inputs"][key] = _warehouse_input(key, value, path, lines)
+        elif isinstance(value, dict):  # a table of a DuckDB database file
             if set(value) != {"database", "table"}:
                 raise ConfigError(path, f"inputs.{key}", f"a table input needs exactly the keys "
                                   f"database and table, got {sorted(value)}",
@@ -313,6 +316,16 @@ def _check(cfg: dict, path, lines=None) -> None:
                     f"({path.parent}); correct the path or give an absolute one",
                     line=lines.get(("inputs", key)))
             cfg["inputs"][key] = p
+    if cfg["engine"] == "ibis":
+        from helpers.engine.warehouse import WarehouseTable, use_connection
+
+        tx = cfg["inputs"].get("transactions")
+        if not isinstance(tx, WarehouseTable):
+            raise ConfigError(path, "engine", "engine: ibis runs the queries on the database of "
+                              "the transactions input, which is not a database connection",
+                              "write `transactions: {connection: <ibis URL>, table: <name>}` under "
+                              "`inputs:`, or use engine: duckdb", line=lines.get(("engine",)))
+        use_connection(tx.connection)
     if cfg["observation_end"] is not None:
         try:
             cfg["observation_end"] = pd.Timestamp(cfg["observation_end"]).normalize()
@@ -340,6 +353,34 @@ def _check(cfg: dict, path, lines=None) -> None:
         raise ConfigError(path, "nps.score_column", f"the NPS question is {score!r} here but "
                           f"`columns: survey: score:` maps {mapped!r}", "keep one of the two",
                           line=lines.get(("nps", "score_column")))
+
+
+def _warehouse_input(key, value, path, lines):
+    """``{connection: URL, table: name[, select: [columns]]}`` -> a WarehouseTable, or raise."""
+    from helpers.engine.warehouse import WarehouseTable, env_names
+
+    where = ("inputs", key)
+    extra = sorted(set(value) - {"connection", "table", "select"})
+    if extra or not value.get("table") or not isinstance(value.get("connection"), str):
+        raise ConfigError(path, f"inputs.{key}", "a database input needs the keys connection (an "
+                          "Ibis URL) and table, and may have select (a list of columns); got "
+                          f"{sorted(value)}", f"write `{key}: {{connection: "
+                          "\"postgres://user:${PGPASSWORD}@host/db\", table: orders}`",
+                          line=lines.get(where))
+    missing = [n for n in env_names(value["connection"]) if n not in os.environ]
+    if missing:
+        raise ConfigError(path, f"inputs.{key}.connection", f"the connection refers to environment "
+                          f"variable(s) {missing}, which are not set",
+                          "export them before the run (the password stays out of the file)",
+                          line=lines.get(where))
+    select = value.get("select")
+    if select is not None and (not isinstance(select, list) or not all(isinstance(c, str)
+                                                                      for c in select)):
+        raise ConfigError(path, f"inputs.{key}.select", f"not a list of column names: {select!r}",
+                          "write e.g. `select: [customer_id, order_date, amount]`",
+                          line=lines.get(where))
+    return WarehouseTable(value["connection"], str(value["table"]),
+                          tuple(select) if select else None)
 
 
 def section_settings(config, section, func, *, skip=(), with_defaults=False, **overrides) -> dict:

@@ -24,6 +24,9 @@ memo
     the first result (a run's shared results use one for all their builds).
 spark
     The same queries on Spark SQL (optional extra ``spark``).
+warehouse
+    The same queries on any Ibis backend (Postgres, BigQuery, Snowflake, SQLite, ...), transpiled
+    by sqlglot (optional extra ``warehouse``; ``engine: ibis``).
 
 The queries are written once in SQL that DuckDB and Spark SQL both read (Spark's ``unix_date`` is
 defined as a DuckDB macro); the lifecycle and clv functions call them.

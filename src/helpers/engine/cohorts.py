@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.engine.summary import _EPOCH_WEEKDAY_SHIFT, _check, _end_day, connect
+from helpers.engine.summary import _EPOCH_WEEKDAY_SHIFT, _STATE, _check, _end_day, connect
 
 #: Periods of :func:`cohort_counts`: week (Monday start), month, quarter.
 PERIODS = {
@@ -108,6 +108,11 @@ def cohort_counts(source, freq="M", observation_end=None):
     con = connect(source)
     try:
         _, last = _check(con)
+        if _STATE["engine"] == "ibis":  # validated by DuckDB, computed by the Ibis backend
+            from helpers.engine.warehouse import warehouse_cohort_counts
+
+            con.close()
+            return warehouse_cohort_counts(source, freq, observation_end)
         end = last if observation_end is None else _end_day(observation_end)
         got = con.execute(cohort_sql(end, freq)).fetchnumpy()
     finally:

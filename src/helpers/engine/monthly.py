@@ -109,6 +109,11 @@ def monthly_activity(source):
 
             con.close()
             return spark_monthly_activity(source)
+        if _STATE["engine"] == "ibis":  # validated by DuckDB, computed by the Ibis backend
+            from helpers.engine.warehouse import warehouse_monthly_activity
+
+            con.close()
+            return warehouse_monthly_activity(source)
         out = con.execute(monthly_activity_sql()).df()
     finally:
         con.close()

@@ -138,6 +138,11 @@ def order_facts(source):
 
             con.close()
             return spark_order_facts(source)
+        if _STATE["engine"] == "ibis":  # validated by DuckDB, computed by the Ibis backend
+            from helpers.engine.warehouse import warehouse_order_facts
+
+            con.close()
+            return warehouse_order_facts(source)
         out = con.execute(sql).df()
     finally:
         con.close()

@@ -167,6 +167,11 @@ def stage_snapshots(source, dates, lapse_window):
 
             con.close()
             return spark_stage_snapshots(source, dates, lapse_window)
+        if _STATE["engine"] == "ibis":  # validated by DuckDB, computed by the Ibis backend
+            from helpers.engine.warehouse import warehouse_stage_snapshots
+
+            con.close()
+            return warehouse_stage_snapshots(source, dates, lapse_window)
         out = con.execute(snapshot_sql(days, lapse_window)).df()
     finally:
         con.close()

@@ -77,7 +77,7 @@ orders AS (
 _NEVER = 2**62  # ordering key of refund-only periods: after every purchase period
 
 #: Engines of :func:`use` (the run configuration's ``engine:``).
-ENGINES = ("duckdb", "pyspark")
+ENGINES = ("duckdb", "pyspark", "ibis")
 MEMORY_ENV_VAR = "HELPERS_DUCKDB_MEMORY_LIMIT"
 """Environment variable: DuckDB's memory limit for the engine's in-memory connections (e.g.
 ``2GB``; default DuckDB's own, 80% of the machine's memory). Past it, DuckDB spills to a folder
@@ -90,12 +90,13 @@ def use(name):
     """Choose the engine of :func:`customer_summary` for this process (the config's ``engine:``).
 
     ``"duckdb"`` (default) runs the queries in-process; ``"pyspark"`` runs the same query text on
-    Spark (:mod:`helpers.engine.spark`, the optional extra ``spark``); the input is validated by
-    DuckDB either way.
+    Spark (:mod:`helpers.engine.spark`, the optional extra ``spark``); ``"ibis"`` on the database
+    of :func:`helpers.engine.warehouse.use_connection` (the optional extra ``warehouse``); the
+    input is validated by DuckDB either way.
 
     Parameters
     ----------
-    name : {"duckdb", "pyspark"}
+    name : {"duckdb", "pyspark", "ibis"}
 
     Returns
     -------
@@ -124,7 +125,8 @@ def read_table(source):
     Parameters
     ----------
     source : tuple or str or pathlib.Path
-        ``(database_file, table_name)`` or a file path, as :func:`connect`.
+        ``(database_file, table_name)`` or a file path, as :func:`connect`, or a
+        :class:`helpers.engine.warehouse.WarehouseTable` (read through Ibis).
 
     Returns
     -------
@@ -140,6 +142,10 @@ def read_table(source):
     >>> read_table((db, "t")).to_dict("records")
     [{'x': '1', 'y': 'a'}]
     """
+    if type(source).__name__ == "WarehouseTable":  # a table of any Ibis backend
+        from helpers.engine.warehouse import read_warehouse_table
+
+        return read_warehouse_table(source)
     con = connect(source)
     try:
         names = [r[0] for r in con.execute("DESCRIBE tx_input").fetchall()]
@@ -452,6 +458,11 @@ def _customer_summary(source, observation_end, freq):
 
             con.close()
             return spark_customer_summary(source, observation_end, freq)
+        if _STATE["engine"] == "ibis":
+            from helpers.engine.warehouse import warehouse_customer_summary
+
+            con.close()
+            return warehouse_customer_summary(source, observation_end, freq)
         end = last if observation_end is None else _end_day(observation_end)
         sql = summary_sql(end, freq, "profit" in columns, "order_id" in columns)
         out = con.execute(sql).df()
