@@ -23,18 +23,18 @@ _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 # Portable SQL (DuckDB and Spark SQL read the same text): days are integers since 1970-01-01
 # (Spark's built-in ``unix_date``; on DuckDB a macro of that name, see ``connect``); money is
 # summed as exact decimals (9 places), so a parallel sum gives the same result on every run (a sum
-# of doubles depends on the order of the threads). Three aggregations of the rows up to the end:
-# ``purchases``: the purchase periods (a period with a row of amount >= 0; its value = all its
-# rows, refunds included), then per customer their number, first and last period and the value of
-# all but the first; ``customers``: per customer with any row, revenue and profit from the rows
-# themselves (no period level); ``orders`` (with an order_id column, or weeks): distinct orders of
-# the purchase rows, read straight from the input (in DuckDB a second read of the file is cheaper
-# than handing each row to a third consumer). Customers without a purchase period (refunds only)
-# come back with a NULL frequency and are dropped (with a warning) by the caller. The rows are
-# sorted by customer, so the caller's sort has nothing left to do.
-_ROWS_SQL = """SELECT customer_id, dn, {period} AS p, a{extra_names}
+# of doubles depends on the order of the threads); a purchase is a row with amount >= 0. Three
+# aggregations of the rows up to the end: ``purchases``: the purchase periods (a period with a
+# purchase row; its value = all its rows, refunds included), then per customer their number, first
+# and last period and the value of all but the first; ``customers``: per customer with any row,
+# revenue and profit from the rows themselves (no period level); ``orders`` (with an order_id
+# column, or weeks): the distinct orders of the purchase rows, from a read of their own (in DuckDB
+# cheaper than handing every row to a third consumer). Customers without a purchase period
+# (refunds only) come back with a NULL frequency and are dropped (with a warning) by the caller.
+_ROWS_SQL = """SELECT customer_id, {period} AS p, x >= 0 AS b,
+           CAST(x AS DECIMAL(38, 9)) AS a{extra_names}
     FROM (SELECT customer_id, unix_date(CAST(order_date AS DATE)) AS dn,
-                 CAST(CAST(amount AS DOUBLE) AS DECIMAL(38, 9)) AS a{extra_cols}
+                 CAST(amount AS DOUBLE) AS x{extra_cols}
           FROM tx_input) r
     WHERE dn <= {end}"""
 _SUMMARY_SQL = """
@@ -46,7 +46,7 @@ purchases AS (
            sum(v) - min_by(v, p) AS repeat_value
     FROM (SELECT customer_id, p, sum(a) AS v
           FROM kept GROUP BY customer_id, p
-          HAVING bool_or(a >= 0)) d
+          HAVING bool_or(b)) d
     GROUP BY customer_id
 ),
 customers AS (
@@ -65,7 +65,6 @@ SELECT c.customer_id,
        CAST(c.revenue AS DOUBLE) AS revenue,
        CAST(c.profit AS DOUBLE) AS profit
 FROM customers c LEFT JOIN purchases d ON c.customer_id = d.customer_id{orders_join}
-ORDER BY c.customer_id
 """
 
 # Orders: distinct order ids among purchase rows, a row without one counting as one order per day
@@ -73,7 +72,11 @@ ORDER BY c.customer_id
 _ORDERS_CTE = """,
 orders AS (
     SELECT customer_id, count(*) AS n_orders
-    FROM (SELECT DISTINCT customer_id, {order_key} FROM ({rows}) k WHERE a >= 0) o
+    FROM (SELECT DISTINCT customer_id, {order_key}
+          FROM (SELECT customer_id, unix_date(CAST(order_date AS DATE)) AS dn,
+                       CAST(amount AS DOUBLE) AS x{order_col}
+                FROM tx_input) r
+          WHERE dn <= {end} AND x >= 0) o
     GROUP BY customer_id
 )"""
 # DuckDB's hash aggregation keeps one growing table per thread and never partitions it when it
@@ -185,35 +188,34 @@ def summary_sql(end_day, freq="D", has_profit=False, has_order=False):
     Examples
     --------
     >>> sql = summary_sql(19723, "W")
-    >>> "FLOOR((dn + 3) / 7.0)" in sql and "dn <= 19723" in sql and "ORDER BY" in sql
+    >>> "FLOOR((dn + 3) / 7.0)" in sql and "dn <= 19723" in sql
     True
     """
     if freq not in FREQS:
         raise ValueError(f"freq={freq!r} is not supported; use one of {sorted(FREQS)}")
     end_day = int(end_day)
     if freq == "D":  # first and last purchase day: the first and last purchase period
-        period, end_period = "dn", str(end_day)
+        period, end_period = "dn", str(end_day)  # the day itself
         customer_days, first_day, last_day = "", "d.first_p", "d.last_p"
     else:
-        period = f"CAST(FLOOR((dn + {_EPOCH_WEEKDAY_SHIFT}) / 7.0) AS BIGINT)"
+        period = f"dn, CAST(FLOOR((dn + {_EPOCH_WEEKDAY_SHIFT}) / 7.0) AS BIGINT)"
         end_period = str((end_day + _EPOCH_WEEKDAY_SHIFT) // 7)
-        customer_days = (",\n           min(CASE WHEN a >= 0 THEN dn END) AS first_day,"
-                         "\n           max(CASE WHEN a >= 0 THEN dn END) AS last_day")
+        customer_days = (",\n           min(CASE WHEN b THEN dn END) AS first_day,"
+                         "\n           max(CASE WHEN b THEN dn END) AS last_day")
         first_day, last_day = "c.first_day", "c.last_day"
     extra_cols = ", CAST(CAST(profit AS DOUBLE) AS DECIMAL(38, 9)) AS pr" if has_profit else ""
     rows = _ROWS_SQL.format(period=period, end=end_day, extra_cols=extra_cols,
                             extra_names=", pr" if has_profit else "")
     # bincount semantics: one missing profit makes the customer's profit NaN
-    profit_sql = ("CASE WHEN count(pr) = count(*) THEN sum(pr) ELSE CAST('NaN' AS DOUBLE) END"
+    profit_sql = ("CASE WHEN bool_and(pr IS NOT NULL) THEN sum(pr) ELSE CAST('NaN' AS DOUBLE) END"
                   if has_profit else "CAST('NaN' AS DOUBLE)")
     if not has_order and freq == "D":  # purchase days
         orders_cte = orders_join = ""
         n_orders_sql = "d.n_p"
     else:
         key = "o, CASE WHEN o IS NULL THEN dn END AS od" if has_order else "dn"
-        order_rows = _ROWS_SQL.format(period="dn", end=end_day, extra_cols=(
-            ", order_id AS o" if has_order else ""), extra_names=", o" if has_order else "")
-        orders_cte = _ORDERS_CTE.format(order_key=key, rows=order_rows)
+        orders_cte = _ORDERS_CTE.format(order_key=key, end=end_day,
+                                        order_col=", order_id AS o" if has_order else "")
         orders_join = " LEFT JOIN orders n ON c.customer_id = n.customer_id"
         n_orders_sql = "n.n_orders"
     return _SUMMARY_SQL.format(rows=rows, end_period=end_period, profit_sql=profit_sql,
