@@ -21,49 +21,50 @@ _PARQUET = (".parquet", ".pq")
 _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 
 # Portable SQL (DuckDB and Spark SQL read the same text): days are integers since 1970-01-01
-# (Spark's built-in ``unix_date``; on DuckDB a macro of that name, see ``_connect``). One row per
-# customer with any row up to the end; money is summed as exact decimals (9 places), so a parallel
-# sum gives the same result on every run (a sum of doubles depends on the order of the threads); customers without a purchase period (refunds only) come back
-# with a NULL frequency and are dropped (with a warning) by the caller.
+# (Spark's built-in ``unix_date``; on DuckDB a macro of that name, see ``connect``); money is
+# summed as exact decimals (9 places), so a parallel sum gives the same result on every run (a sum
+# of doubles depends on the order of the threads); a purchase is a row with amount >= 0. Three
+# aggregations of the rows up to the end: ``purchases``: the purchase periods (a period with a
+# purchase row; its value = all its rows, refunds included), then per customer their number, first
+# and last period and the value of all but the first; ``customers``: per customer with any row,
+# revenue and profit from the rows themselves (no period level); ``orders`` (with an order_id
+# column, or weeks): the distinct orders of the purchase rows, from a read of their own (in DuckDB
+# cheaper than handing every row to a third consumer). Customers without a purchase period
+# (refunds only) come back with a NULL frequency and are dropped (with a warning) by the caller.
+_ROWS_SQL = """SELECT customer_id, {period} AS p, x >= 0 AS b,
+           CAST(x AS DECIMAL(38, 9)) AS a{extra_names}
+    FROM (SELECT customer_id, unix_date(CAST(order_date AS DATE)) AS dn,
+                 CAST(amount AS DOUBLE) AS x{extra_cols}
+          FROM tx_input) r
+    WHERE dn <= {end}"""
 _SUMMARY_SQL = """
 WITH kept AS (
-    SELECT customer_id, dn, a, {period} AS p{extra_names}
-    FROM (SELECT customer_id, unix_date(CAST(order_date AS DATE)) AS dn,
-                 CAST(CAST(amount AS DOUBLE) AS DECIMAL(38, 9)) AS a{extra_cols}
-          FROM tx_input) r
-    WHERE dn <= {end}
+    {rows}
 ),
-periods AS (
-    SELECT customer_id, p,
-           sum(a) AS v,
-           max(CASE WHEN a >= 0 THEN 1 ELSE 0 END) AS b{period_days}{period_profit}
-    FROM kept GROUP BY customer_id, p
+purchases AS (
+    SELECT customer_id, count(*) AS n_p, min(p) AS first_p, max(p) AS last_p,
+           sum(v) - min_by(v, p) AS repeat_value
+    FROM (SELECT customer_id, p, sum(a) AS v
+          FROM kept GROUP BY customer_id, p
+          HAVING bool_or(b)) d
+    GROUP BY customer_id
 ),
 customers AS (
-    SELECT customer_id,
-           CASE WHEN max(b) = 1 THEN sum(b) - 1 END AS frequency,
-           min(CASE WHEN b = 1 THEN p END) AS first_p,
-           max(CASE WHEN b = 1 THEN p END) AS last_p,
-           sum(CASE WHEN b = 1 THEN v ELSE 0.0 END)
-               - min_by(v, CASE WHEN b = 1 THEN p ELSE {never} END) AS repeat_value,
-           {first_day} AS first_day,
-           {last_day} AS last_day,
-           sum(v) AS revenue,
-           {profit_sql} AS profit
-    FROM periods GROUP BY customer_id
+    SELECT customer_id, sum(a) AS revenue, {profit_sql} AS profit{customer_days}
+    FROM kept GROUP BY customer_id
 ){orders_cte}
 SELECT c.customer_id,
-       c.frequency,
-       c.last_p - c.first_p AS recency,
-       {end_period} - c.first_p AS age,
-       CAST(CASE WHEN c.frequency > 0 THEN c.repeat_value / c.frequency ELSE 0.0 END AS DOUBLE)
+       d.n_p - 1 AS frequency,
+       d.last_p - d.first_p AS recency,
+       {end_period} - d.first_p AS age,
+       CAST(CASE WHEN d.n_p > 1 THEN d.repeat_value / (d.n_p - 1) ELSE 0.0 END AS DOUBLE)
            AS monetary_value,
-       c.first_day,
-       c.last_day,
+       {first_day} AS first_day,
+       {last_day} AS last_day,
        {n_orders_sql} AS n_orders,
        CAST(c.revenue AS DOUBLE) AS revenue,
        CAST(c.profit AS DOUBLE) AS profit
-FROM customers c{orders_join}
+FROM customers c LEFT JOIN purchases d ON c.customer_id = d.customer_id{orders_join}
 """
 
 # Orders: distinct order ids among purchase rows, a row without one counting as one order per day
@@ -71,10 +72,17 @@ FROM customers c{orders_join}
 _ORDERS_CTE = """,
 orders AS (
     SELECT customer_id, count(*) AS n_orders
-    FROM (SELECT DISTINCT customer_id, {order_key} FROM kept WHERE a >= 0) o
+    FROM (SELECT DISTINCT customer_id, {order_key}
+          FROM (SELECT customer_id, unix_date(CAST(order_date AS DATE)) AS dn,
+                       CAST(amount AS DOUBLE) AS x{order_col}
+                FROM tx_input) r
+          WHERE dn <= {end} AND x >= 0) o
     GROUP BY customer_id
 )"""
-_NEVER = 2**62  # ordering key of refund-only periods: after every purchase period
+# DuckDB's hash aggregation keeps one growing table per thread and never partitions it when it
+# runs on one or two threads; from three threads on it partitions the groups, which on millions of
+# customer-days and orders costs less CPU and wall time even on two cores (see ``_customer_summary``).
+_MIN_THREADS = 3
 
 #: Engines of :func:`use` (the run configuration's ``engine:``).
 ENGINES = ("duckdb", "pyspark", "ibis")
@@ -192,41 +200,34 @@ def summary_sql(end_day, freq="D", has_profit=False, has_order=False):
     if freq not in FREQS:
         raise ValueError(f"freq={freq!r} is not supported; use one of {sorted(FREQS)}")
     end_day = int(end_day)
-    # first and last purchase day: the purchase periods themselves when periods are days
-    period_days = ""
-    first_day, last_day = "min(CASE WHEN b = 1 THEN p END)", "max(CASE WHEN b = 1 THEN p END)"
-    if freq == "D":
-        period, end_period = "dn", str(end_day)
+    if freq == "D":  # first and last purchase day: the first and last purchase period
+        period, end_period = "dn", str(end_day)  # the day itself
+        customer_days, first_day, last_day = "", "d.first_p", "d.last_p"
     else:
-        period_days = (",\n           min(CASE WHEN a >= 0 THEN dn END) AS first_dn,"
-                       "\n           max(CASE WHEN a >= 0 THEN dn END) AS last_dn")
-        first_day, last_day = "min(first_dn)", "max(last_dn)"
-        period = f"CAST(FLOOR((dn + {_EPOCH_WEEKDAY_SHIFT}) / 7.0) AS BIGINT)"
+        period = f"dn, CAST(FLOOR((dn + {_EPOCH_WEEKDAY_SHIFT}) / 7.0) AS BIGINT)"
         end_period = str((end_day + _EPOCH_WEEKDAY_SHIFT) // 7)
-    extra_cols = (", CAST(CAST(profit AS DOUBLE) AS DECIMAL(38, 9)) AS pr" if has_profit else "") + (
-        ", order_id AS o" if has_order else "")
-    extra_names = (", pr" if has_profit else "") + (", o" if has_order else "")
-    if has_profit:  # bincount semantics: one missing profit makes the customer's profit NaN
-        period_profit = (",\n           sum(pr) AS pr_sum, "
-                         "sum(CASE WHEN pr IS NULL THEN 1 ELSE 0 END) AS pr_missing")
-        profit_sql = ("CASE WHEN sum(pr_missing) = 0 THEN sum(pr_sum) "
-                      "ELSE CAST('NaN' AS DOUBLE) END")
-    else:
-        period_profit, profit_sql = "", "CAST('NaN' AS DOUBLE)"
+        customer_days = (",\n           min(CASE WHEN b THEN dn END) AS first_day,"
+                         "\n           max(CASE WHEN b THEN dn END) AS last_day")
+        first_day, last_day = "c.first_day", "c.last_day"
+    extra_cols = ", CAST(CAST(profit AS DOUBLE) AS DECIMAL(38, 9)) AS pr" if has_profit else ""
+    rows = _ROWS_SQL.format(period=period, end=end_day, extra_cols=extra_cols,
+                            extra_names=", pr" if has_profit else "")
+    # bincount semantics: one missing profit makes the customer's profit NaN
+    profit_sql = ("CASE WHEN bool_and(pr IS NOT NULL) THEN sum(pr) ELSE CAST('NaN' AS DOUBLE) END"
+                  if has_profit else "CAST('NaN' AS DOUBLE)")
     if not has_order and freq == "D":  # purchase days
         orders_cte = orders_join = ""
-        n_orders_sql = "c.frequency + 1"
+        n_orders_sql = "d.n_p"
     else:
         key = "o, CASE WHEN o IS NULL THEN dn END AS od" if has_order else "dn"
-        orders_cte = _ORDERS_CTE.format(order_key=key)
+        orders_cte = _ORDERS_CTE.format(order_key=key, end=end_day,
+                                        order_col=", order_id AS o" if has_order else "")
         orders_join = " LEFT JOIN orders n ON c.customer_id = n.customer_id"
         n_orders_sql = "n.n_orders"
-    return _SUMMARY_SQL.format(period=period, end=end_day, end_period=end_period,
-                               extra_cols=extra_cols, extra_names=extra_names,
-                               period_profit=period_profit, profit_sql=profit_sql,
-                               period_days=period_days, first_day=first_day, last_day=last_day,
-                               never=_NEVER, orders_cte=orders_cte, orders_join=orders_join,
-                               n_orders_sql=n_orders_sql)
+    return _SUMMARY_SQL.format(rows=rows, end_period=end_period, profit_sql=profit_sql,
+                               customer_days=customer_days, first_day=first_day,
+                               last_day=last_day, orders_cte=orders_cte,
+                               orders_join=orders_join, n_orders_sql=n_orders_sql)
 
 
 def _end_day(value):
@@ -465,6 +466,9 @@ def _customer_summary(source, observation_end, freq):
             return warehouse_customer_summary(source, observation_end, freq)
         end = last if observation_end is None else _end_day(observation_end)
         sql = summary_sql(end, freq, "profit" in columns, "order_id" in columns)
+        threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+        if threads < _MIN_THREADS:  # partitioned aggregation (see _MIN_THREADS)
+            con.execute(f"SET threads = {_MIN_THREADS}")
         out = con.execute(sql).df()
     finally:
         con.close()
