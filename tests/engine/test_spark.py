@@ -114,3 +114,31 @@ def test_monthly_activity_on_spark_equals_duckdb(spark, sample, master):
     for tx in (sample.transactions, master):
         pd.testing.assert_frame_equal(spark_monthly_activity(tx, spark=spark), monthly_activity(tx),
                                       rtol=1e-9)
+
+
+def test_every_engine_query_runs_on_spark_when_the_engine_is_pyspark(spark, sample, monkeypatch):
+    """engine.use("pyspark") routes each query to its Spark twin (one dispatch for all), with
+    DuckDB's results."""
+    from helpers import engine
+    from helpers.engine import spark as spark_module
+    from helpers.engine.monthly import monthly_activity
+    from helpers.engine.orders import order_facts
+
+    tx = sample.transactions
+    want = (order_facts(tx), monthly_activity(tx), cohort_counts(tx, "M"))
+    called = []
+    for name in ("spark_order_facts", "spark_monthly_activity", "spark_cohort_counts"):
+        real = getattr(spark_module, name)
+        monkeypatch.setattr(spark_module, name,
+                            lambda *a, _real=real, _name=name, **k: called.append(_name) or _real(
+                                *a, spark=spark, **k))
+    before = engine.use("pyspark")
+    try:
+        got = (order_facts(tx), monthly_activity(tx), cohort_counts(tx, "M"))
+    finally:
+        engine.use(before)
+    assert called == ["spark_order_facts", "spark_monthly_activity", "spark_cohort_counts"]
+    pd.testing.assert_frame_equal(got[0], want[0], rtol=1e-9)
+    pd.testing.assert_frame_equal(got[1], want[1], rtol=1e-9)
+    for g, w in zip(got[2], want[2]):
+        np.testing.assert_array_equal(g, w)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.engine.summary import _EPOCH_WEEKDAY_SHIFT, _STATE, _check, _end_day, connect
+from helpers.engine.summary import _EPOCH_WEEKDAY_SHIFT, _end_day, run_query
 
 #: Periods of :func:`cohort_counts`: week (Monday start), month, quarter.
 PERIODS = {
@@ -105,17 +105,10 @@ def cohort_counts(source, freq="M", observation_end=None):
     """
     if freq not in PERIODS:
         raise ValueError(f"freq={freq!r} is not supported; use one of {list(PERIODS)}")
-    con = connect(source)
-    try:
-        _, last = _check(con)
-        if _STATE["engine"] == "ibis":  # validated by DuckDB, computed by the Ibis backend
-            from helpers.engine.warehouse import warehouse_cohort_counts
-
-            con.close()
-            return warehouse_cohort_counts(source, freq, observation_end)
+    def local(con, columns, last):
         end = last if observation_end is None else _end_day(observation_end)
         got = con.execute(cohort_sql(end, freq)).fetchnumpy()
-    finally:
-        con.close()
-    return (np.asarray(got["first_p"], dtype=np.int64), np.asarray(got["k"], dtype=np.int64),
-            np.asarray(got["n"], dtype=np.int64), int(period_of_day(end, freq)))
+        return (np.asarray(got["first_p"], dtype=np.int64), np.asarray(got["k"], dtype=np.int64),
+                np.asarray(got["n"], dtype=np.int64), int(period_of_day(end, freq)))
+
+    return run_query(source, "cohort_counts", local, freq, observation_end)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.engine.summary import _STATE, _check, connect
+from helpers.engine.summary import run_query
 
 __all__ = ["monthly_activity", "monthly_activity_sql", "finish_monthly_activity"]
 
@@ -101,20 +101,5 @@ def monthly_activity(source):
     >>> monthly_activity(tx).values.tolist()
     [[30.0, 1.0, 2.0], [5.0, 1.0, 1.0]]
     """
-    con = connect(source)
-    try:
-        _check(con)
-        if _STATE["engine"] == "pyspark":  # validated by DuckDB, computed by Spark
-            from helpers.engine.spark import spark_monthly_activity
-
-            con.close()
-            return spark_monthly_activity(source)
-        if _STATE["engine"] == "ibis":  # validated by DuckDB, computed by the Ibis backend
-            from helpers.engine.warehouse import warehouse_monthly_activity
-
-            con.close()
-            return warehouse_monthly_activity(source)
-        out = con.execute(monthly_activity_sql()).df()
-    finally:
-        con.close()
-    return finish_monthly_activity(out)
+    return run_query(source, "monthly_activity", lambda con, columns, last: finish_monthly_activity(
+        con.execute(monthly_activity_sql()).df()))

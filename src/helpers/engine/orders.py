@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.engine.summary import _STATE, _check, _id_dtype, connect
+from helpers.engine.summary import _id_dtype, run_query
 
 __all__ = ["order_facts", "order_facts_sql", "finish_order_facts"]
 
@@ -129,21 +129,8 @@ def order_facts(source):
     >>> order_facts(tx).values.tolist()
     [[2.0, 15.0, 0.5], [1.0, 50.0, 0.0]]
     """
-    con = connect(source)
-    try:
-        columns, _ = _check(con)
+    def local(con, columns, last):
         sql = order_facts_sql("order_id" in columns, "discount" in columns)
-        if _STATE["engine"] == "pyspark":  # validated by DuckDB, computed by Spark
-            from helpers.engine.spark import spark_order_facts
+        return finish_order_facts(con.execute(sql).df(), _id_dtype(source))
 
-            con.close()
-            return spark_order_facts(source)
-        if _STATE["engine"] == "ibis":  # validated by DuckDB, computed by the Ibis backend
-            from helpers.engine.warehouse import warehouse_order_facts
-
-            con.close()
-            return warehouse_order_facts(source)
-        out = con.execute(sql).df()
-    finally:
-        con.close()
-    return finish_order_facts(out, _id_dtype(source))
+    return run_query(source, "order_facts", local)

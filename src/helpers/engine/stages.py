@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.engine.summary import _STATE, _check, _end_day, connect
+from helpers.engine.summary import _end_day, run_query
 
 # Purchase days (a day with a row of amount >= 0) up to the last date, each with the gap since the
 # customer's previous purchase day; then, per customer and date, the first and last purchase day,
@@ -159,20 +159,5 @@ def stage_snapshots(source, dates, lapse_window):
     (['a', 'b'], [1, 0], [2, 0], [19844, -1])
     """
     days = [_end_day(d) for d in dates]
-    con = connect(source)
-    try:
-        _check(con)
-        if _STATE["engine"] == "pyspark":  # validated by DuckDB, computed by Spark
-            from helpers.engine.spark import spark_stage_snapshots
-
-            con.close()
-            return spark_stage_snapshots(source, dates, lapse_window)
-        if _STATE["engine"] == "ibis":  # validated by DuckDB, computed by the Ibis backend
-            from helpers.engine.warehouse import warehouse_stage_snapshots
-
-            con.close()
-            return warehouse_stage_snapshots(source, dates, lapse_window)
-        out = con.execute(snapshot_sql(days, lapse_window)).df()
-    finally:
-        con.close()
-    return finish_snapshots(out, len(days))
+    return run_query(source, "stage_snapshots", lambda con, columns, last: finish_snapshots(
+        con.execute(snapshot_sql(days, lapse_window)).df(), len(days)), dates, lapse_window)

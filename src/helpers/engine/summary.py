@@ -450,29 +450,64 @@ def customer_summary(source, observation_end=None, freq="D"):
     return out.copy()
 
 
-def _customer_summary(source, observation_end, freq):
+def run_query(source, name, local, *args):
+    """Validate ``source`` with DuckDB, then compute one of the engine's results on the chosen engine.
+
+    The one dispatch of every engine query: with ``engine: pyspark`` (:func:`use`) the result is
+    ``helpers.engine.spark.spark_<name>(source, *args)``, with ``engine: ibis``
+    ``helpers.engine.warehouse.warehouse_<name>(source, *args)``, and otherwise
+    ``local(con, columns, last)`` on the DuckDB connection that checked the input (``columns``: its
+    column names; ``last``: its last day).
+
+    Parameters
+    ----------
+    source
+        As :func:`connect`.
+    name : str
+        The result, e.g. ``"order_facts"``.
+    local : callable
+        ``local(con, columns, last)`` -> the result, computed by DuckDB.
+    *args
+        The further arguments of the Spark and Ibis functions.
+
+    Returns
+    -------
+    object
+        The result.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a"], "order_date": pd.to_datetime(["2024-01-02"]),
+    ...                    "amount": [1.0]})
+    >>> run_query(tx, "rows", lambda con, columns, last: con.execute(
+    ...     "SELECT count(*) FROM tx_input").fetchone()[0])
+    1
+    """
+    import importlib
+
     con = connect(source)
     try:
         columns, last = _check(con)
-        if _STATE["engine"] == "pyspark":
-            from helpers.engine.spark import spark_customer_summary
-
+        remote = {"pyspark": "spark", "ibis": "warehouse"}.get(_STATE["engine"])
+        if remote is not None:  # validated by DuckDB, computed by the chosen engine
             con.close()
-            return spark_customer_summary(source, observation_end, freq)
-        if _STATE["engine"] == "ibis":
-            from helpers.engine.warehouse import warehouse_customer_summary
+            module = importlib.import_module(f"helpers.engine.{remote}")
+            return getattr(module, f"{remote}_{name}")(source, *args)
+        return local(con, columns, last)
+    finally:
+        con.close()
 
-            con.close()
-            return warehouse_customer_summary(source, observation_end, freq)
+
+def _customer_summary(source, observation_end, freq):
+    def local(con, columns, last):
         end = last if observation_end is None else _end_day(observation_end)
         sql = summary_sql(end, freq, "profit" in columns, "order_id" in columns)
         threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
         if threads < _MIN_THREADS:  # partitioned aggregation (see _MIN_THREADS)
             con.execute(f"SET threads = {_MIN_THREADS}")
-        out = con.execute(sql).df()
-    finally:
-        con.close()
-    return finish(out, observation_end, _id_dtype(source))
+        return finish(con.execute(sql).df(), observation_end, _id_dtype(source))
+
+    return run_query(source, "customer_summary", local, observation_end, freq)
 
 
 def _id_dtype(source):
